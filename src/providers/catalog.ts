@@ -1,0 +1,70 @@
+/**
+ * What certops knows of each provider that is not wire protocol: the seeds' names, log files and
+ * module parameters. One entry per provider, so a fifth provider is added here.
+ */
+import type { AutomaticReissue } from '../rules/reissue-policy.js';
+
+export type ProviderId = 'leadertelecom' | 'ispmanager' | 'globalsign' | 'enom';
+
+export interface CertificateTraits {
+  readonly multiDomain: boolean;
+}
+
+export interface ProviderFacts {
+  readonly id: ProviderId;
+  /** The processing module's name in the BILLmanager wizard. */
+  readonly title: string;
+  /** Log name for debug.conf lines and the log file (var/<logName>.log). */
+  readonly logName: string;
+  /** Whether the module parameters include a data center. */
+  readonly hasDataCenter: boolean;
+  /** The seeds' message when the connection check fails. */
+  readonly connectionFailedMessage: string;
+  readonly automaticReissue: (certificate: CertificateTraits) => AutomaticReissue;
+}
+
+const supported: AutomaticReissue = { supported: true };
+const CANNOT_CONNECT = 'Cannot connect to the processing module';
+
+export const PROVIDERS: Readonly<Record<ProviderId, ProviderFacts>> = {
+  leadertelecom: {
+    id: 'leadertelecom',
+    title: 'LeaderTelecom',
+    logName: 'pmleadertelecom',
+    hasDataCenter: false,
+    connectionFailedMessage: CANNOT_CONNECT,
+    // Seed 000, "Multi-domain certificate": no automatic reissue; BILLmanager creates a task instead.
+    automaticReissue: ({ multiDomain }) =>
+      multiDomain ? { supported: false, reason: 'LeaderTelecom does not support automatic reissue of multi-domain certificates' } : supported,
+  },
+  ispmanager: {
+    id: 'ispmanager',
+    title: 'Ispmanager (SSL)',
+    logName: 'pmispmgrssl',
+    hasDataCenter: true,
+    connectionFailedMessage: 'Failed to establish a connection to the processing module',
+    automaticReissue: () => supported,
+  },
+  globalsign: {
+    id: 'globalsign',
+    title: 'GlobalSign',
+    logName: 'pmglobalsign',
+    hasDataCenter: false,
+    connectionFailedMessage: CANNOT_CONNECT,
+    automaticReissue: () => supported,
+  },
+  enom: {
+    id: 'enom',
+    title: 'ENOM',
+    logName: 'pmenomssl',
+    hasDataCenter: true,
+    connectionFailedMessage: CANNOT_CONNECT,
+    automaticReissue: () => supported,
+  },
+};
+
+export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[];
+
+export function isProviderId(value: string): value is ProviderId {
+  return Object.hasOwn(PROVIDERS, value);
+}
