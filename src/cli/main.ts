@@ -1,0 +1,65 @@
+/**
+ * certops' command dispatcher. Each command lives in its own module and is imported only when it
+ * runs, so `certops --version` and scripted commands never load what they do not use (the Ink
+ * console, when it arrives, stays out of their way the same way).
+ */
+import { ExitCode, UsageError } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+declare const __CERTOPS_VERSION__: string;
+export const VERSION = __CERTOPS_VERSION__;
+
+export interface Command {
+  readonly summary: string;
+  readonly help: string;
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
+  plan: { summary: 'project the certificates of an SSL subscription up to paid until', load: () => import('./commands/plan.js') },
+};
+
+export const HELP = `certops ${VERSION}: set up and run the SSL-certificate processing modules of a hosting
+billing (LeaderTelecom, Ispmanager (SSL), GlobalSign, eNom).
+
+Usage: certops <command> [flags]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`)
+  .join('\n')}
+
+Flags:
+  -h, --help     show help (also after a command: certops plan --help)
+  -v, --version  print the version
+
+Exit codes: 0 ok, 1 problem found, 2 usage error, 3 configuration problem,
+4 network or provider error.
+`;
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v') {
+    io.stdout.write(`certops ${VERSION}\n`);
+    return ExitCode.ok;
+  }
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) return main([topic, '--help'], io);
+    io.stdout.write(HELP);
+    return ExitCode.ok;
+  }
+  const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  try {
+    if (!entry) throw new UsageError(first.startsWith('-') ? `unknown flag ${first}` : `unknown command "${first}"`);
+    const command = await entry.load();
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const help = error.command ? `certops ${error.command} --help` : 'certops --help';
+      io.stderr.write(`certops${error.command ? ` ${error.command}` : ''}: ${error.message}\nRun '${help}' for usage.\n`);
+      return ExitCode.usage;
+    }
+    throw error;
+  }
+}
