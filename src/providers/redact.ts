@@ -1,0 +1,30 @@
+/**
+ * Secrets out of every text certops writes: each known secret in the forms it travels in (raw,
+ * URL-encoded, form-encoded, XML-escaped), and, for secrets a caller forgot to register, the
+ * fields that carry them in the four protocols (pw=, password=, authinfo=, auth_token, X-AUTH-TOKEN,
+ * <Password>, "password": ...).
+ */
+import { escapeXml } from './xml.js';
+
+export const MASK = '***';
+
+function forms(secret: string): string[] {
+  return [...new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), escapeXml(secret)])];
+}
+
+const FIELD_PATTERNS: readonly [RegExp, string][] = [
+  [/\b(pw|password|passwd|authinfo|auth_token|token|key)=([^&\s"'<]*)/gi, `$1=${MASK}`],
+  [/(X-AUTH-TOKEN\s*[:=]\s*)\S+/gi, `$1${MASK}`],
+  [/(<(?:\w+:)?Password>)[^<]*(<\/(?:\w+:)?Password>)/gi, `$1${MASK}$2`],
+  [/("(?:password|pw|auth_token|authinfo|token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`],
+];
+
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  // Longest first, so a secret that contains another is masked whole.
+  for (const secret of [...secrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)) {
+    for (const form of forms(secret)) out = out.split(form).join(MASK);
+  }
+  for (const [pattern, replacement] of FIELD_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}

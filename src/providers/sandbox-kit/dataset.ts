@@ -1,0 +1,148 @@
+/**
+ * The certificates of a sandbox account, generated from a seed: the same seed and index always give
+ * the same certificate, so a 100 000-certificate account costs nothing until it is listed. Order
+ * dates rise with the index (2024-01-01 up to today), which lets date-window queries find their
+ * range by arithmetic. Each certificate is the technical certificate in force today under the rules
+ * of src/rules, so the sandboxes show what the real providers would.
+ */
+import { addDays, day, daysBetween, type Day } from '../../rules/calendar.js';
+import type { ValidationType } from '../../rules/cab-forum.js';
+import { projectSubscription } from '../../rules/projection.js';
+import { technicalCertificate } from '../../rules/subscription.js';
+
+export type SandboxStatus = 'issued' | 'pending' | 'cancelled' | 'revoked' | 'expired';
+
+export interface SandboxCertificate {
+  readonly index: number;
+  readonly mainDomain: string;
+  readonly otherNames: readonly string[];
+  readonly validation: ValidationType;
+  readonly multiDomain: boolean;
+  readonly orderDate: Day;
+  readonly termYears: number;
+  readonly paidUntil: Day;
+  readonly validFrom: Day;
+  readonly validTo: Day;
+  readonly status: SandboxStatus;
+  /** The CSR of the last issue or reissue, when one was sent to the sandbox. */
+  readonly csr: string | null;
+  readonly reissues: number;
+}
+
+export interface BookOptions {
+  readonly count: number;
+  readonly seed: number;
+  readonly today: Day;
+}
+
+export const FIRST_ORDER_DAY = day('2024-01-01');
+
+/** mulberry32: a small, well-known PRNG; good enough for test data and fully deterministic. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ['shop', 'mail', 'portal', 'api', 'cloud', 'store', 'blog', 'crm', 'pay', 'media', 'vpn', 'docs'];
+const TLDS = ['com', 'net', 'org', 'ru', 'de', 'io'];
+
+export class CertificateBook {
+  readonly size: number;
+  readonly today: Day;
+  private readonly seed: number;
+  private readonly changed = new Map<number, SandboxCertificate>();
+
+  constructor(options: BookOptions) {
+    this.size = options.count;
+    this.seed = options.seed;
+    this.today = options.today;
+  }
+
+  /** The order day of an index: spread evenly from 2024-01-01 to today. */
+  orderDateOf(index: number): Day {
+    const span = Math.max(1, daysBetween(FIRST_ORDER_DAY, this.today));
+    return addDays(FIRST_ORDER_DAY, Math.floor((index * span) / Math.max(1, this.size)));
+  }
+
+  /** The indexes whose order day is within [from, to] (inclusive), as [start, end). */
+  rangeByOrderDate(from: Day, to: Day): [number, number] {
+    const lowerBound = (target: Day) => {
+      let lo = 0;
+      let hi = this.size;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.orderDateOf(mid) < target) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    return [lowerBound(from), lowerBound(addDays(to, 1))];
+  }
+
+  get(index: number): SandboxCertificate {
+    if (!Number.isInteger(index) || index < 0 || index >= this.size) throw new RangeError(`no certificate ${index}`);
+    return this.changed.get(index) ?? this.generate(index);
+  }
+
+  private generate(index: number): SandboxCertificate {
+    const r = random(this.seed * 1_000_003 + index);
+    const orderDate = this.orderDateOf(index);
+    const termYears = 1 + Math.floor(r() * 5);
+    const roll = r();
+    const validation: ValidationType = roll < 0.7 ? 'dv' : roll < 0.9 ? 'ov' : 'ev';
+    const multiDomain = r() < 0.2;
+    const base = `${WORDS[Math.floor(r() * WORDS.length)]}${index}.example.${TLDS[Math.floor(r() * TLDS.length)]}`;
+    const mainDomain = r() < 0.5 ? `www.${base}` : base;
+    const otherNames = multiDomain
+      ? [`mail.${base}`, `autodiscover.${base}`, `api${index}.example.net`, ...(r() < 0.5 ? [`owa.${base}`] : [])]
+      : mainDomain.startsWith('www.')
+        ? [base]
+        : [];
+    const projection = projectSubscription(
+      { ordered: orderDate, years: termYears, validation },
+      { policy: 'auto', beforeDays: 10, automaticReissue: { supported: true } },
+    );
+    const current = projection.certificates.find((c) => c.issued <= this.today && this.today < c.expires) ?? projection.certificates.at(-1);
+    const statusRoll = r();
+    let status: SandboxStatus = 'issued';
+    if (current && current.expires <= this.today) status = 'expired';
+    else if (statusRoll < 0.02) status = 'cancelled';
+    else if (statusRoll < 0.03) status = 'revoked';
+    else if (daysBetween(orderDate, this.today) < 3 && statusRoll < 0.5) status = 'pending';
+    return {
+      index,
+      mainDomain,
+      otherNames,
+      validation,
+      multiDomain,
+      orderDate,
+      termYears,
+      paidUntil: projection.paidUntil,
+      validFrom: current?.issued ?? orderDate,
+      validTo: current?.expires ?? projection.paidUntil,
+      status,
+      csr: null,
+      reissues: 0,
+    };
+  }
+
+  /**
+   * A working reissue: the certificate gets a new technical certificate from `on` (as the rules give
+   * it), carrying the new CSR. Refused, like real CAs do, for certificates not issued or past their term.
+   */
+  reissue(index: number, csr: string, on: Day): SandboxCertificate | { refused: string } {
+    const current = this.get(index);
+    if (current.status !== 'issued') return { refused: `the certificate is ${current.status}` };
+    if (on >= current.paidUntil) return { refused: 'the paid term has ended' };
+    const next = technicalCertificate(on, current.paidUntil);
+    const updated: SandboxCertificate = { ...current, validFrom: next.issued, validTo: next.expires, csr, reissues: current.reissues + 1 };
+    this.changed.set(index, updated);
+    return updated;
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * The common half of every provider sandbox: a server on loopback (HTTP, or HTTPS with its own CA),
+ * a seeded account, and faults that a test or a person can switch on, in code or through
+ * `POST /__sandbox/faults`. The provider half (sandbox.ts in each provider folder) only speaks
+ * its protocol.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Day } from '../../rules/calendar.js';
+import type { CertificateBook } from './dataset.js';
+import { createSandboxTls } from './tls.js';
+
+/** Faults every sandbox can play. */
+export const SANDBOX_FAULTS = ['wrong-credentials', 'ip-not-allowed', 'locked', 'http-500', 'malformed', 'hang', 'oversized'] as const;
+export type SandboxFault = (typeof SANDBOX_FAULTS)[number];
+
+export interface SandboxAccount {
+  readonly username: string;
+  readonly password: string;
+  readonly balance: number;
+  readonly currency: string;
+  /** Source addresses allowed to call the API; null allows any. */
+  readonly allowedIps: readonly string[] | null;
+  readonly locked: boolean;
+}
+
+export interface SandboxRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+  readonly remoteAddress: string;
+}
+
+export interface SandboxResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type AuthOutcome = 'ok' | 'credentials' | 'ip-not-allowed' | 'locked';
+
+export interface SandboxContext {
+  readonly account: SandboxAccount;
+  readonly book: CertificateBook;
+  readonly today: Day;
+  /** Per-sandbox storage for the protocol (sessions, tokens, new order ids). */
+  readonly state: Map<string, unknown>;
+  /** Records a secret the sandbox handed out (a session token), so tests can check it never leaks. */
+  issueSecret(secret: string): void;
+  /** The account check every provider makes, with the switched-on faults applied. */
+  authenticate(username: string | null, password: string | null, remoteAddress: string): AuthOutcome;
+}
+
+export interface SandboxProtocol {
+  readonly provider: string;
+  /** The path the protocol is served under, e.g. "/interface.asp" or "/api/v1". */
+  readonly basePath: string;
+  handle(request: SandboxRequest, context: SandboxContext): Promise<SandboxResponse> | SandboxResponse;
+  /** A body of the right content type that does not parse. */
+  malformed(): SandboxResponse;
+}
+
+export interface SandboxOptions {
+  readonly account: SandboxAccount;
+  readonly book: CertificateBook;
+  readonly host?: string;
+  readonly port?: number;
+  readonly tls?: boolean;
+  readonly latencyMs?: number;
+  readonly faults?: readonly SandboxFault[];
+  /** Size of the body sent by the "oversized" fault (default 40 MiB, over the client's 16 MiB limit). */
+  readonly oversizedBytes?: number;
+}
+
+export interface RunningSandbox {
+  readonly provider: string;
+  /** Origin plus the protocol's base path: what a module's API URL or endpoint is set to. */
+  readonly url: string;
+  readonly origin: string;
+  /** The CA to trust for an HTTPS sandbox; null over HTTP. */
+  readonly caPem: string | null;
+  readonly account: SandboxAccount;
+  readonly book: CertificateBook;
+  latencyMs: number;
+  readonly faults: Set<SandboxFault>;
+  /** How many API requests it has answered (control requests excluded). */
+  readonly requests: () => number;
+  /** Secrets (tokens, sessions) it has handed out. */
+  readonly issuedSecrets: ReadonlySet<string>;
+  stop(): Promise<void>;
+}
+
+function normalizeAddress(address: string | undefined): string {
+  return (address ?? '').replace(/^::ffff:/, '');
+}
+
+export function isSandboxFault(value: string): value is SandboxFault {
+  return (SANDBOX_FAULTS as readonly string[]).includes(value);
+}
+
+export async function startSandbox(protocol: SandboxProtocol, options: SandboxOptions): Promise<RunningSandbox> {
+  const tls = options.tls ? await createSandboxTls() : null;
+  const sockets = new Set<Socket>();
+  let served = 0;
+  const issuedSecrets = new Set<string>();
+  const oversizedBytes = options.oversizedBytes ?? 40 * 1024 * 1024;
+
+  const sandbox: RunningSandbox = {
+    provider: protocol.provider,
+    url: '',
+    origin: '',
+    caPem: tls?.caPem ?? null,
+    account: options.account,
+    book: options.book,
+    latencyMs: options.latencyMs ?? 0,
+    faults: new Set(options.faults ?? []),
+    requests: () => served,
+    issuedSecrets,
+    stop: async () => {},
+  };
+
+  const context: SandboxContext = {
+    account: options.account,
+    book: options.book,
+    today: options.book.today,
+    state: new Map(),
+    issueSecret: (secret) => issuedSecrets.add(secret),
+    authenticate(username, password, remoteAddress) {
+      const { account } = sandbox;
+      if (sandbox.faults.has('wrong-credentials') || username !== account.username || password !== account.password) return 'credentials';
+      if (sandbox.faults.has('locked') || account.locked) return 'locked';
+      if (sandbox.faults.has('ip-not-allowed') || (account.allowedIps !== null && !account.allowedIps.includes(normalizeAddress(remoteAddress)))) {
+        return 'ip-not-allowed';
+      }
+      return 'ok';
+    },
+  };
+
+  const control = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    if (req.method === 'POST' && req.url === '/__sandbox/faults') {
+      try {
+        const wanted = JSON.parse(body || '{}') as { faults?: unknown; latencyMs?: unknown };
+        const faults = Array.isArray(wanted.faults) ? wanted.faults.map(String) : [];
+        const unknown = faults.filter((fault) => !isSandboxFault(fault));
+        if (unknown.length > 0) throw new Error(`unknown fault ${unknown.join(', ')}; faults: ${SANDBOX_FAULTS.join(', ')}`);
+        sandbox.faults.clear();
+        for (const fault of faults) sandbox.faults.add(fault as SandboxFault);
+        if (wanted.latencyMs !== undefined) sandbox.latencyMs = Math.max(0, Number(wanted.latencyMs) || 0);
+      } catch (error) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message }));
+        return;
+      }
+    }
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ provider: protocol.provider, latencyMs: sandbox.latencyMs, faults: [...sandbox.faults], certificates: options.book.size }));
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (req.url?.startsWith('/__sandbox')) {
+        control(req, res, body);
+        return;
+      }
+      served += 1;
+      void (async () => {
+        if (sandbox.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, sandbox.latencyMs));
+        // A hanging server: the connection stays open and silent until the client gives up.
+        if (sandbox.faults.has('hang')) return;
+        if (sandbox.faults.has('http-500')) {
+          res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body><h1>500 Internal Server Error</h1></body></html>');
+          return;
+        }
+        if (sandbox.faults.has('oversized')) {
+          res.writeHead(200, { 'content-type': 'text/xml' });
+          const chunk = Buffer.alloc(64 * 1024, 0x20);
+          let sent = 0;
+          const pump = () => {
+            while (sent < oversizedBytes) {
+              sent += chunk.length;
+              if (!res.write(chunk)) return void res.once('drain', pump);
+            }
+            res.end();
+          };
+          res.on('error', () => {});
+          pump();
+          return;
+        }
+        const response = sandbox.faults.has('malformed')
+          ? protocol.malformed()
+          : await protocol.handle(
+              { method: req.method ?? 'GET', url: new URL(req.url ?? '/', sandbox.origin), headers: req.headers, body, remoteAddress: normalizeAddress(req.socket.remoteAddress) },
+              context,
+            );
+        res.writeHead(response.status, { 'content-type': response.contentType, ...response.headers }).end(response.body);
+      })().catch((error: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`sandbox error: ${(error as Error).message}`);
+      });
+    });
+  };
+
+  const server: Server = tls ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, handler) : createHttpServer(handler);
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  Object.assign(sandbox, {
+    origin,
+    url: `${origin}${protocol.basePath}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  });
+  return sandbox;
+}

@@ -1,0 +1,77 @@
+/**
+ * What every processing module is configured with, besides its provider's integration settings:
+ * the seeds' module parameters and the network settings of certops. One zod schema each, shared by
+ * the console's wizard and the scripted commands' flags.
+ */
+import { z } from 'zod';
+import type { ModuleLog } from './log.js';
+import { checkApiUrl } from './url-policy.js';
+import { createTransport, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TOTAL_TIMEOUT_MS, type Transport } from './http.js';
+import type { LookupFunction } from 'node:net';
+
+/** An API address certops may send credentials to (https, or http on loopback only). */
+export const apiUrlSchema = z.string().trim().superRefine((text, context) => {
+  const checked = checkApiUrl(text);
+  if (!checked.ok) context.addIssue({ code: 'custom', message: checked.error });
+});
+
+export const requiredText = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is empty`);
+
+/** A secret: kept as typed (no trimming: spaces may be part of a password), never empty. */
+export const secretSchema = (what: string) => z.string({ error: `${what} is required` }).min(1, `${what} is empty`);
+
+/** The seeds' "Processing module parameters". */
+export const moduleParametersSchema = z.object({
+  name: requiredText('the name').max(100, 'the name is longer than 100 characters'),
+  department: requiredText('the department'),
+  sort: z.number({ error: 'sort must be a whole number' }).int('sort must be a whole number').min(0, 'sort cannot be negative').max(1_000_000),
+  /** In the provider's currency; null when the field is left empty (no low-balance check, as in BILLmanager). */
+  minimalBalance: z.number({ error: 'the minimal balance must be a number' }).finite().min(0, 'the minimal balance cannot be negative').nullable(),
+  /** Only for providers whose module has a data center (Ispmanager (SSL), ENOM). */
+  dataCenter: requiredText('the data center').optional(),
+});
+export type ModuleParameters = z.infer<typeof moduleParametersSchema>;
+
+export const networkSettingsSchema = z.object({
+  /** Points the module at a sandbox, a proxy or a provider's new address without a code change. */
+  endpoint: apiUrlSchema.optional(),
+  /** A PEM file with a CA to trust besides the system's. */
+  caFile: z.string().trim().min(1).optional(),
+  connectTimeoutMs: z.number().int().min(100).max(600_000).default(DEFAULT_CONNECT_TIMEOUT_MS),
+  totalTimeoutMs: z.number().int().min(100).max(3_600_000).default(DEFAULT_TOTAL_TIMEOUT_MS),
+});
+export type NetworkSettings = z.infer<typeof networkSettingsSchema>;
+
+/** Everything a provider client is built from. The CA file is read by the caller, not the client. */
+export interface ClientConfig<Integration> {
+  readonly integration: Integration;
+  readonly network: NetworkSettings;
+  readonly caPem?: string | undefined;
+  readonly log: ModuleLog;
+  readonly lookup?: LookupFunction | undefined;
+  readonly readRetries?: number | undefined;
+  readonly retryDelayMs?: number | undefined;
+  readonly maxResponseBytes?: number | undefined;
+}
+
+/** The transport of a module's client, from its settings. `secrets` are masked in logs and errors. */
+export function moduleTransport(
+  config: ClientConfig<unknown>,
+  provider: string,
+  secrets: readonly string[],
+  localAddress?: string,
+): Transport {
+  return createTransport({
+    provider,
+    log: config.log,
+    secrets,
+    connectTimeoutMs: config.network.connectTimeoutMs,
+    totalTimeoutMs: config.network.totalTimeoutMs,
+    caPem: config.caPem,
+    localAddress,
+    lookup: config.lookup,
+    readRetries: config.readRetries,
+    retryDelayMs: config.retryDelayMs,
+    maxResponseBytes: config.maxResponseBytes,
+  });
+}

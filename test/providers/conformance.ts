@@ -1,0 +1,284 @@
+/**
+ * What every provider client must do against its own sandbox, over real HTTP on loopback: each
+ * operation, each fault with its own cause, TLS trust, DNS and refused connections, retries for
+ * reads only, and no secret in any log line at level 9 or in any error. Each provider's test file
+ * calls providerConformance() and adds the tests of its own wire format.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { day, formatDay } from '../../src/rules/calendar.js';
+import type { ProviderId } from '../../src/providers/catalog.js';
+import { fileLog, silentLog, type ModuleLog } from '../../src/providers/log.js';
+import { providerModule, type ProviderSandbox } from '../../src/providers/registry.js';
+import { CertificateBook } from '../../src/providers/sandbox-kit/dataset.js';
+import { startSandbox, type RunningSandbox, type SandboxAccount, type SandboxFault, type SandboxOptions } from '../../src/providers/sandbox-kit/server.js';
+import { networkSettingsSchema, type ClientConfig } from '../../src/providers/settings.js';
+import { ProviderError, type CertificateRecord, type FailureCause, type ProviderClient } from '../../src/providers/types.js';
+import { makeCsr } from '../helpers/csr.js';
+
+export const TODAY = day('2026-11-23');
+
+export interface ConformanceOptions {
+  /** Certificates in the test account: enough to cross the provider's page size at least twice. */
+  readonly certificates: number;
+  /** Extra integration settings for every client (e.g. GlobalSign's source IP address). */
+  readonly integration?: Record<string, unknown>;
+}
+
+export interface Harness {
+  readonly sandboxes: RunningSandbox[];
+  start(options?: Partial<Omit<SandboxOptions, 'account'>> & { account?: Partial<SandboxAccount>; certificates?: number }): Promise<RunningSandbox>;
+  client(sandbox: RunningSandbox, options?: { integration?: Record<string, unknown>; network?: Record<string, unknown>; config?: Partial<ClientConfig<Record<string, unknown>>> }): ProviderClient;
+}
+
+export function providerHarness(id: ProviderId, defaults: ConformanceOptions): Harness {
+  const module = providerModule(id);
+  const sandboxes: RunningSandbox[] = [];
+  const clients: ProviderClient[] = [];
+  let kit: ProviderSandbox | null = null;
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(sandboxes.splice(0).map((s) => s.stop()));
+  });
+  return {
+    sandboxes,
+    async start(options = {}) {
+      kit ??= await module.loadSandbox();
+      const { account, certificates, ...rest } = options;
+      const sandbox = await startSandbox(kit.protocol, {
+        account: { ...kit.account, ...account },
+        book: new CertificateBook({ count: certificates ?? defaults.certificates, seed: 7, today: TODAY }),
+        ...rest,
+      });
+      sandboxes.push(sandbox);
+      return sandbox;
+    },
+    client(sandbox, options = {}) {
+      if (!kit) throw new Error('start a sandbox before making a client');
+      const integration = module.integrationSchema.parse({ ...kit.integrationFor(sandbox), ...defaults.integration, ...options.integration });
+      const network = networkSettingsSchema.parse({ connectTimeoutMs: 2000, totalTimeoutMs: 5000, ...options.network });
+      const client = module.createClient({ integration, network, log: silentLog, caPem: sandbox.caPem ?? undefined, readRetries: 2, retryDelayMs: 5, ...options.config });
+      clients.push(client);
+      return client;
+    },
+  };
+
+}
+
+export async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ProviderError) return error;
+    throw error;
+  }
+  throw new Error('expected the operation to fail');
+}
+
+async function listAll(client: ProviderClient, onProgress?: (listed: number, total: number | null) => void): Promise<CertificateRecord[]> {
+  const all: CertificateRecord[] = [];
+  for await (const page of client.listCertificates({ onProgress: (p) => onProgress?.(p.listed, p.total) })) all.push(...page);
+  return all;
+}
+
+export function providerConformance(id: ProviderId, options: ConformanceOptions): void {
+  const module = providerModule(id);
+  const harness = providerHarness(id, options);
+
+  describe(`${module.facts.title}: conformance against its sandbox`, () => {
+    it('loads its sandbox', async () => {
+      const kit = await module.loadSandbox();
+      expect(kit.protocol.provider).toBe(id);
+      expect(kit.account.username).toBeTruthy();
+    });
+
+    it('checks the connection and reports the round-trip time, latency included', async () => {
+      const sandbox = await harness.start({ latencyMs: 120 });
+      const result = await harness.client(sandbox).checkConnection();
+      expect(result.roundTripMs).toBeGreaterThanOrEqual(115);
+      expect(result.roundTripMs).toBeLessThan(4000);
+    });
+
+    it('reads the balance and its currency, negative amounts included', async () => {
+      const sandbox = await harness.start();
+      expect(await harness.client(sandbox).getBalance()).toEqual({ amount: sandbox.account.balance, currency: sandbox.account.currency });
+      const negative = await harness.start({ account: { balance: -1832.23 } });
+      expect((await harness.client(negative).getBalance()).amount).toBe(-1832.23);
+    });
+
+    it('lists every certificate of the account, page after page, with progress', async () => {
+      const sandbox = await harness.start();
+      const progress: number[] = [];
+      const records = await listAll(harness.client(sandbox), (listed) => progress.push(listed));
+      expect(records).toHaveLength(options.certificates);
+      expect(new Set(records.map((r) => r.id)).size).toBe(options.certificates);
+      expect(progress.length).toBeGreaterThan(1);
+      expect(progress.at(-1)).toBe(options.certificates);
+      const byDomain = new Map(records.map((r) => [r.mainDomain, r]));
+      for (let index = 0; index < sandbox.book.size; index += 1) {
+        const expected = sandbox.book.get(index);
+        const record = byDomain.get(expected.mainDomain);
+        expect(record, expected.mainDomain).toBeDefined();
+        if (!record) continue;
+        expect(record.orderDate).toBe(formatDay(expected.orderDate));
+        if (expected.status === 'issued' && record.validTo !== null) expect(record.validTo).toBe(formatDay(expected.validTo));
+        if (record.validation !== null) expect(record.validation).toBe(expected.validation);
+        expect(record.multiDomain).toBe(expected.multiDomain);
+        if (record.otherNames !== null) expect([...record.otherNames].sort()).toEqual([...expected.otherNames].sort());
+        const statusOk = expected.status === 'expired' ? ['expired'] : expected.status === 'revoked' ? ['revoked', 'cancelled'] : [expected.status];
+        expect(statusOk, `${record.id} ${record.providerStatus}`).toContain(record.status);
+      }
+    });
+
+    it('reissues a certificate with a CSR where the provider can, and refuses without a request where it cannot', async () => {
+      const sandbox = await harness.start();
+      const client = harness.client(sandbox);
+      const records = await listAll(client);
+      const candidates = records.filter((r) => r.status === 'issued');
+      const reissuable = candidates.find((r) => client.reissueSupport(r).supported);
+      if (reissuable) {
+        const index = [...Array(sandbox.book.size).keys()].find((i) => sandbox.book.get(i).mainDomain === reissuable.mainDomain) as number;
+        const csr = await makeCsr(reissuable.mainDomain);
+        const before = sandbox.requests();
+        const outcome = await client.reissue({ certificate: reissuable, csr });
+        expect(sandbox.requests() - before).toBeGreaterThanOrEqual(1);
+        expect(outcome.certificateId).toBeTruthy();
+        const after = sandbox.book.get(index);
+        expect(after.reissues).toBe(1);
+        expect(after.csr).toBe(csr);
+        expect(after.validFrom).toBe(TODAY);
+      }
+      const unsupported = candidates.find((r) => !client.reissueSupport(r).supported);
+      if (unsupported) {
+        const before = sandbox.requests();
+        const failure = await failureOf(client.reissue({ certificate: unsupported, csr: await makeCsr(unsupported.mainDomain) }));
+        expect(failure.failure).toBe('unsupported');
+        expect(sandbox.requests()).toBe(before);
+      }
+      expect(reissuable ?? unsupported).toBeDefined();
+    });
+
+    const faults: [SandboxFault, FailureCause][] = [
+      ['wrong-credentials', 'credentials'],
+      ['ip-not-allowed', 'ip-not-allowed'],
+      ['locked', 'account-locked'],
+      ['http-500', 'http-status'],
+      ['malformed', 'unexpected-response'],
+      ['hang', 'timeout'],
+      ['oversized', 'too-large'],
+    ];
+    it.each(faults)('gives the cause of the "%s" fault: %s', async (fault, cause) => {
+      const sandbox = await harness.start({ faults: [fault], oversizedBytes: 3 * 1024 * 1024 });
+      const client = harness.client(sandbox, { network: { totalTimeoutMs: 600 }, config: { maxResponseBytes: 1024 * 1024, readRetries: 0 } });
+      const failure = await failureOf(client.checkConnection());
+      expect(failure.failure, failure.message).toBe(cause);
+      expect((await failureOf(client.getBalance())).failure).toBe(cause);
+    });
+
+    it('rejects wrong credentials for real, not only when the fault is switched on', async () => {
+      const sandbox = await harness.start();
+      const failure = await failureOf(harness.client(sandbox, { integration: { password: 'not-the-password' } }).checkConnection());
+      expect(failure.failure).toBe('credentials');
+    });
+
+    it('is refused by its own allow-list when this address is not on it', async () => {
+      const sandbox = await harness.start({ account: { allowedIps: ['192.0.2.44'] } });
+      expect((await failureOf(harness.client(sandbox).checkConnection())).failure).toBe('ip-not-allowed');
+    });
+
+    it('retries a failing read with backoff, but never a reissue', async () => {
+      const sandbox = await harness.start();
+      const client = harness.client(sandbox);
+      const records = await listAll(client);
+      const reissuable = records.find((r) => r.status === 'issued' && client.reissueSupport(r).supported);
+      sandbox.faults.add('http-500');
+      let before = sandbox.requests();
+      expect((await failureOf(client.getBalance())).failure).toBe('http-status');
+      expect(sandbox.requests() - before).toBe(3);
+      if (reissuable) {
+        before = sandbox.requests();
+        expect((await failureOf(client.reissue({ certificate: reissuable, csr: await makeCsr(reissuable.mainDomain) }))).failure).toBe('http-status');
+        expect(sandbox.requests() - before).toBe(1);
+      }
+    });
+
+    it('says the connection was refused when nothing listens', async () => {
+      const sandbox = await harness.start();
+      const client = harness.client(sandbox);
+      await sandbox.stop();
+      expect((await failureOf(client.checkConnection())).failure).toBe('refused');
+    });
+
+    it('says the DNS name was not found', async () => {
+      const sandbox = await harness.start();
+      const unresolved = Object.assign(new Error('getaddrinfo ENOTFOUND api.certops-test.invalid'), { code: 'ENOTFOUND' });
+      const client = harness.client(sandbox, {
+        network: { endpoint: sandbox.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, 'https://api.certops-test.invalid') },
+        config: { lookup: ((_host: string, _options: unknown, callback: (error: Error) => void) => callback(unresolved)) as never },
+      });
+      const failure = await failureOf(client.checkConnection());
+      expect(failure.failure).toBe('dns');
+      expect(failure.message).toContain('api.certops-test.invalid');
+    });
+
+    it('trusts an HTTPS sandbox only with its CA', async () => {
+      const sandbox = await harness.start({ tls: true });
+      expect(sandbox.url.startsWith('https://')).toBe(true);
+      expect((await failureOf(harness.client(sandbox, { config: { caPem: undefined } }).checkConnection())).failure).toBe('tls-untrusted');
+      expect((await harness.client(sandbox).checkConnection()).roundTripMs).toBeGreaterThan(0);
+    });
+
+    it('refuses plain http to anything but loopback before sending the password', async () => {
+      const sandbox = await harness.start();
+      const attempt = () => harness.client(sandbox, { network: { endpoint: 'http://192.0.2.10/api' } });
+      let failure: unknown;
+      try {
+        await attempt().checkConnection();
+      } catch (error) {
+        failure = error;
+      }
+      // Either the settings schema or the transport refuses it; both say why.
+      expect(String((failure as Error).message)).toMatch(/plain http:\/\/ is refused for 192\.0\.2\.10/);
+    });
+
+    it('keeps every secret out of level-9 logs and error messages', async () => {
+      const password = 'S3cr&t p@ss<%>"word';
+      const wrong = 'Wr0ng&pass w%rd';
+      const sandbox = await harness.start({ account: { password }, certificates: 30 });
+      const directory = mkdtempSync(join(tmpdir(), 'certops-log-'));
+      const log: ModuleLog = fileLog({ directory, logName: module.facts.logName, level: 9, secrets: [password, wrong] });
+      const client = harness.client(sandbox, { integration: { password }, config: { log } });
+      await client.checkConnection();
+      await client.getBalance();
+      const records = await listAll(client);
+      const reissuable = records.find((r) => r.status === 'issued' && client.reissueSupport(r).supported);
+      if (reissuable) await client.reissue({ certificate: reissuable, csr: await makeCsr(reissuable.mainDomain) });
+      const messages: string[] = [];
+      const bad = harness.client(sandbox, { integration: { password: wrong }, config: { log } });
+      messages.push((await failureOf(bad.checkConnection())).message);
+      for (const fault of ['malformed', 'http-500'] as const) {
+        sandbox.faults.clear();
+        sandbox.faults.add(fault);
+        messages.push((await failureOf(client.getBalance())).message);
+      }
+      const text = readdirSync(directory)
+        .map((name) => readFileSync(join(directory, name), 'utf8'))
+        .join('\n');
+      expect(text).toContain(sandbox.account.username);
+      expect(text).toContain(records[0]?.mainDomain ?? '');
+      expect(text).toContain('***');
+      const forms = (secret: string) => [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
+      const secrets = [password, wrong, ...sandbox.issuedSecrets];
+      for (const secret of secrets) {
+        for (const form of forms(secret)) {
+          expect(text.includes(form), `log holds ${form}`).toBe(false);
+          for (const message of messages) expect(message.includes(form), `error holds ${form}`).toBe(false);
+        }
+      }
+    });
+  });
+}
+
+export { listAll };
