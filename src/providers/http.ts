@@ -56,6 +56,8 @@ export interface HttpResponse {
 
 export interface Transport {
   request(request: HttpRequest): Promise<HttpResponse>;
+  /** Masks a secret learnt at run time (a session token) in every later log line and error. */
+  addSecret(secret: string): void;
   close(): Promise<void>;
 }
 
@@ -121,8 +123,10 @@ export function createTransport(options: TransportOptions): Transport {
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const readRetries = options.readRetries ?? DEFAULT_READ_RETRIES;
   const retryDelayMs = options.retryDelayMs ?? 300;
-  const settings = { ...options, connectTimeoutMs, totalTimeoutMs };
-  const { log, secrets } = options;
+  const secrets = [...options.secrets];
+  const settings = { ...options, secrets, connectTimeoutMs, totalTimeoutMs };
+  // The module log masks the secrets it was made with; the transport also masks the ones learnt since.
+  const log: ModuleLog = { level: options.log.level, write: (level, message) => options.log.write(level, redact(message, secrets)) };
   const agent = new Agent({
     connect: {
       timeout: connectTimeoutMs,
@@ -207,6 +211,9 @@ export function createTransport(options: TransportOptions): Transport {
           throw new ProviderError(failure.failure, redact(failure.message, secrets), failure.details);
         }
       }
+    },
+    addSecret(secret) {
+      if (secret && !secrets.includes(secret)) secrets.push(secret);
     },
     close: () => agent.close(),
   };

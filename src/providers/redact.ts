@@ -16,7 +16,7 @@ const FIELD_PATTERNS: readonly [RegExp, string][] = [
   [/\b(pw|password|passwd|authinfo|auth_token|token|key)=([^&\s"'<]*)/gi, `$1=${MASK}`],
   [/(X-AUTH-TOKEN\s*[:=]\s*)\S+/gi, `$1${MASK}`],
   [/(<(?:\w+:)?Password>)[^<]*(<\/(?:\w+:)?Password>)/gi, `$1${MASK}$2`],
-  [/("(?:password|pw|auth_token|authinfo|token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`],
+  [/("(?:password|pw|auth_token|authinfo|token|x-auth-token|auth)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`],
 ];
 
 export function redact(text: string, secrets: readonly string[] = []): string {

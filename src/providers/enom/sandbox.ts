@@ -1,4 +1,5 @@
 /** A local eNom: interface.asp speaking the same XML (providers.md §3), on the sandbox kit. */
+import type { ProviderSandbox } from '../provider-module.js';
 import { escapeXml } from '../xml.js';
 import type { SandboxCertificate } from '../sandbox-kit/dataset.js';
 import type { SandboxContext, SandboxProtocol, SandboxRequest, SandboxResponse } from '../sandbox-kit/server.js';
@@ -122,10 +123,10 @@ export const enomSandboxProtocol: SandboxProtocol = {
   },
 };
 
-export const enomSandbox = {
+export const enomSandbox: ProviderSandbox = {
   protocol: enomSandboxProtocol,
   account: { username: 'sandbox-reseller', password: 'enom-sandbox-pass', balance: 1204.1, currency: 'USD', allowedIps: ['127.0.0.1', '::1'], locked: false },
-  integrationFor: (sandbox: { url: string; account: { username: string; password: string } }) => ({
+  integrationFor: (sandbox) => ({
     apiUrl: sandbox.url,
     username: sandbox.account.username,
     password: sandbox.account.password,

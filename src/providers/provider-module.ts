@@ -1,0 +1,41 @@
+/** The record each provider folder exports for the registry (kept apart from it: no import cycle). */
+import type { z } from 'zod';
+import { PROVIDERS, type ProviderFacts, type ProviderId } from './catalog.js';
+import type { RunningSandbox, SandboxAccount, SandboxProtocol } from './sandbox-kit/server.js';
+import type { ClientConfig } from './settings.js';
+import type { ProviderClient } from './types.js';
+
+export interface ProviderModule {
+  readonly facts: ProviderFacts;
+  /** Validates the integration settings (the wizard's step 3 and the CLI flags share it). */
+  readonly integrationSchema: z.ZodType<Record<string, unknown>>;
+  /** Names of the integration settings that are secrets (masked, never echoed). */
+  readonly secretFields: readonly string[];
+  createClient(config: ClientConfig<Record<string, unknown>>): ProviderClient;
+  /** The sandbox is loaded only when asked for. */
+  loadSandbox(): Promise<ProviderSandbox>;
+}
+
+export interface ProviderSandbox {
+  readonly protocol: SandboxProtocol;
+  /** The seeded account: credentials, balance and currency, allowed source addresses. */
+  readonly account: SandboxAccount;
+  /** Integration settings that point a module at a running sandbox. */
+  integrationFor(sandbox: RunningSandbox): Record<string, unknown>;
+}
+
+export function providerEntry<Integration>(
+  id: ProviderId,
+  integrationSchema: z.ZodType<Integration>,
+  createClient: (config: ClientConfig<Integration>) => ProviderClient,
+  loadSandbox: () => Promise<ProviderSandbox>,
+  secretFields: readonly string[] = ['password'],
+): ProviderModule {
+  return {
+    facts: PROVIDERS[id],
+    integrationSchema: integrationSchema as unknown as z.ZodType<Record<string, unknown>>,
+    secretFields,
+    createClient: createClient as unknown as ProviderModule['createClient'],
+    loadSandbox,
+  };
+}
