@@ -17,6 +17,7 @@ export interface Command {
 
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
   plan: { summary: 'project the certificates of an SSL subscription up to paid until', load: () => import('./commands/plan.js') },
+  sandbox: { summary: 'run local sandbox servers of the providers', load: () => import('./commands/sandbox.js') },
 };
 
 export const HELP = `certops ${VERSION}: set up and run the SSL-certificate processing modules of a hosting

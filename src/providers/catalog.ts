@@ -20,11 +20,26 @@ export interface ProviderFacts {
   readonly hasDataCenter: boolean;
   /** The seeds' message when the connection check fails. */
   readonly connectionFailedMessage: string;
+  /** The seeds' troubleshooting steps for a failed check, in their words. */
+  readonly troubleshooting: Troubleshooting;
   readonly automaticReissue: (certificate: CertificateTraits) => AutomaticReissue;
+}
+
+export interface Troubleshooting {
+  readonly parameters: string;
+  readonly reachable: string;
+  /** Only the seeds of LeaderTelecom, GlobalSign and ENOM name the IP allow-list step. */
+  readonly ipAllowed: string | null;
 }
 
 const supported: AutomaticReissue = { supported: true };
 const CANNOT_CONNECT = 'Cannot connect to the processing module';
+// Seeds 000, 003 and 004 ("Check connection").
+const CA_STEPS: Troubleshooting = {
+  parameters: 'make sure the connection parameters are correct',
+  reachable: 'check that the URL-address of the Certification Authority is accessible from the server with BILLmanager',
+  ipAllowed: 'make sure that API calls can be executed from the BILLmanager IP address in the Certification Authority Client area',
+};
 
 export const PROVIDERS: Readonly<Record<ProviderId, ProviderFacts>> = {
   leadertelecom: {
@@ -33,6 +48,7 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderFacts>> = {
     logName: 'pmleadertelecom',
     hasDataCenter: false,
     connectionFailedMessage: CANNOT_CONNECT,
+    troubleshooting: CA_STEPS,
     // Seed 000, "Multi-domain certificate": no automatic reissue; BILLmanager creates a task instead.
     automaticReissue: ({ multiDomain }) =>
       multiDomain ? { supported: false, reason: 'LeaderTelecom does not support automatic reissue of multi-domain certificates' } : supported,
@@ -43,6 +59,12 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderFacts>> = {
     logName: 'pmispmgrssl',
     hasDataCenter: true,
     connectionFailedMessage: 'Failed to establish a connection to the processing module',
+    // Seed 002 ("Connection check") names two steps and no allow-list.
+    troubleshooting: {
+      parameters: 'the connection details are correct',
+      reachable: 'The URL address of the certificate authority is available from the server where BILLmanager is installed.',
+      ipAllowed: null,
+    },
     automaticReissue: () => supported,
   },
   globalsign: {
@@ -51,6 +73,7 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderFacts>> = {
     logName: 'pmglobalsign',
     hasDataCenter: false,
     connectionFailedMessage: CANNOT_CONNECT,
+    troubleshooting: CA_STEPS,
     automaticReissue: () => supported,
   },
   enom: {
@@ -59,6 +82,7 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderFacts>> = {
     logName: 'pmenomssl',
     hasDataCenter: true,
     connectionFailedMessage: CANNOT_CONNECT,
+    troubleshooting: CA_STEPS,
     automaticReissue: () => supported,
   },
 };

@@ -20,7 +20,9 @@ export type FailureCause =
   | 'unexpected-response'
   | 'too-large'
   | 'provider-error'
-  | 'unsupported';
+  | 'unsupported'
+  /** The module's own settings cannot be used (an unreadable CA file, say). */
+  | 'configuration';
 
 /** A failure with a specific cause. Its message never holds a secret. */
 export class ProviderError extends Error {

@@ -57,6 +57,8 @@ export class CertificateBook {
   readonly today: Day;
   private readonly seed: number;
   private readonly changed = new Map<number, SandboxCertificate>();
+  /** Orders of the same day, term and type share one projection: 100 000 orders need only a few thousand. */
+  private readonly projections = new Map<string, ReturnType<typeof projectSubscription>>();
 
   constructor(options: BookOptions) {
     this.size = options.count;
@@ -104,10 +106,12 @@ export class CertificateBook {
       : mainDomain.startsWith('www.')
         ? [base]
         : [];
-    const projection = projectSubscription(
-      { ordered: orderDate, years: termYears, validation },
-      { policy: 'auto', beforeDays: 10, automaticReissue: { supported: true } },
-    );
+    const key = `${orderDate}:${termYears}:${validation}`;
+    let projection = this.projections.get(key);
+    if (!projection) {
+      projection = projectSubscription({ ordered: orderDate, years: termYears, validation }, { policy: 'auto', beforeDays: 10, automaticReissue: { supported: true } });
+      this.projections.set(key, projection);
+    }
     const current = projection.certificates.find((c) => c.issued <= this.today && this.today < c.expires) ?? projection.certificates.at(-1);
     const statusRoll = r();
     let status: SandboxStatus = 'issued';

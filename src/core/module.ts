@@ -1,0 +1,76 @@
+/**
+ * A processing module as certops keeps it: which provider, the seeds' module parameters, the
+ * provider's integration settings and certops' network settings. Opening one gives a provider
+ * client with its CA file read and its per-module log attached.
+ */
+import { readFileSync } from 'node:fs';
+import type { LookupFunction } from 'node:net';
+import type { ProviderId } from '../providers/catalog.js';
+import { DEFAULT_LOG_LEVEL, fileLog, silentLog } from '../providers/log.js';
+import { providerModule } from '../providers/registry.js';
+import type { ModuleParameters, NetworkSettings } from '../providers/settings.js';
+import { ProviderError, type ProviderClient } from '../providers/types.js';
+
+export interface ProcessingModule {
+  readonly id: number;
+  readonly provider: ProviderId;
+  readonly parameters: ModuleParameters;
+  readonly integration: Readonly<Record<string, unknown>>;
+  readonly network: NetworkSettings;
+}
+
+/** Where and how a run logs and connects; the same for every module of a run. */
+export interface ModuleRuntime {
+  /** The console's log folder; null writes no log file. */
+  readonly logDirectory: string | null;
+  /** Levels per log name (pmglobalsign → 9), from debug.conf-style lines. */
+  readonly logLevels?: ReadonlyMap<string, number>;
+  readonly lookup?: LookupFunction;
+  readonly readRetries?: number;
+  readonly retryDelayMs?: number;
+}
+
+/** The values of a module's secret settings, to mask wherever they could appear. */
+export function moduleSecrets(module: ProcessingModule): string[] {
+  return providerModule(module.provider)
+    .secretFields.map((field) => module.integration[field])
+    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+}
+
+export function openModuleClient(module: ProcessingModule, runtime: ModuleRuntime): ProviderClient {
+  const provider = providerModule(module.provider);
+  let caPem: string | undefined;
+  if (module.network.caFile) {
+    try {
+      caPem = readFileSync(module.network.caFile, 'utf8');
+    } catch (error) {
+      throw new ProviderError('configuration', `the CA file ${module.network.caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (!caPem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new ProviderError('configuration', `the CA file ${module.network.caFile} holds no PEM certificate`);
+    }
+  }
+  const logName = provider.facts.logName;
+  const level = runtime.logLevels?.get(logName) ?? DEFAULT_LOG_LEVEL;
+  const log =
+    runtime.logDirectory === null ? silentLog : fileLog({ directory: runtime.logDirectory, logName, level, secrets: moduleSecrets(module) });
+  return provider.createClient({
+    integration: provider.integrationSchema.parse(module.integration),
+    network: module.network,
+    caPem,
+    log,
+    lookup: runtime.lookup,
+    readRetries: runtime.readRetries,
+    retryDelayMs: runtime.retryDelayMs,
+  });
+}
+
+/** Opens a module's client for one piece of work and always closes it. */
+export async function withModuleClient<T>(module: ProcessingModule, runtime: ModuleRuntime, work: (client: ProviderClient) => Promise<T>): Promise<T> {
+  const client = openModuleClient(module, runtime);
+  try {
+    return await work(client);
+  } finally {
+    await client.close();
+  }
+}

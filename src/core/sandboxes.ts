@@ -1,0 +1,73 @@
+/**
+ * Starts the providers' sandboxes on loopback, with their seeded accounts; used by `certops sandbox`,
+ * by the demo, and by benchmarks.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Day } from '../rules/calendar.js';
+import type { ProviderId } from '../providers/catalog.js';
+import { PROVIDER_MODULES, providerModule } from '../providers/registry.js';
+import { CertificateBook } from '../providers/sandbox-kit/dataset.js';
+import { startSandbox, type RunningSandbox, type SandboxFault } from '../providers/sandbox-kit/server.js';
+
+export const DEFAULT_SANDBOX_CERTIFICATES = 300;
+export const LARGE_SANDBOX_CERTIFICATES = 100_000;
+
+export interface SandboxesRequest {
+  readonly providers: readonly ProviderId[];
+  /** First port; each further provider takes the next one. 0 picks free ports. */
+  readonly port: number;
+  readonly tls: boolean;
+  readonly certificates: number;
+  readonly latencyMs: number;
+  readonly faults: readonly SandboxFault[];
+  readonly today: Day;
+  readonly seed?: number;
+}
+
+export interface StartedSandbox {
+  readonly provider: ProviderId;
+  readonly sandbox: RunningSandbox;
+  /** Integration settings that point a module at this sandbox. */
+  readonly integration: Record<string, unknown>;
+  /** Where the sandbox CA was written (HTTPS only). */
+  readonly caFile: string | null;
+}
+
+export function availableSandboxProviders(): ProviderId[] {
+  return Object.keys(PROVIDER_MODULES) as ProviderId[];
+}
+
+export async function startSandboxes(request: SandboxesRequest): Promise<StartedSandbox[]> {
+  const started: StartedSandbox[] = [];
+  let caDirectory: string | null = null;
+  try {
+    for (const [offset, provider] of request.providers.entries()) {
+      const kit = await providerModule(provider).loadSandbox();
+      const sandbox = await startSandbox(kit.protocol, {
+        account: kit.account,
+        book: new CertificateBook({ count: request.certificates, seed: request.seed ?? 1, today: request.today }),
+        port: request.port === 0 ? 0 : request.port + offset,
+        tls: request.tls,
+        latencyMs: request.latencyMs,
+        faults: request.faults,
+      });
+      let caFile: string | null = null;
+      if (sandbox.caPem) {
+        caDirectory ??= mkdtempSync(join(tmpdir(), 'certops-sandbox-'));
+        caFile = join(caDirectory, `${provider}-ca.pem`);
+        writeFileSync(caFile, sandbox.caPem, { mode: 0o600 });
+      }
+      started.push({ provider, sandbox, integration: kit.integrationFor(sandbox), caFile });
+    }
+  } catch (error) {
+    await stopSandboxes(started);
+    throw error;
+  }
+  return started;
+}
+
+export async function stopSandboxes(sandboxes: readonly StartedSandbox[]): Promise<void> {
+  await Promise.all(sandboxes.map(({ sandbox }) => sandbox.stop()));
+}
