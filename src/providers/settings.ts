@@ -32,6 +32,18 @@ export const moduleParametersSchema = z.object({
 });
 export type ModuleParameters = z.infer<typeof moduleParametersSchema>;
 
+/** The module parameters of one provider: the data center is required where the seeds list it, refused elsewhere. */
+export function moduleParametersSchemaFor(provider: { readonly title: string; readonly hasDataCenter: boolean }) {
+  return moduleParametersSchema.superRefine((parameters, context) => {
+    if (provider.hasDataCenter && parameters.dataCenter === undefined) {
+      context.addIssue({ code: 'custom', path: ['dataCenter'], message: `a ${provider.title} processing module needs a data center` });
+    }
+    if (!provider.hasDataCenter && parameters.dataCenter !== undefined) {
+      context.addIssue({ code: 'custom', path: ['dataCenter'], message: `a ${provider.title} processing module has no data center` });
+    }
+  });
+}
+
 export const networkSettingsSchema = z.object({
   /** Points the module at a sandbox, a proxy or a provider's new address without a code change. */
   endpoint: apiUrlSchema.optional(),
