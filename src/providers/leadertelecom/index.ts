@@ -1,4 +1,11 @@
-/** The leadertelecom processing module for the registry. Placeholder until its client and sandbox land. */
-import type { ProviderModule } from '../provider-module.js';
+/** The LeaderTelecom processing module for the registry. */
+import { providerEntry } from '../provider-module.js';
+import { createLeadersslClient } from './client.js';
+import { leadertelecomIntegrationSchema } from './settings.js';
 
-export const provider: ProviderModule | undefined = undefined;
+export const provider = providerEntry(
+  'leadertelecom',
+  leadertelecomIntegrationSchema,
+  (config) => createLeadersslClient(config),
+  async () => (await import('./sandbox.js')).leadertelecomSandbox,
+);
