@@ -1,6 +1,6 @@
 /**
  * Secrets out of every text certops writes: each known secret in the forms it travels in (raw,
- * URL-encoded, form-encoded, XML-escaped), and, for secrets a caller forgot to register, the
+ * URL-encoded, form-encoded, XML-escaped, JSON-escaped), and, for secrets a caller forgot to register, the
  * fields that carry them in the four protocols (pw=, password=, authinfo=, auth_token, X-AUTH-TOKEN,
  * <Password>, "password": ...).
  */
@@ -9,7 +9,8 @@ import { escapeXml } from './xml.js';
 export const MASK = '***';
 
 function forms(secret: string): string[] {
-  return [...new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), escapeXml(secret)])];
+  const json = JSON.stringify(secret).slice(1, -1);
+  return [...new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), escapeXml(secret), json])];
 }
 
 const FIELD_PATTERNS: readonly [RegExp, string][] = [
@@ -17,6 +18,8 @@ const FIELD_PATTERNS: readonly [RegExp, string][] = [
   [/(X-AUTH-TOKEN\s*[:=]\s*)\S+/gi, `$1${MASK}`],
   [/(<(?:\w+:)?Password>)[^<]*(<\/(?:\w+:)?Password>)/gi, `$1${MASK}$2`],
   [/("(?:password|pw|auth_token|authinfo|token|x-auth-token|auth)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`],
+  // BILLmanager's JSON puts values under "$": {"authinfo": {"$": "user:password"}}.
+  [/("(?:password|authinfo|auth)"\s*:\s*\{\s*"\$"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`],
 ];
 
 export function redact(text: string, secrets: readonly string[] = []): string {

@@ -269,7 +269,7 @@ export function providerConformance(id: ProviderId, options: ConformanceOptions)
       expect(text).toContain(sandbox.account.username);
       expect(text).toContain(records[0]?.mainDomain ?? '');
       expect(text).toContain('***');
-      const forms = (secret: string) => [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
+      const forms = (secret: string) => [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)];
       const secrets = [password, wrong, ...sandbox.issuedSecrets];
       for (const secret of secrets) {
         for (const form of forms(secret)) {

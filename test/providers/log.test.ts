@@ -58,12 +58,14 @@ describe('redaction', () => {
     ['{"id":1,"auth_token":"q7Yv2mP"}', '{"id":1,"auth_token":"***"}'],
     ['{"x-auth-token":"q7Yv2mP","accept":"application/json"}', '{"x-auth-token":"***","accept":"application/json"}'],
     ['X-AUTH-TOKEN: q7Yv2mP', 'X-AUTH-TOKEN: ***'],
+    ['{"doc":{"tparams":{"authinfo":{"$":"bob:p\\"w"},"func":{"$":"whoami"}}}}', '{"doc":{"tparams":{"authinfo":{"$":"***"},"func":{"$":"whoami"}}}}'],
   ])('masks the secret field in %s', (input, output) => {
     expect(redact(input)).toBe(output);
   });
 
   it('masks registered secrets in raw, URL, form and XML forms, longest first', () => {
     expect(redact('a b&c a%20b%26c a+b%26c a b&amp;c a b', ['a b&c', 'a b'])).toBe('*** *** *** *** ***');
+    expect(redact('{"note":"p\\"w"}', ['p"w'])).toBe('{"note":"***"}');
   });
 });
 
