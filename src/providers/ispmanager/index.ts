@@ -1,4 +1,11 @@
-/** The ispmanager processing module for the registry. Placeholder until its client and sandbox land. */
-import type { ProviderModule } from '../provider-module.js';
+/** The Ispmanager (SSL) processing module for the registry. */
+import { providerEntry } from '../provider-module.js';
+import { createIspmanagerClient } from './client.js';
+import { ispmanagerIntegrationSchema } from './settings.js';
 
-export const provider: ProviderModule | undefined = undefined;
+export const provider = providerEntry(
+  'ispmanager',
+  ispmanagerIntegrationSchema,
+  createIspmanagerClient,
+  async () => (await import('./sandbox.js')).ispmanagerSandbox,
+);

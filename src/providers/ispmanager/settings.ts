@@ -1,0 +1,30 @@
+/**
+ * Ispmanager (SSL) integration settings (seed 002): "URL ispmanager", user name, password. The data
+ * center is a module parameter (settings.ts), not an integration setting.
+ *
+ * The account is a client login in the ispmanager billing (a BILLmanager). Two-factor authentication
+ * on that account breaks the integration: the API cannot answer a second factor, so every call is
+ * refused. Disable 2FA on it, or use a separate account without 2FA for the integration.
+ */
+import { z } from 'zod';
+import { apiUrlSchema, requiredText, secretSchema } from '../settings.js';
+
+/** The .com side of ispmanager's billing; the .ru side is https://api.ispmanager.com/billmgr. No default: the seed asks for it. */
+export const ISPMANAGER_EXAMPLE_URL = 'https://api-eu.ispmanager.com/billmgr';
+
+export const ISPMANAGER_URL_HELP =
+  `the address of the ispmanager billing you are a client of, e.g. ${ISPMANAGER_EXAMPLE_URL} (ispmanager.com) or https://api.ispmanager.com/billmgr (ispmanager.ru)`;
+export const ISPMANAGER_ACCOUNT_HELP =
+  'the user name and password of your client account in the ispmanager billing; two-factor authentication on that account breaks the integration (disable it or use another account)';
+
+export const ispmanagerIntegrationSchema = z.object({
+  /** "URL ispmanager": required, no default. A bare host is completed with /billmgr (wire.ts). */
+  url: requiredText('the URL ispmanager').pipe(apiUrlSchema),
+  /** The login in the ispmanager client area. It travels as authinfo=<user>:<password>, so it cannot hold a colon. */
+  username: requiredText('the user name').refine((name) => !name.includes(':'), {
+    message: 'the user name cannot contain ":" (the API separates it from the password with one)',
+  }),
+  /** The account password; kept as typed. An account with 2FA switched on cannot be used. */
+  password: secretSchema('the password'),
+});
+export type IspmanagerIntegration = z.infer<typeof ispmanagerIntegrationSchema>;
