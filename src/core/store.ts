@@ -1,0 +1,186 @@
+/**
+ * Where certops keeps processing modules, their credentials and its settings: conf's JSON file,
+ * owner-only (0600 in a 0700 folder), validated with zod on every read. Every change runs under a
+ * file lock (proper-lockfile) and re-reads the file first, so two certops processes never lose each
+ * other's changes; conf writes atomically, so a crash never leaves half a file. A file that is
+ * corrupt or fails validation is never written: certops says which file and what is wrong.
+ */
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Conf from 'conf';
+import lockfile from 'proper-lockfile';
+import { z } from 'zod';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../providers/catalog.js';
+import { providerModule } from '../providers/registry.js';
+import { moduleParametersSchemaFor, networkSettingsSchema } from '../providers/settings.js';
+import {
+  DEFAULT_SUBSCRIPTION_BEFORE_DAYS,
+  DEFAULT_SUBSCRIPTION_POLICY,
+  MAX_SUBSCRIPTION_BEFORE_DAYS,
+  SUBSCRIPTION_POLICIES,
+} from '../rules/reissue-policy.js';
+import type { ProcessingModule } from './module.js';
+
+/** The configuration cannot be read or must not be written; the message names the file and the problem. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const storedModuleSchema = z.object({
+  id: z.number().int().positive(),
+  provider: z.enum(PROVIDER_IDS as [ProviderId, ...ProviderId[]]),
+  parameters: z.record(z.string(), z.unknown()),
+  integration: z.record(z.string(), z.unknown()),
+  network: z.record(z.string(), z.unknown()).default({}),
+  createdAt: z.string(),
+  /** Saved although its connection check failed ("save anyway" in the wizard). */
+  notVerified: z.boolean().default(false),
+});
+
+const storeFileSchema = z.object({
+  version: z.literal(1).default(1),
+  nextModuleId: z.number().int().positive().default(1),
+  modules: z.array(storedModuleSchema).default([]),
+  reissuePolicy: z
+    .object({
+      policy: z.enum(SUBSCRIPTION_POLICIES as ['auto', 'manual', 'none']).default(DEFAULT_SUBSCRIPTION_POLICY),
+      beforeDays: z.number().int().min(0).max(MAX_SUBSCRIPTION_BEFORE_DAYS).default(DEFAULT_SUBSCRIPTION_BEFORE_DAYS),
+    })
+    .default({ policy: DEFAULT_SUBSCRIPTION_POLICY, beforeDays: DEFAULT_SUBSCRIPTION_BEFORE_DAYS }),
+  /** debug.conf levels per log name (pmglobalsign → 9). */
+  debugLevels: z.record(z.string(), z.number().int().min(0).max(9)).default({}),
+});
+
+export interface StoredModule extends ProcessingModule {
+  readonly createdAt: string;
+  readonly notVerified: boolean;
+}
+
+export interface StoreData {
+  readonly version: 1;
+  readonly nextModuleId: number;
+  readonly modules: readonly StoredModule[];
+  readonly reissuePolicy: { readonly policy: 'auto' | 'manual' | 'none'; readonly beforeDays: number };
+  readonly debugLevels: Readonly<Record<string, number>>;
+}
+
+/** --config-dir > CERTOPS_CONFIG_DIR > $XDG_CONFIG_HOME/certops > ~/.config/certops */
+export function resolveConfigDirectory(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  if (flag) return resolve(flag);
+  if (env.CERTOPS_CONFIG_DIR) return resolve(env.CERTOPS_CONFIG_DIR);
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  return join(base, 'certops');
+}
+
+function describeIssues(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.')}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Validates a module as stored: its provider's integration schema and module parameters. */
+function validateModule(raw: z.infer<typeof storedModuleSchema>, where: string): StoredModule {
+  const provider = providerModule(raw.provider);
+  const parameters = moduleParametersSchemaFor(PROVIDERS[raw.provider]).safeParse(raw.parameters);
+  if (!parameters.success) throw new Error(describeIssues(parameters.error, `${where}.parameters`));
+  const integration = provider.integrationSchema.safeParse(raw.integration);
+  if (!integration.success) throw new Error(describeIssues(integration.error, `${where}.integration`));
+  const network = networkSettingsSchema.safeParse(raw.network);
+  if (!network.success) throw new Error(describeIssues(network.error, `${where}.network`));
+  return { ...raw, parameters: parameters.data, integration: integration.data, network: network.data };
+}
+
+export class Store {
+  readonly directory: string;
+  readonly file: string;
+  private readonly conf: Conf<Record<string, unknown>>;
+
+  constructor(directory: string) {
+    this.directory = directory;
+    this.file = join(directory, 'config.json');
+    // conf would create the folder 0755; it is made owner-only first.
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    this.conf = new Conf({
+      cwd: directory,
+      configName: 'config',
+      projectName: 'certops',
+      projectSuffix: '',
+      configFileMode: 0o600,
+      clearInvalidConfig: false,
+      accessPropertiesByDotNotation: false,
+    });
+  }
+
+  /** The current contents, validated; defaults where the file is missing or silent. Never writes. */
+  read(): StoreData {
+    let raw: unknown;
+    try {
+      raw = this.conf.store;
+    } catch (error) {
+      throw new ConfigError(this.file, `${this.file} is not valid JSON (${(error as Error).message}); fix or move it: certops will not write to it meanwhile`);
+    }
+    const parsed = storeFileSchema.safeParse(raw);
+    if (!parsed.success) throw new ConfigError(this.file, `${this.file} is not a valid certops configuration: ${describeIssues(parsed.error, '')}; fix or move it: certops will not write to it meanwhile`);
+    const modules = parsed.data.modules.map((module, index) => {
+      try {
+        return validateModule(module, `modules[${index}]`);
+      } catch (error) {
+        throw new ConfigError(this.file, `${this.file}: ${(error as Error).message}; fix or move it: certops will not write to it meanwhile`);
+      }
+    });
+    return { ...parsed.data, modules };
+  }
+
+  /**
+   * Applies a change under the lock: re-read (validated), change, validate again, write atomically.
+   * `change` returns the new contents and a result; throwing inside it writes nothing.
+   */
+  async update<T>(change: (data: StoreData) => { data: StoreData; result: T }): Promise<T> {
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(this.directory, {
+        lockfilePath: join(this.directory, 'config.lock'),
+        realpath: false,
+        stale: 10_000,
+        retries: { retries: 100, factor: 1.2, minTimeout: 10, maxTimeout: 200, randomize: true },
+      });
+    } catch (error) {
+      throw new ConfigError(this.file, `another certops process holds the configuration lock (${join(this.directory, 'config.lock')}): ${(error as Error).message}`);
+    }
+    try {
+      const { data, result } = change(this.read());
+      const checked = storeFileSchema.parse(data);
+      checked.modules.forEach((module, index) => validateModule(module, `modules[${index}]`));
+      this.conf.store = checked as unknown as Record<string, unknown>;
+      chmodSync(this.file, 0o600);
+      return result;
+    } finally {
+      await release();
+    }
+  }
+
+  /** Warnings when the folder or the file can be read by other users. */
+  permissionWarnings(): string[] {
+    const warnings: string[] = [];
+    for (const [path, what] of [
+      [this.directory, 'folder'],
+      [this.file, 'file'],
+    ] as const) {
+      try {
+        const mode = statSync(path).mode & 0o777;
+        if (mode & 0o077) warnings.push(`the configuration ${what} ${path} is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run: chmod ${what === 'folder' ? '700' : '600'} ${path}`);
+      } catch {
+        // Not created yet: nothing to warn about.
+      }
+    }
+    return warnings;
+  }
+}
