@@ -132,9 +132,10 @@ export function createTransport(options: TransportOptions): Transport {
       timeout: connectTimeoutMs,
       rejectUnauthorized: true,
       ...(options.caPem ? { ca: [...rootCertificates, options.caPem] } : {}),
-      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       ...(options.lookup ? { lookup: options.lookup } : {}),
     },
+    // At the top level: undici overwrites a localAddress given inside `connect` with its own.
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     keepAliveTimeout: 10_000,
     headersTimeout: totalTimeoutMs,
     bodyTimeout: totalTimeoutMs,

@@ -102,7 +102,7 @@ export class CertificateBook {
     const base = `${WORDS[Math.floor(r() * WORDS.length)]}${index}.example.${TLDS[Math.floor(r() * TLDS.length)]}`;
     const mainDomain = r() < 0.5 ? `www.${base}` : base;
     const otherNames = multiDomain
-      ? [`mail.${base}`, `autodiscover.${base}`, `api${index}.example.net`, ...(r() < 0.5 ? [`owa.${base}`] : [])]
+      ? [`mail.${base}`, `autodiscover.${base}`, `api${index}.example-alt.net`, ...(r() < 0.5 ? [`owa.${base}`] : [])]
       : mainDomain.startsWith('www.')
         ? [base]
         : [];
