@@ -1,4 +1,11 @@
-/** The globalsign processing module for the registry. Placeholder until its client and sandbox land. */
-import type { ProviderModule } from '../provider-module.js';
+/** The GlobalSign processing module for the registry. */
+import { providerEntry } from '../provider-module.js';
+import { createGlobalsignClient } from './client.js';
+import { globalsignIntegrationSchema } from './settings.js';
 
-export const provider: ProviderModule | undefined = undefined;
+export const provider = providerEntry(
+  'globalsign',
+  globalsignIntegrationSchema,
+  createGlobalsignClient,
+  async () => (await import('./sandbox.js')).globalsignSandbox,
+);

@@ -1,0 +1,281 @@
+/** The GlobalSign processing module's client: the GCC/GAS SOAP API (providers.md §2). */
+import { addDays, addYears, dayOfInstant, formatDay, minDay, type Day } from '../../rules/calendar.js';
+import { unexpectedStatus, type HttpResponse } from '../http.js';
+import { redact } from '../redact.js';
+import { moduleTransport, type ClientConfig } from '../settings.js';
+import { ProviderError, type Balance, type CertificateRecord, type ListOptions, type ProviderClient, type ReissueRequest } from '../types.js';
+import { parseProviderXml, xmlAt, xmlList, xmlText, type XmlNode } from '../xml.js';
+import { globalsignBaseUrl, globalsignServiceUrl, type GlobalsignIntegration } from './settings.js';
+import {
+  ERROR_TOO_MANY_ORDERS,
+  FAILURE,
+  GLOBALSIGN_LOOKBACK_YEARS,
+  GLOBALSIGN_MAX_ORDERS_PER_WINDOW,
+  GLOBALSIGN_OPERATIONS,
+  GLOBALSIGN_STATUS_NAMES,
+  GLOBALSIGN_WINDOW_DAYS,
+  SUCCESS,
+  SUCCESS_WITH_WARNING,
+  dateRangePayload,
+  globalsignFailureCause,
+  globalsignMultiDomain,
+  globalsignStatus,
+  globalsignStatusCode,
+  globalsignValidation,
+  parseGlobalsignDay,
+  parseGlobalsignInstant,
+  readGlobalsignBalance,
+  reissuePayload,
+  sanOptionOn,
+  soapRequest,
+  type GlobalsignOperation,
+} from './wire.js';
+
+const PROVIDER = 'GlobalSign';
+const MS_PER_DAY = 86_400_000;
+
+interface SoapResult {
+  /** The `{Op}Response/Response` element. */
+  readonly response: XmlNode;
+  /** The server's clock (the header's Timestamp), or null when it sent none. */
+  readonly serverTime: number | null;
+  readonly warnings: string[];
+}
+
+interface GlobalsignError {
+  readonly code: string;
+  readonly field: string | null;
+  readonly message: string;
+}
+
+/** The SOAP 1.1 Fault of a parsed envelope (SOAP 1.2's Code/Reason too), or null. */
+export function soapFault(document: unknown): { code: string; text: string } | null {
+  const fault = xmlAt(document, 'Envelope', 'Body', 'Fault');
+  if (fault === null) return null;
+  const code = xmlText(xmlAt(fault, 'faultcode')) ?? xmlText(xmlAt(fault, 'Code', 'Value')) ?? '';
+  const text = xmlText(xmlAt(fault, 'faultstring')) ?? xmlText(xmlAt(fault, 'Reason', 'Text')) ?? '';
+  return { code: code.trim(), text: text.trim() };
+}
+
+function readErrors(header: unknown): GlobalsignError[] {
+  return xmlList(xmlAt(header, 'Errors', 'Error')).map((error) => ({
+    code: (xmlText(xmlAt(error, 'ErrorCode')) ?? '').trim(),
+    field: xmlText(xmlAt(error, 'ErrorField')) || null,
+    message: (xmlText(xmlAt(error, 'ErrorMessage')) ?? '').trim(),
+  }));
+}
+
+const describeError = (error: GlobalsignError) => [error.code, error.field ? `[${error.field}]` : '', error.message].filter(Boolean).join(' ');
+
+export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegration>): ProviderClient {
+  const { integration, network, log } = config;
+  const base = globalsignBaseUrl(integration, network);
+  const secrets = [integration.password];
+  const transport = moduleTransport(config, PROVIDER, secrets, integration.ipAddress);
+
+  function failure(operation: string, errors: GlobalsignError[]): ProviderError {
+    const known = errors.find((error) => globalsignFailureCause(error.code) !== 'provider-error');
+    const first = known ?? errors[0];
+    if (!first) return new ProviderError('provider-error', `${PROVIDER} ${operation} failed without saying why (SuccessCode -1, no error)`);
+    const cause = globalsignFailureCause(first.code);
+    const text = errors.map(describeError).join('; ');
+    const prefix =
+      cause === 'credentials'
+        ? `${PROVIDER} rejected the username or password`
+        : cause === 'ip-not-allowed'
+          ? `${PROVIDER} does not allow API calls from this server's IP address${integration.ipAddress ? ` (${integration.ipAddress})` : ''}; register that address for API access with GlobalSign, or set the IP address setting to one that is`
+          : cause === 'account-locked'
+            ? `the ${PROVIDER} account is invalid, stopped or locked`
+            : `${PROVIDER} ${operation} failed`;
+    return new ProviderError(cause, redact(`${prefix} (${text})`, secrets), { providerCode: first.code });
+  }
+
+  function faultError(operation: string, fault: { code: string; text: string }, status: number): ProviderError {
+    const message = `${PROVIDER} answered ${operation} with a SOAP fault${fault.code ? ` (${fault.code})` : ''}: ${fault.text || 'no fault text'}`;
+    return new ProviderError('provider-error', redact(message, secrets), { httpStatus: status, ...(fault.code ? { providerCode: fault.code } : {}) });
+  }
+
+  /** A fault in a non-200 answer; anything unreadable is left to the HTTP status. */
+  function faultIn(response: HttpResponse): { code: string; text: string } | null {
+    if (!/Fault/.test(response.body)) return null;
+    try {
+      return soapFault(parseProviderXml(response.body, PROVIDER));
+    } catch {
+      return null;
+    }
+  }
+
+  async function call(operation: GlobalsignOperation, payload: string, read: boolean, signal?: AbortSignal): Promise<SoapResult> {
+    const shape = GLOBALSIGN_OPERATIONS[operation];
+    const response = await transport.request({
+      method: 'POST',
+      url: globalsignServiceUrl(base, shape.service),
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""', accept: 'text/xml' },
+      body: soapRequest(operation, shape.request, integration.username, integration.password, payload),
+      read,
+      signal,
+    });
+    if (response.status !== 200) {
+      const fault = faultIn(response);
+      if (fault) throw faultError(operation, fault, response.status);
+      throw unexpectedStatus(PROVIDER, response);
+    }
+    const document = parseProviderXml(response.body, `${PROVIDER} ${operation}`);
+    const fault = soapFault(document);
+    if (fault) throw faultError(operation, fault, response.status);
+    const body = xmlAt(document, 'Envelope', 'Body');
+    if (body === null) throw new ProviderError('unexpected-response', `${PROVIDER} ${operation}: the answer is not a SOAP envelope`);
+    const result = xmlAt(body, `${operation}Response`, 'Response');
+    if (!result || typeof result !== 'object') throw new ProviderError('unexpected-response', `${PROVIDER} ${operation}: the answer has no ${operation}Response/Response`);
+    // The WSDL names the header per operation (GetOrderByOrderID's quirk included); either name is read.
+    const header = xmlAt(result, shape.response) ?? xmlAt(result, 'QueryResponseHeader') ?? xmlAt(result, 'OrderResponseHeader');
+    const code = Number(xmlText(xmlAt(header, 'SuccessCode')) ?? 'NaN');
+    if (!Number.isInteger(code)) throw new ProviderError('unexpected-response', `${PROVIDER} ${operation}: the answer has no SuccessCode`);
+    const errors = readErrors(header);
+    if (code !== SUCCESS && code !== SUCCESS_WITH_WARNING) {
+      if (code !== FAILURE) log.write(4, `${PROVIDER} ${operation}: unknown SuccessCode ${code}, taken as a failure`);
+      throw failure(operation, errors);
+    }
+    const warnings = code === SUCCESS_WITH_WARNING ? errors.map(describeError) : [];
+    if (warnings.length > 0) log.write(4, `${PROVIDER} ${operation} succeeded with a warning: ${warnings.join('; ')}`);
+    return { response: result as XmlNode, serverTime: parseGlobalsignInstant(xmlText(xmlAt(header, 'Timestamp'))), warnings };
+  }
+
+  function toRecord(detail: unknown, nowMs: number): CertificateRecord {
+    const info = xmlAt(detail, 'OrderInfo');
+    const text = (node: unknown, ...path: string[]) => {
+      const value = xmlText(xmlAt(node, ...path));
+      return value === null || value === '' ? null : value.trim();
+    };
+    const id = text(info, 'OrderId') ?? text(info, 'OrderID');
+    const domain = text(info, 'DomainName');
+    if (!id || !domain) throw new ProviderError('unexpected-response', `${PROVIDER} GetOrderByDateRange: an order without OrderId or DomainName`);
+    const mainDomain = domain.toLowerCase();
+    const certificate = xmlAt(detail, 'CertificateInfo');
+    const integer = (value: string | null) => (value !== null && /^-?\d+$/.test(value) ? Number(value) : null);
+    const code = globalsignStatusCode(integer(text(info, 'OrderStatus')), integer(text(certificate, 'CertificateStatus')));
+    const end = parseGlobalsignInstant(text(certificate, 'EndDate'));
+    const names = xmlList(xmlAt(detail, 'SANEntries', 'SANEntry'))
+      .map((entry) => (xmlText(xmlAt(entry, 'SubjectAltName')) ?? '').trim().toLowerCase())
+      .filter((name) => name !== '');
+    // As GlobalSign lists them: a SAN entry repeating the main domain is kept (the list is the order's).
+    const otherNames = [...new Set(names)];
+    const options = [...xmlList(xmlAt(detail, 'Options', 'Option')), ...xmlList(xmlAt(info, 'Options', 'Option'))];
+    const months = integer(text(info, 'ValidityPeriod', 'Months'));
+    const product = text(info, 'ProductCode');
+    return {
+      id,
+      mainDomain,
+      otherNames,
+      validation: globalsignValidation(product),
+      multiDomain: globalsignMultiDomain(mainDomain, otherNames, sanOptionOn(options)),
+      orderDate: parseGlobalsignDay(text(info, 'OrderDate')),
+      validFrom: parseGlobalsignDay(text(certificate, 'StartDate')),
+      validTo: parseGlobalsignDay(text(certificate, 'EndDate')),
+      termMonths: months !== null && months > 0 ? months : null,
+      status: globalsignStatus(code, end, nowMs),
+      providerStatus: code === null ? '' : `${GLOBALSIGN_STATUS_NAMES[code] ?? 'Status'} (${code})`,
+      product,
+    };
+  }
+
+  /** One date window: its orders, or 'too-many' when GlobalSign refuses (or may have cut) it. */
+  async function fetchWindow(from: Day, to: Day, signal?: AbortSignal): Promise<{ details: unknown[]; serverTime: number | null } | 'too-many'> {
+    const fromMs = from * MS_PER_DAY;
+    const toMs = (to + 1) * MS_PER_DAY - 1;
+    let result: SoapResult;
+    try {
+      result = await call('GetOrderByDateRange', dateRangePayload(fromMs, toMs), true, signal);
+    } catch (error) {
+      if (error instanceof ProviderError && error.details.providerCode === ERROR_TOO_MANY_ORDERS) return 'too-many';
+      throw error;
+    }
+    const details = xmlList(xmlAt(result.response, 'OrderDetails', 'OrderDetail'));
+    if (details.length >= GLOBALSIGN_MAX_ORDERS_PER_WINDOW && to > from) return 'too-many';
+    if (details.length >= GLOBALSIGN_MAX_ORDERS_PER_WINDOW) {
+      log.write(4, `${PROVIDER} GetOrderByDateRange: ${details.length} orders on ${formatDay(from)}, the most one answer is known to carry; some may be missing`);
+    }
+    return { details, serverTime: result.serverTime };
+  }
+
+  return {
+    async checkConnection() {
+      // As BILLmanager's module does: AccountSnapshot is the cheapest call that checks the login.
+      const started = performance.now();
+      await call('AccountSnapshot', '', true);
+      return { roundTripMs: performance.now() - started };
+    },
+
+    async getBalance(): Promise<Balance> {
+      const { response } = await call('AccountSnapshot', '', true);
+      const balance = readGlobalsignBalance(response);
+      if (balance === null) throw new ProviderError('unexpected-response', `${PROVIDER} AccountSnapshot: no readable balance in the answer`);
+      return balance;
+    },
+
+    /**
+     * GetOrderByDateRange over every window from six years back to today (the later of this server's
+     * clock and GlobalSign's Timestamp), oldest first. A window GlobalSign refuses as too large is
+     * halved until it passes, down to one day; the next window starts at the size that passed and
+     * doubles again while answers stay small.
+     */
+    async *listCertificates(options: ListOptions = {}) {
+      const { signal, onProgress } = options;
+      let serverNow: number | null = null;
+      const today = () => dayOfInstant(new Date(Math.max(Date.now(), serverNow ?? 0)));
+      let cursor = addYears(today(), -GLOBALSIGN_LOOKBACK_YEARS);
+      let span = GLOBALSIGN_WINDOW_DAYS;
+      const seen = new Set<string>();
+      let listed = 0;
+      while (cursor <= today()) {
+        if (signal?.aborted) throw new ProviderError('network', `the listing of ${PROVIDER} orders was cancelled`);
+        const last = minDay(addDays(cursor, span - 1), today());
+        const answer = await fetchWindow(cursor, last, signal);
+        if (answer === 'too-many') {
+          if (last === cursor) {
+            throw new ProviderError(
+              'provider-error',
+              `${PROVIDER} refuses to list the orders placed on ${formatDay(cursor)}: more than ${GLOBALSIGN_MAX_ORDERS_PER_WINDOW} in one day`,
+              { providerCode: ERROR_TOO_MANY_ORDERS },
+            );
+          }
+          span = Math.max(1, Math.floor((last - cursor + 1) / 2));
+          log.write(6, `${PROVIDER} GetOrderByDateRange: ${formatDay(cursor)}..${formatDay(last)} holds too many orders; splitting it into ${span}-day windows`);
+          continue;
+        }
+        if (answer.serverTime !== null) serverNow = Math.max(serverNow ?? 0, answer.serverTime);
+        const nowMs = answer.serverTime ?? Date.now();
+        const page: CertificateRecord[] = [];
+        for (const detail of answer.details) {
+          const record = toRecord(detail, nowMs);
+          if (seen.has(record.id)) continue;
+          seen.add(record.id);
+          page.push(record);
+        }
+        listed += page.length;
+        onProgress?.({ listed, total: null });
+        if (page.length > 0) yield page;
+        cursor = addDays(last, 1);
+        if (answer.details.length < GLOBALSIGN_MAX_ORDERS_PER_WINDOW / 4) span = Math.min(GLOBALSIGN_WINDOW_DAYS, span * 2);
+      }
+    },
+
+    reissueSupport(certificate) {
+      return certificate.status === 'issued'
+        ? { supported: true }
+        : { supported: false, reason: `${PROVIDER} reissues issued certificates only; this one is ${certificate.status}` };
+    },
+
+    async reissue({ certificate, csr }: ReissueRequest) {
+      const support = this.reissueSupport(certificate);
+      if (!support.supported) throw new ProviderError('unsupported', support.reason);
+      const { response, warnings } = await call('ReIssue', reissuePayload(certificate.id, csr), false);
+      const orderId = xmlText(xmlAt(response, 'OrderID'))?.trim();
+      if (!orderId) throw new ProviderError('unexpected-response', `${PROVIDER} ReIssue: the answer has no new OrderID`);
+      const message = [`reissued as order ${orderId} (replaces ${certificate.id})`, ...warnings].join('; ');
+      return { certificateId: orderId, message };
+    },
+
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,503 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { day } from '../../src/rules/calendar.js';
+import { createGlobalsignClient } from '../../src/providers/globalsign/client.js';
+import { globalsignSandbox, globalsignSandboxProtocol, originalOrderId } from '../../src/providers/globalsign/sandbox.js';
+import {
+  globalsignBaseUrl,
+  globalsignIntegrationSchema,
+  globalsignServiceUrl,
+  GLOBALSIGN_DEMO_URL,
+  GLOBALSIGN_PRODUCTION_URL,
+} from '../../src/providers/globalsign/settings.js';
+import {
+  ERROR_TOO_MANY_ORDERS,
+  formatGlobalsignDate,
+  formatGlobalsignTimestamp,
+  globalsignFailureCause,
+  globalsignMultiDomain,
+  globalsignSanOptionType,
+  globalsignStatus,
+  globalsignStatusCode,
+  globalsignValidation,
+  parseGlobalsignDay,
+  parseGlobalsignInstant,
+  readGlobalsignBalance,
+  soapRequest,
+} from '../../src/providers/globalsign/wire.js';
+import { silentLog, type ModuleLog } from '../../src/providers/log.js';
+import { CertificateBook } from '../../src/providers/sandbox-kit/dataset.js';
+import { startSandbox, type RunningSandbox } from '../../src/providers/sandbox-kit/server.js';
+import { networkSettingsSchema } from '../../src/providers/settings.js';
+import type { CertificateRecord, ListProgress, ProviderClient } from '../../src/providers/types.js';
+import { parseProviderXml, xmlAt, xmlText } from '../../src/providers/xml.js';
+import { makeCsr } from '../helpers/csr.js';
+import { failureOf, listAll, providerConformance, providerHarness } from './conformance.js';
+
+// 1 200 certificates over 2024-01-01..2026-11-23: some forty 30-day windows of about 35 orders each.
+providerConformance('globalsign', { certificates: 1200 });
+
+const ENVELOPE = 'http://schemas.xmlsoap.org/soap/envelope/';
+const NS = 'https://system.globalsign.com/kb/ws/v1/';
+
+/** A SOAP answer as GlobalSign shapes it, for the stub servers below. */
+function soapAnswer(operation: string, header: string, successCode: number, errors: string, payload = ''): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${ENVELOPE}"><soap:Body><ns2:${operation}Response xmlns:ns2="${NS}"><Response>` +
+    `<${header}><SuccessCode>${successCode}</SuccessCode>${errors}<Timestamp>2026-11-24T03:04:05.678+09:00</Timestamp></${header}>${payload}</Response></ns2:${operation}Response></soap:Body></soap:Envelope>`
+  );
+}
+const error = (code: string, message: string, field?: string) =>
+  `<Error><ErrorCode>${code}</ErrorCode>${field ? `<ErrorField>${field}</ErrorField>` : ''}<ErrorMessage>${message}</ErrorMessage></Error>`;
+
+interface Captured {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+type StubAnswer = { status?: number; body: string; contentType?: string };
+
+const servers: Server[] = [];
+const clients: ProviderClient[] = [];
+const extraSandboxes: RunningSandbox[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  await Promise.all(extraSandboxes.splice(0).map((sandbox) => sandbox.stop()));
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+/** A one-off HTTP server on loopback that answers what `respond` says and keeps every request. */
+async function stub(respond: (request: Captured) => StubAnswer): Promise<{ url: string; requests: Captured[] }> {
+  const requests: Captured[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const captured = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(captured);
+      const answer = respond(captured);
+      res.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'text/xml;charset=UTF-8' }).end(answer.body);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/kb/ws/v1/`, requests };
+}
+
+function client(integration: Record<string, unknown>, options: { log?: ModuleLog; readRetries?: number } = {}): ProviderClient {
+  const made = createGlobalsignClient({
+    integration: globalsignIntegrationSchema.parse({ username: 'PAR90001_billing', password: 'pw', ...integration }),
+    network: networkSettingsSchema.parse({ connectTimeoutMs: 2000, totalTimeoutMs: 5000 }),
+    log: options.log ?? silentLog,
+    readRetries: options.readRetries ?? 0,
+    retryDelayMs: 5,
+  });
+  clients.push(made);
+  return made;
+}
+
+/** Posts a hand-written SOAP body to a running sandbox and parses the answer. */
+async function post(sandbox: RunningSandbox, service: string, body: string) {
+  const response = await fetch(`${sandbox.url}${service}`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body });
+  const text = await response.text();
+  return { status: response.status, document: parseProviderXml(text, 'test'), text };
+}
+
+describe('GlobalSign settings', () => {
+  it('defaults Demo to false and reads the words forms use for it', () => {
+    expect(globalsignIntegrationSchema.parse({ username: 'u', password: 'p' }).demo).toBe(false);
+    expect(globalsignIntegrationSchema.parse({ username: 'u', password: 'p', demo: 'on' }).demo).toBe(true);
+    expect(globalsignIntegrationSchema.parse({ username: 'u', password: 'p', demo: 'false' }).demo).toBe(false);
+    expect(globalsignIntegrationSchema.safeParse({ username: 'u', password: 'p', demo: 'maybe' }).success).toBe(false);
+  });
+
+  it('takes an IPv4 or IPv6 literal as the IP address, and an empty field as none', () => {
+    expect(globalsignIntegrationSchema.parse({ username: 'u', password: 'p', ipAddress: ' 203.0.113.7 ' }).ipAddress).toBe('203.0.113.7');
+    expect(globalsignIntegrationSchema.parse({ username: 'u', password: 'p', ipAddress: '2001:db8::7' }).ipAddress).toBe('2001:db8::7');
+    expect(globalsignIntegrationSchema.parse({ username: 'u', password: 'p', ipAddress: '' }).ipAddress).toBeUndefined();
+    for (const bad of ['203.0.113.300', 'billing.example.com', '203.0.113.7/32']) {
+      const refused = globalsignIntegrationSchema.safeParse({ username: 'u', password: 'p', ipAddress: bad });
+      expect(refused.success, bad).toBe(false);
+      expect(refused.error?.issues[0]?.message).toBe(`the IP address "${bad}" is not an IPv4 or IPv6 address`);
+    }
+  });
+
+  it('chooses the production or demo base URL, a service URL over both, the network endpoint over all', () => {
+    const none = { endpoint: undefined };
+    expect(globalsignBaseUrl({ demo: false, serviceUrl: undefined }, none).href).toBe(GLOBALSIGN_PRODUCTION_URL);
+    expect(globalsignBaseUrl({ demo: true, serviceUrl: undefined }, none).href).toBe(GLOBALSIGN_DEMO_URL);
+    expect(GLOBALSIGN_PRODUCTION_URL).toBe('https://system.globalsign.com/kb/ws/v1/');
+    expect(GLOBALSIGN_DEMO_URL).toBe('https://test-gcc.globalsign.com/kb/ws/v1/');
+    expect(globalsignBaseUrl({ demo: true, serviceUrl: 'https://gs-proxy.example.net/kb/ws/v1' }, none).href).toBe('https://gs-proxy.example.net/kb/ws/v1/');
+    expect(globalsignBaseUrl({ demo: true, serviceUrl: 'https://gs-proxy.example.net/kb/ws/v1/' }, { endpoint: 'http://127.0.0.1:9000/gs/' }).href).toBe(
+      'http://127.0.0.1:9000/gs/',
+    );
+    const base = globalsignBaseUrl({ demo: true, serviceUrl: undefined }, none);
+    expect(globalsignServiceUrl(base, 'GASService').href).toBe('https://test-gcc.globalsign.com/kb/ws/v1/GASService');
+    expect(globalsignServiceUrl(base, 'AccountService').href).toBe('https://test-gcc.globalsign.com/kb/ws/v1/AccountService');
+  });
+
+  it('refuses a plain-http service URL off loopback', () => {
+    const refused = globalsignIntegrationSchema.safeParse({ username: 'u', password: 'p', serviceUrl: 'http://system.globalsign.com/kb/ws/v1/' });
+    expect(refused.success).toBe(false);
+  });
+});
+
+describe('GlobalSign wire format', () => {
+  it('reads ISO dates with millis and an offset as UTC days', () => {
+    expect(parseGlobalsignDay('2025-01-15T09:19:00.000+09:00')).toBe('2025-01-15');
+    expect(parseGlobalsignDay('2025-01-15T05:00:00.000+09:00')).toBe('2025-01-14');
+    expect(parseGlobalsignDay('2025-01-15T21:30:00.000-05:00')).toBe('2025-01-16');
+    expect(parseGlobalsignDay('2025-01-15T23:59:59.999Z')).toBe('2025-01-15');
+    expect(parseGlobalsignDay('2025-01-15T12:00:00+0530')).toBe('2025-01-15');
+    expect(parseGlobalsignDay('2025-01-15T00:30:00')).toBe('2025-01-15');
+    expect(parseGlobalsignInstant('2016-10-19T12:57:51.873+09:00')).toBe(Date.UTC(2016, 9, 19, 3, 57, 51, 873));
+    for (const bad of ['2025-02-30T00:00:00.000Z', '2025-01-15T24:00:00Z', '15/01/2025', '', null]) expect(parseGlobalsignInstant(bad), String(bad)).toBeNull();
+  });
+
+  it('writes FromDate/ToDate as yyyy-MM-ddTHH:mm:ss.fffZ and timestamps with an offset', () => {
+    expect(formatGlobalsignDate(Date.UTC(2026, 0, 1))).toBe('2026-01-01T00:00:00.000Z');
+    const instant = Date.UTC(2026, 10, 23, 18, 4, 5, 6);
+    expect(formatGlobalsignTimestamp(instant)).toBe('2026-11-24T03:04:05.006+09:00');
+    expect(formatGlobalsignTimestamp(instant, -300)).toBe('2026-11-23T13:04:05.006-05:00');
+    expect(parseGlobalsignInstant(formatGlobalsignTimestamp(instant))).toBe(instant);
+  });
+
+  it('maps error codes, not texts, to causes', () => {
+    expect(globalsignFailureCause('-4001')).toBe('credentials');
+    expect(globalsignFailureCause('-4201')).toBe('ip-not-allowed');
+    expect(globalsignFailureCause('-9939')).toBe('account-locked');
+    for (const other of ['-4016', '-4007', '-9916', '-1', '-9999']) expect(globalsignFailureCause(other)).toBe('provider-error');
+  });
+
+  it('maps status codes, product codes and SAN entries', () => {
+    const now = Date.UTC(2026, 10, 23, 12);
+    expect(globalsignStatus(1, null, now)).toBe('pending');
+    expect(globalsignStatus(2, null, now)).toBe('pending');
+    expect(globalsignStatus(3, null, now)).toBe('cancelled');
+    expect(globalsignStatus(4, now + 1, now)).toBe('issued');
+    expect(globalsignStatus(4, now - 1, now)).toBe('expired');
+    expect(globalsignStatus(5, now + 1, now)).toBe('cancelled');
+    expect(globalsignStatus(6, now + 1, now)).toBe('revoked');
+    expect(globalsignStatus(7, now + 1, now)).toBe('revoked');
+    expect(globalsignStatus(42, null, now)).toBe('unknown');
+    expect(globalsignStatusCode(4, 7)).toBe(7);
+    expect(globalsignStatusCode(1, null)).toBe(1);
+    expect(globalsignValidation('DV_LOW_SHA2')).toBe('dv');
+    expect(globalsignValidation('TEST_DV_SHA2')).toBe('dv');
+    expect(globalsignValidation('DV_HIGH_URL_SHA2')).toBe('dv');
+    expect(globalsignValidation('OV_SKIP_SHA2')).toBe('ov');
+    expect(globalsignValidation('EV_SHA2')).toBe('ev');
+    expect(globalsignValidation('PV_SHA2')).toBeNull();
+    expect(globalsignSanOptionType('mail.example.com', 'example.com')).toBe(1);
+    expect(globalsignSanOptionType('www.example.com', 'example.com')).toBe(1);
+    expect(globalsignSanOptionType('shop.example.com', 'example.com')).toBe(2);
+    expect(globalsignSanOptionType('203.0.113.9', 'example.com')).toBe(3);
+    expect(globalsignSanOptionType('172.20.0.9', 'example.com')).toBe(4);
+    expect(globalsignSanOptionType('example.org', 'example.com')).toBe(7);
+    expect(globalsignSanOptionType('*.example.com', 'example.com')).toBe(13);
+    expect(globalsignMultiDomain('www.example.com', ['example.com'], false)).toBe(false);
+    expect(globalsignMultiDomain('example.com', ['www.example.com'], false)).toBe(false);
+    expect(globalsignMultiDomain('example.com', ['mail.example.com'], false)).toBe(true);
+    expect(globalsignMultiDomain('example.com', [], true)).toBe(true);
+  });
+
+  it('reads the balance from Account/Balance, or any Balance or Deposit element, in USD unless told', () => {
+    const parse = (xml: string) => xmlAt(parseProviderXml(`<Response>${xml}</Response>`, 'test'), 'Response');
+    expect(readGlobalsignBalance(parse('<QueryResponseHeader><SuccessCode>0</SuccessCode></QueryResponseHeader><Account><Balance>1250.00</Balance><Currency>EUR</Currency></Account>'))).toEqual({
+      amount: 1250,
+      currency: 'EUR',
+    });
+    expect(readGlobalsignBalance(parse('<AccountInfo><RemainingDeposit>-1,832.23</RemainingDeposit></AccountInfo>'))).toEqual({ amount: -1832.23, currency: 'USD' });
+    expect(readGlobalsignBalance(parse('<Snapshot><DepositTotal>10</DepositTotal><AccountBalance>7.5</AccountBalance></Snapshot>'))).toEqual({ amount: 7.5, currency: 'USD' });
+    expect(readGlobalsignBalance(parse('<Account><Balance>n/a</Balance></Account>'))).toBeNull();
+  });
+
+  it('sends SOAP 1.1 with SOAPAction "", the operation in the v1 namespace and the right header', async () => {
+    const server = await stub((request) =>
+      request.path.endsWith('/AccountService')
+        ? { body: soapAnswer('AccountSnapshot', 'QueryResponseHeader', 0, '<Errors/>', '<Account><Balance>5.00</Balance></Account>') }
+        : { body: soapAnswer('ReIssue', 'OrderResponseHeader', 0, '<Errors/>', '<OrderID>CE900000000042</OrderID><TargetOrderID>CE100000000007</TargetOrderID>') },
+    );
+    const gs = client({ serviceUrl: server.url, password: 'p<&>"w' });
+    expect(await gs.getBalance()).toEqual({ amount: 5, currency: 'USD' });
+    const csr = await makeCsr('www.example.com');
+    const certificate: CertificateRecord = {
+      id: 'CE100000000007',
+      mainDomain: 'www.example.com',
+      otherNames: [],
+      validation: 'dv',
+      multiDomain: false,
+      orderDate: '2026-01-01',
+      validFrom: '2026-01-01',
+      validTo: '2026-07-01',
+      termMonths: 12,
+      status: 'issued',
+      providerStatus: 'Issued (4)',
+      product: 'DV_SHA2',
+    };
+    const outcome = await gs.reissue({ certificate, csr });
+    expect(outcome.certificateId).toBe('CE900000000042');
+    expect(outcome.message).toContain('CE100000000007');
+
+    const [snapshot, reissue] = server.requests;
+    for (const request of [snapshot, reissue]) {
+      expect(request?.method).toBe('POST');
+      expect(request?.headers['content-type']).toBe('text/xml; charset=utf-8');
+      expect(request?.headers.soapaction).toBe('""');
+    }
+    expect(snapshot?.path).toBe('/kb/ws/v1/AccountService');
+    const snapshotXml = parseProviderXml(snapshot?.body ?? '', 'test');
+    expect(snapshot?.body).toContain(`xmlns:ns1="${NS}"`);
+    expect(snapshot?.body).toContain('<ns1:AccountSnapshot><Request><QueryRequestHeader>');
+    expect(xmlText(xmlAt(snapshotXml, 'Envelope', 'Body', 'AccountSnapshot', 'Request', 'QueryRequestHeader', 'AuthToken', 'Password'))).toBe('p<&>"w');
+    expect(reissue?.path).toBe('/kb/ws/v1/GASService');
+    const request = xmlAt(parseProviderXml(reissue?.body ?? '', 'test'), 'Envelope', 'Body', 'ReIssue', 'Request');
+    expect(xmlText(xmlAt(request, 'OrderRequestHeader', 'AuthToken', 'UserName'))).toBe('PAR90001_billing');
+    expect(xmlText(xmlAt(request, 'TargetOrderID'))).toBe('CE100000000007');
+    expect(xmlText(xmlAt(request, 'HashAlgorithm'))).toBe('SHA256');
+    expect(xmlText(xmlAt(request, 'OrderParameter', 'CSR'))).toBe(csr.trim());
+  });
+
+  it('takes SuccessCode 1 as success and keeps the warning', async () => {
+    const server = await stub(() => ({
+      body: soapAnswer('ReIssue', 'OrderResponseHeader', 1, `<Errors>${error('-5001', 'Phishing warning')}</Errors>`, '<OrderID>CE900000000001</OrderID>'),
+    }));
+    const gs = client({ serviceUrl: server.url });
+    const certificate = { id: 'CE1', status: 'issued' } as CertificateRecord;
+    const outcome = await gs.reissue({ certificate, csr: await makeCsr('example.com') });
+    expect(outcome).toEqual({ certificateId: 'CE900000000001', message: 'reissued as order CE900000000001 (replaces CE1); -5001 Phishing warning' });
+  });
+
+  it('gives other error codes as provider errors with the code and GlobalSign\'s message', async () => {
+    const server = await stub(() => ({
+      body: soapAnswer('ReIssue', 'OrderResponseHeader', -1, `<Errors>${error('-4016', 'Certificate has already been reissued.', 'TargetOrderID')}</Errors>`),
+    }));
+    const failure = await failureOf(client({ serviceUrl: server.url }).reissue({ certificate: { id: 'CE1', status: 'issued' } as CertificateRecord, csr: await makeCsr('example.com') }));
+    expect(failure.failure).toBe('provider-error');
+    expect(failure.details.providerCode).toBe('-4016');
+    expect(failure.message).toBe('GlobalSign ReIssue failed (-4016 [TargetOrderID] Certificate has already been reissued.)');
+  });
+
+  it('finds the cause among several errors by code, whatever the text says', async () => {
+    const server = await stub(() => ({
+      body: soapAnswer('AccountSnapshot', 'QueryResponseHeader', -1, `<Errors>${error('-102', 'Missing parameter')}${error('-4201', 'Your IP Address 198.51.100.4 is not within the range')}</Errors>`),
+    }));
+    const failure = await failureOf(client({ serviceUrl: server.url }).checkConnection());
+    expect(failure.failure).toBe('ip-not-allowed');
+    expect(failure.details.providerCode).toBe('-4201');
+    expect(failure.message).toContain('-4201 Your IP Address 198.51.100.4');
+  });
+
+  it('turns a SOAP fault into a provider error, over HTTP 500 and over 200 alike', async () => {
+    const fault = `<soap:Envelope xmlns:soap="${ENVELOPE}"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>Fault occurred while processing.</faultstring></soap:Fault></soap:Body></soap:Envelope>`;
+    for (const status of [500, 200]) {
+      const server = await stub(() => ({ status, body: fault }));
+      const failure = await failureOf(client({ serviceUrl: server.url }).getBalance());
+      expect(failure.failure).toBe('provider-error');
+      expect(failure.details.providerCode).toBe('soap:Server');
+      expect(failure.message).toBe('GlobalSign answered AccountSnapshot with a SOAP fault (soap:Server): Fault occurred while processing.');
+    }
+  });
+
+  it('refuses an answer that declares a DOCTYPE', async () => {
+    const server = await stub(() => ({
+      body: `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><soap:Envelope xmlns:soap="${ENVELOPE}"><soap:Body>&lol;</soap:Body></soap:Envelope>`,
+    }));
+    const failure = await failureOf(client({ serviceUrl: server.url }).checkConnection());
+    expect(failure.failure).toBe('unexpected-response');
+    expect(failure.message).toContain('DOCTYPE');
+  });
+
+  it('says so when the answer is XML but not the operation\'s response', async () => {
+    const server = await stub(() => ({ body: `<soap:Envelope xmlns:soap="${ENVELOPE}"><soap:Body><Other/></soap:Body></soap:Envelope>` }));
+    const failure = await failureOf(client({ serviceUrl: server.url }).getBalance());
+    expect(failure.failure).toBe('unexpected-response');
+    expect(failure.message).toBe('GlobalSign AccountSnapshot: the answer has no AccountSnapshotResponse/Response');
+  });
+
+  it('halves a refused window down to one day, then says which day cannot be listed', async () => {
+    const server = await stub(() => ({
+      body: soapAnswer('GetOrderByDateRange', 'QueryResponseHeader', -1, `<Errors>${error(ERROR_TOO_MANY_ORDERS, 'Too many results')}</Errors>`),
+    }));
+    const failure = await failureOf(listAll(client({ serviceUrl: server.url })));
+    expect(failure.failure).toBe('provider-error');
+    expect(failure.message).toMatch(/^GlobalSign refuses to list the orders placed on \d{4}-\d{2}-\d{2}: more than 500 in one day$/);
+    const spans = server.requests.map((request) => {
+      const body = xmlAt(parseProviderXml(request.body, 'test'), 'Envelope', 'Body', 'GetOrderByDateRange', 'Request');
+      const from = parseGlobalsignInstant(xmlText(xmlAt(body, 'FromDate'))) ?? 0;
+      const to = parseGlobalsignInstant(xmlText(xmlAt(body, 'ToDate'))) ?? 0;
+      expect(xmlText(xmlAt(body, 'OrderQueryOption', 'ReturnCertificateInfo'))).toBe('true');
+      expect(xmlText(xmlAt(body, 'OrderQueryOption', 'ReturnSANEntries'))).toBe('true');
+      return Math.round((to - from + 1) / 86_400_000);
+    });
+    expect(spans).toEqual([30, 15, 7, 3, 1]);
+  });
+});
+
+describe('GlobalSign against its sandbox', () => {
+  const harness = providerHarness('globalsign', { certificates: 60 });
+
+  it('sends requests from the configured source address', async () => {
+    const sandbox = await harness.start({ account: { allowedIps: ['127.0.0.2'] } });
+    expect((await harness.client(sandbox, { integration: { ipAddress: '127.0.0.2' } }).checkConnection()).roundTripMs).toBeGreaterThan(0);
+    expect((await harness.client(sandbox, { integration: { ipAddress: '127.0.0.2' } }).getBalance()).amount).toBe(1250);
+    const unbound = await failureOf(harness.client(sandbox).checkConnection());
+    expect(unbound.failure).toBe('ip-not-allowed');
+    expect(unbound.details.providerCode).toBe('-4201');
+    const elsewhere = await failureOf(harness.client(sandbox, { integration: { ipAddress: '127.0.0.3' } }).checkConnection());
+    expect(elsewhere.failure).toBe('ip-not-allowed');
+    expect(elsewhere.message).toContain('(127.0.0.3)');
+  });
+
+  it('says when the source address is not one of this server\'s', async () => {
+    const sandbox = await harness.start();
+    const failure = await failureOf(harness.client(sandbox, { integration: { ipAddress: '192.0.2.55' }, config: { readRetries: 0 } }).checkConnection());
+    expect(failure.failure).toBe('network');
+    expect(failure.message).toContain('192.0.2.55');
+  });
+
+  it('lists a 2 000-order account completely, splitting the windows the sandbox refuses', async () => {
+    const lines: string[] = [];
+    const log: ModuleLog = { level: 6, write: (_level, message) => lines.push(message) };
+    // Two months of orders: about 34 a day, so a 30-day window holds over a thousand.
+    const sandbox = await startSandbox(globalsignSandboxProtocol, {
+      account: globalsignSandbox.account,
+      book: new CertificateBook({ count: 2000, seed: 11, today: day('2024-02-29') }),
+    });
+    extraSandboxes.push(sandbox);
+    const gs = client(globalsignSandbox.integrationFor(sandbox), { log });
+    const progress: ListProgress[] = [];
+    const records: CertificateRecord[] = [];
+    for await (const page of gs.listCertificates({ onProgress: (p) => progress.push(p) })) {
+      expect(page.length).toBeLessThanOrEqual(500);
+      records.push(...page);
+    }
+    expect(records).toHaveLength(2000);
+    expect(new Set(records.map((r) => r.id)).size).toBe(2000);
+    expect(new Set(records.map((r) => r.mainDomain))).toEqual(new Set([...Array(2000).keys()].map((i) => sandbox.book.get(i).mainDomain)));
+    expect(lines.some((line) => /holds too many orders; splitting it into 15-day windows/.test(line))).toBe(true);
+    expect(progress.every((p) => p.total === null)).toBe(true);
+    expect(progress.at(-1)?.listed).toBe(2000);
+    // Expiry is judged by GlobalSign's clock (the sandbox's 2024-02-29), not this machine's.
+    expect(records.filter((r) => r.status === 'expired')).toHaveLength(0);
+  });
+
+  it('maps order details: ids, order dates, terms, products, names', async () => {
+    const sandbox = await harness.start();
+    const records = await listAll(harness.client(sandbox));
+    expect(records).toHaveLength(60);
+    const first = records.find((r) => r.id === originalOrderId(0));
+    expect(first).toMatchObject({ orderDate: '2024-01-01', termMonths: sandbox.book.get(0).termYears * 12 });
+    for (const record of records) {
+      expect(record.id).toMatch(/^CE\d{12}$/);
+      expect(record.product).toMatch(/^(DV_LOW|DV|OV|EV)_SHA2$/);
+      expect(record.providerStatus).toMatch(/^[A-Za-z -]+ \(\d\)$/);
+    }
+    const www = records.find((r) => r.mainDomain.startsWith('www.') && !r.multiDomain);
+    expect(www?.otherNames).toEqual([www?.mainDomain.slice(4)]);
+  });
+
+  it('reissues under a new order id, lists the certificate under it, and refuses the old id again', async () => {
+    const sandbox = await harness.start();
+    const gs = harness.client(sandbox);
+    const records = await listAll(gs);
+    const issued = records.find((r) => r.status === 'issued') as CertificateRecord;
+    const outcome = await gs.reissue({ certificate: issued, csr: await makeCsr(issued.mainDomain) });
+    expect(outcome.certificateId).toMatch(/^CE9\d{11}$/);
+    expect(outcome.certificateId).not.toBe(issued.id);
+    const after = await listAll(gs);
+    expect(after.find((r) => r.mainDomain === issued.mainDomain)?.id).toBe(outcome.certificateId);
+    const again = await failureOf(gs.reissue({ certificate: issued, csr: await makeCsr(issued.mainDomain) }));
+    expect(again.failure).toBe('provider-error');
+    expect(again.details.providerCode).toBe('-4016');
+    const bad = await failureOf(gs.reissue({ certificate: { ...issued, id: outcome.certificateId }, csr: 'not a CSR' }));
+    expect(bad.details.providerCode).toBe('-4007');
+    const unknown = await failureOf(gs.reissue({ certificate: { ...issued, id: 'CE100000099999' }, csr: await makeCsr(issued.mainDomain) }));
+    expect(unknown.details.providerCode).toBe('-4003');
+  });
+
+  it('does not send a reissue for a certificate that is not issued', async () => {
+    const sandbox = await harness.start();
+    const gs = harness.client(sandbox);
+    const records = await listAll(gs);
+    const expired = records.find((r) => r.status === 'expired') as CertificateRecord;
+    expect(gs.reissueSupport(expired)).toEqual({ supported: false, reason: 'GlobalSign reissues issued certificates only; this one is expired' });
+    const before = sandbox.requests();
+    expect((await failureOf(gs.reissue({ certificate: expired, csr: await makeCsr(expired.mainDomain) }))).failure).toBe('unsupported');
+    expect(sandbox.requests()).toBe(before);
+  });
+
+  it('accepts the operation element without a namespace prefix, as BILLmanager sends ReIssue', async () => {
+    const sandbox = await harness.start();
+    const { username, password } = sandbox.account;
+    const bare = soapRequest('AccountSnapshot', 'QueryRequestHeader', username, password, '').replace(/ns1:AccountSnapshot/g, 'AccountSnapshot');
+    expect(bare).toContain('<AccountSnapshot><Request>');
+    const answer = await post(sandbox, 'AccountService', bare);
+    expect(answer.status).toBe(200);
+    const header = xmlAt(answer.document, 'Envelope', 'Body', 'AccountSnapshotResponse', 'Response', 'QueryResponseHeader');
+    expect(xmlText(xmlAt(header, 'SuccessCode'))).toBe('0');
+    expect(xmlAt(header, 'Errors')).toBe('');
+    expect(xmlText(xmlAt(header, 'Timestamp'))).toMatch(/^2026-11-2[34]T\d{2}:\d{2}:\d{2}\.\d{3}\+09:00$/);
+  });
+
+  it('answers GetOrderByOrderID with its OrderResponseHeader quirk', async () => {
+    const sandbox = await harness.start();
+    const { username, password } = sandbox.account;
+    const payload = `<OrderID>${originalOrderId(3)}</OrderID><OrderQueryOption><ReturnCertificateInfo>true</ReturnCertificateInfo></OrderQueryOption>`;
+    const answer = await post(sandbox, 'GASService', soapRequest('GetOrderByOrderID', 'QueryRequestHeader', username, password, payload));
+    const response = xmlAt(answer.document, 'Envelope', 'Body', 'GetOrderByOrderIDResponse', 'Response');
+    expect(xmlText(xmlAt(response, 'OrderResponseHeader', 'SuccessCode'))).toBe('0');
+    expect(xmlAt(response, 'QueryResponseHeader')).toBeNull();
+    expect(xmlText(xmlAt(response, 'OrderDetail', 'OrderInfo', 'DomainName'))).toBe(sandbox.book.get(3).mainDomain);
+  });
+
+  it('lists an order placed late in the UTC day on its UTC day, though GlobalSign writes the next one at +09:00', async () => {
+    const sandbox = await harness.start();
+    const { username, password } = sandbox.account;
+    const records = await listAll(harness.client(sandbox));
+    let crossed = 0;
+    for (const record of records) {
+      const payload = `<OrderID>${record.id}</OrderID>`;
+      const answer = await post(sandbox, 'GASService', soapRequest('GetOrderByOrderID', 'QueryRequestHeader', username, password, payload));
+      const written = xmlText(xmlAt(answer.document, 'Envelope', 'Body', 'GetOrderByOrderIDResponse', 'Response', 'OrderDetail', 'OrderInfo', 'OrderDate')) ?? '';
+      expect(written).toMatch(/\.\d{3}\+09:00$/);
+      if (written.slice(0, 10) !== record.orderDate) {
+        crossed += 1;
+        expect(parseGlobalsignDay(written)).toBe(record.orderDate);
+      }
+    }
+    expect(crossed).toBeGreaterThan(0);
+  });
+
+  it('answers a wrong header or an unknown operation with a SOAP fault, as CXF does', async () => {
+    const sandbox = await harness.start();
+    const { username, password } = sandbox.account;
+    const wrongHeader = await post(sandbox, 'GASService', soapRequest('ReIssue', 'QueryRequestHeader', username, password, '<TargetOrderID>CE100000000001</TargetOrderID>'));
+    expect(wrongHeader.status).toBe(500);
+    expect(xmlText(xmlAt(wrongHeader.document, 'Envelope', 'Body', 'Fault', 'faultstring'))).toContain('Expected elements are <{}OrderRequestHeader>');
+    const unknown = await post(sandbox, 'ServerSSLService', soapRequest('DVOrder', 'OrderRequestHeader', username, password, ''));
+    expect(unknown.status).toBe(500);
+    expect(xmlText(xmlAt(unknown.document, 'Envelope', 'Body', 'Fault', 'faultcode'))).toBe('soap:Client');
+    const doctype = await post(sandbox, 'AccountService', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>');
+    expect(doctype.status).toBe(500);
+    expect(doctype.text).toContain('DOCTYPE');
+  });
+
+  it('refuses a date window over 500 orders with the documented code, and a bad date with -104', async () => {
+    const sandbox = await harness.start({ certificates: 3000 });
+    const { username, password } = sandbox.account;
+    const range = (from: string, to: string) =>
+      post(sandbox, 'GASService', soapRequest('GetOrderByDateRange', 'QueryRequestHeader', username, password, `<FromDate>${from}</FromDate><ToDate>${to}</ToDate>`));
+    const header = (answer: Awaited<ReturnType<typeof range>>) => xmlAt(answer.document, 'Envelope', 'Body', 'GetOrderByDateRangeResponse', 'Response', 'QueryResponseHeader');
+    const wide = await range('2024-01-01T00:00:00.000Z', '2024-12-31T23:59:59.999Z');
+    expect(xmlText(xmlAt(header(wide), 'SuccessCode'))).toBe('-1');
+    expect(xmlText(xmlAt(header(wide), 'Errors', 'Error', 'ErrorCode'))).toBe(ERROR_TOO_MANY_ORDERS);
+    const narrow = await range('2024-01-01T00:00:00.000Z', '2024-01-31T23:59:59.999Z');
+    expect(xmlText(xmlAt(header(narrow), 'SuccessCode'))).toBe('0');
+    const bad = await range('01/01/2024', '2024-01-31T23:59:59.999Z');
+    expect(xmlText(xmlAt(header(bad), 'Errors', 'Error', 'ErrorCode'))).toBe('-104');
+  });
+});
