@@ -11,7 +11,8 @@ import { silentLog } from '../src/providers/log.js';
 import { providerModule } from '../src/providers/registry.js';
 import { networkSettingsSchema } from '../src/providers/settings.js';
 import type { CertificateRecord } from '../src/providers/types.js';
-import { availableSandboxProviders, LARGE_SANDBOX_CERTIFICATES, startSandboxes, stopSandboxes } from '../src/core/sandboxes.js';
+import { PROVIDER_IDS } from '../src/providers/catalog.js';
+import { LARGE_SANDBOX_CERTIFICATES, startSandboxes, stopSandboxes } from '../src/core/sandboxes.js';
 
 interface ChildReport {
   readonly listed: number;
@@ -54,7 +55,7 @@ function runChild(provider: ProviderId, integration: Record<string, unknown>): P
 async function main(): Promise<void> {
   const countFlag = process.argv.indexOf('--certificates');
   const certificates = countFlag > 0 ? Number(process.argv[countFlag + 1]) : LARGE_SANDBOX_CERTIFICATES;
-  const providers = availableSandboxProviders();
+  const providers = PROVIDER_IDS;
   process.stdout.write(`node ${process.version}; ${certificates} certificates per account; client in its own process\n`);
   process.stdout.write(`${'provider'.padEnd(16)}${'listed'.padStart(8)}${'pages'.padStart(7)}${'seconds'.padStart(9)}${'cert/s'.padStart(9)}${'peak RSS'.padStart(11)}\n`);
   for (const provider of providers) {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Day } from '../rules/calendar.js';
 import type { ProviderId } from '../providers/catalog.js';
-import { PROVIDER_MODULES, providerModule } from '../providers/registry.js';
+import { providerModule } from '../providers/registry.js';
 import { CertificateBook } from '../providers/sandbox-kit/dataset.js';
 import { startSandbox, type RunningSandbox, type SandboxFault } from '../providers/sandbox-kit/server.js';
 
@@ -33,10 +33,6 @@ export interface StartedSandbox {
   readonly integration: Record<string, unknown>;
   /** Where the sandbox CA was written (HTTPS only). */
   readonly caFile: string | null;
-}
-
-export function availableSandboxProviders(): ProviderId[] {
-  return Object.keys(PROVIDER_MODULES) as ProviderId[];
 }
 
 export async function startSandboxes(request: SandboxesRequest): Promise<StartedSandbox[]> {

@@ -3,7 +3,7 @@
  * schema, its client, and its sandbox loaded on demand. Adding a fifth provider means a folder with
  * an index.ts and a line here.
  */
-import { PROVIDERS, type ProviderId } from './catalog.js';
+import type { ProviderId } from './catalog.js';
 import type { ProviderModule } from './provider-module.js';
 import { provider as enom } from './enom/index.js';
 import { provider as globalsign } from './globalsign/index.js';
@@ -12,12 +12,8 @@ import { provider as leadertelecom } from './leadertelecom/index.js';
 
 export type { ProviderModule, ProviderSandbox } from './provider-module.js';
 
-export const PROVIDER_MODULES: Partial<Record<ProviderId, ProviderModule>> = Object.fromEntries(
-  Object.entries({ leadertelecom, ispmanager, globalsign, enom }).filter(([, module]) => module !== undefined),
-);
+export const PROVIDER_MODULES: Readonly<Record<ProviderId, ProviderModule>> = { leadertelecom, ispmanager, globalsign, enom };
 
 export function providerModule(id: ProviderId): ProviderModule {
-  const module = PROVIDER_MODULES[id];
-  if (!module) throw new Error(`the ${PROVIDERS[id].title} processing module is not available yet`);
-  return module;
+  return PROVIDER_MODULES[id];
 }
