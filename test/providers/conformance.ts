@@ -123,6 +123,8 @@ export function providerConformance(id: ProviderId, options: ConformanceOptions)
         expect(record, expected.mainDomain).toBeDefined();
         if (!record) continue;
         expect(record.orderDate).toBe(formatDay(expected.orderDate));
+        // The timeline needs the paid term to plan reissues within a subscription.
+        expect(record.termMonths).toBe(expected.termYears * 12);
         if (expected.status === 'issued' && record.validTo !== null) expect(record.validTo).toBe(formatDay(expected.validTo));
         if (record.validation !== null) expect(record.validation).toBe(expected.validation);
         expect(record.multiDomain).toBe(expected.multiDomain);

@@ -332,3 +332,14 @@ describe('Ispmanager (SSL) against its sandbox', () => {
     expect(failure.message).toBe('Ispmanager (SSL) subaccount: the answer (48 bytes) is not valid JSON');
   });
 });
+
+describe('Ispmanager (SSL) paid term', () => {
+  it('reads the period column as the paid term in months', async () => {
+    const { ispTermMonths } = await import('../../src/providers/ispmanager/wire.js');
+    expect(ispTermMonths('24')).toBe(24);
+    expect(ispTermMonths('12 months')).toBe(12);
+    expect(ispTermMonths('')).toBeNull();
+    expect(ispTermMonths(null)).toBeNull();
+    expect(ispTermMonths('0')).toBeNull();
+  });
+});

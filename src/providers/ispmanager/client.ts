@@ -31,6 +31,7 @@ import {
   ispTotal,
   ispValidation,
   parseIspDate,
+  ispTermMonths,
   parseIspDocument,
   type IspNode,
 } from './wire.js';
@@ -103,7 +104,7 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
       orderDate: parseIspDate(ispField(elem, 'createdate')),
       validFrom: null,
       validTo,
-      termMonths: null,
+      termMonths: ispTermMonths(ispField(elem, 'period')),
       status: ispStatus(itemStatus, validTo, today),
       providerStatus: ispField(elem, 'status_msg')?.trim() || (itemStatus ?? ''),
       product: product || null,

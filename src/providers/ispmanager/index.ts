@@ -1,11 +1,18 @@
-/** The Ispmanager (SSL) processing module for the registry. */
+/** The Ispmanager (SSL) processing module for the registry; fields as seed 002 lists them. */
 import { providerEntry } from '../provider-module.js';
 import { createIspmanagerClient } from './client.js';
-import { ispmanagerIntegrationSchema } from './settings.js';
+import { ISPMANAGER_EXAMPLE_URL, ispmanagerIntegrationSchema } from './settings.js';
 
-export const provider = providerEntry(
-  'ispmanager',
-  ispmanagerIntegrationSchema,
-  createIspmanagerClient,
-  async () => (await import('./sandbox.js')).ispmanagerSandbox,
-);
+export const provider = providerEntry('ispmanager', ispmanagerIntegrationSchema, createIspmanagerClient, async () => (await import('./sandbox.js')).ispmanagerSandbox, [
+  {
+    key: 'url',
+    label: 'URL ispmanager',
+    kind: 'url',
+    flag: 'url',
+    help: `specify the address of Ispmanager billing in which you have a client (e.g. ${ISPMANAGER_EXAMPLE_URL})`,
+    required: true,
+    placeholder: ISPMANAGER_EXAMPLE_URL,
+  },
+  { key: 'username', label: 'User name', kind: 'text', flag: 'username', help: 'specify the user name in Ispmanager billing, under which the integration will be configured', required: true },
+  { key: 'password', label: 'Password', kind: 'secret', flag: 'password', help: 'specify the user password in Ispmanager billing (two-factor authentication on that account breaks the integration)', required: true },
+]);

@@ -75,6 +75,7 @@ function certificateElem(cert: SandboxCertificate): IspNode {
     pricelist: ispValue(ispmanagerProduct(cert)),
     createdate: ispValue(formatIspDate(cert.orderDate)),
     expiredate: ispValue(formatIspDate(cert.validTo)),
+    period: ispValue(String(cert.termYears * 12)),
     item_status: ispValue(itemStatus),
     status_msg: ispValue(statusMsg),
     cost: ispValue(`${formatIspAmount(PRICE_RUB[cert.validation] * cert.termYears)} RUB`),

@@ -323,3 +323,14 @@ export function ispReissueParams(certificateId: string, csr: string): Record<str
 export function ispReissuable(status: CertificateStatus): boolean {
   return status === 'issued';
 }
+
+/**
+ * ASSUMPTION: the list carries the service's paid period in months in a `period` column ("12",
+ * "24 months"), as certificate.order takes `period=12|24`; the documented columns have no paid term,
+ * and without one no reissue within a subscription can be planned.
+ */
+export function ispTermMonths(text: string | null): number | null {
+  const match = /^\s*(\d{1,3})\b/.exec(text ?? '');
+  const months = match ? Number(match[1]) : NaN;
+  return Number.isInteger(months) && months > 0 ? months : null;
+}
