@@ -5,8 +5,23 @@ import type { RunningSandbox, SandboxAccount, SandboxProtocol } from './sandbox-
 import type { ClientConfig } from './settings.js';
 import type { ProviderClient } from './types.js';
 
+/** One integration setting as the wizard shows it and the flags take it (the seeds' label and help). */
+export interface IntegrationField {
+  readonly key: string;
+  readonly label: string;
+  readonly kind: 'text' | 'secret' | 'url' | 'boolean' | 'ip';
+  /** The scripted commands' flag (secrets come by --password-stdin/--password-file/CERTOPS_PASSWORD). */
+  readonly flag: string;
+  readonly help: string;
+  readonly required: boolean;
+  /** Shown in the field when left blank (LeaderTelecom's API URL). */
+  readonly placeholder?: string;
+}
+
 export interface ProviderModule {
   readonly facts: ProviderFacts;
+  /** The integration settings in the seeds' order. */
+  readonly fields: readonly IntegrationField[];
   /** Validates the integration settings (the wizard's step 3 and the CLI flags share it). */
   readonly integrationSchema: z.ZodType<Record<string, unknown>>;
   /** Names of the integration settings that are secrets (masked, never echoed). */
@@ -29,10 +44,12 @@ export function providerEntry<Integration>(
   integrationSchema: z.ZodType<Integration>,
   createClient: (config: ClientConfig<Integration>) => ProviderClient,
   loadSandbox: () => Promise<ProviderSandbox>,
-  secretFields: readonly string[] = ['password'],
+  fields: readonly IntegrationField[],
 ): ProviderModule {
+  const secretFields = fields.filter((field) => field.kind === 'secret').map((field) => field.key);
   return {
     facts: PROVIDERS[id],
+    fields,
     integrationSchema: integrationSchema as unknown as z.ZodType<Record<string, unknown>>,
     secretFields,
     createClient: createClient as unknown as ProviderModule['createClient'],

@@ -71,8 +71,8 @@ export interface ListProgress {
 }
 
 export interface ListOptions {
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: ListProgress) => void;
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((progress: ListProgress) => void) | undefined;
 }
 
 export type ReissueSupport = { readonly supported: true } | { readonly supported: false; readonly reason: string };

@@ -67,3 +67,16 @@ export function addYears(value: Day, years: number): Day {
 }
 
 export const minDay = (a: Day, b: Day): Day => (a <= b ? a : b);
+
+/** The same day `months` later; a day missing in the target month falls back to its last day. */
+export function addMonths(value: Day, months: number): Day {
+  const date = new Date(value * MS_PER_DAY);
+  const total = date.getUTCFullYear() * 12 + date.getUTCMonth() + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  for (let dayOfMonth = date.getUTCDate(); dayOfMonth >= 28; dayOfMonth -= 1) {
+    const candidate = dayFromParts(year, month, dayOfMonth);
+    if (candidate !== null) return candidate;
+  }
+  return dayFromParts(year, month, date.getUTCDate()) as Day;
+}

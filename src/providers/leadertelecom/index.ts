@@ -1,11 +1,18 @@
-/** The LeaderTelecom processing module for the registry. */
+/** The LeaderTelecom processing module for the registry; fields as seed 000 lists them. */
 import { providerEntry } from '../provider-module.js';
 import { createLeadersslClient } from './client.js';
-import { leadertelecomIntegrationSchema } from './settings.js';
+import { LEADERSSL_API_URL, leadertelecomIntegrationSchema } from './settings.js';
 
-export const provider = providerEntry(
-  'leadertelecom',
-  leadertelecomIntegrationSchema,
-  (config) => createLeadersslClient(config),
-  async () => (await import('./sandbox.js')).leadertelecomSandbox,
-);
+export const provider = providerEntry('leadertelecom', leadertelecomIntegrationSchema, (config) => createLeadersslClient(config), async () => (await import('./sandbox.js')).leadertelecomSandbox, [
+  { key: 'username', label: 'Username', kind: 'text', flag: 'username', help: 'enter the username in LeaderTelecom', required: true },
+  { key: 'password', label: 'Password', kind: 'secret', flag: 'password', help: 'the password of that LeaderTelecom user', required: true },
+  {
+    key: 'apiUrl',
+    label: 'API URL',
+    kind: 'url',
+    flag: 'api-url',
+    help: `API address of the server. You can leave the field blank. The billing platform will apply ${LEADERSSL_API_URL}`,
+    required: false,
+    placeholder: LEADERSSL_API_URL,
+  },
+]);

@@ -1,0 +1,209 @@
+/**
+ * Use cases on processing modules: validate, add, edit, remove, list, show with secrets masked,
+ * and remember their last check and balance. The console's wizard and the scripted commands both
+ * come here, so a field is judged the same way wherever it is typed.
+ */
+import { z } from 'zod';
+import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
+import { providerModule } from '../providers/registry.js';
+import { moduleParametersSchemaFor, networkSettingsSchema, type ModuleParameters, type NetworkSettings } from '../providers/settings.js';
+import type { BalanceResult } from './balance.js';
+import type { CheckResult } from './check.js';
+import type { ProcessingModule } from './module.js';
+import type { StoredModule } from './store.js';
+import type { Workspace } from './workspace.js';
+
+export type ModuleSection = 'parameters' | 'integration' | 'network';
+
+/** A module as typed, before validation. */
+export interface ModuleDraft {
+  readonly provider: ProviderId;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly integration: Readonly<Record<string, unknown>>;
+  readonly network: Readonly<Record<string, unknown>>;
+}
+
+export interface FieldIssue {
+  readonly section: ModuleSection;
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Bad input for a module: every issue names its section and field. Nothing was changed. */
+export class ModuleInputError extends Error {
+  override readonly name = 'ModuleInputError';
+  constructor(readonly issues: readonly FieldIssue[]) {
+    super(issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '));
+  }
+}
+
+/** A module that does not exist; the message lists the names there are. */
+export class ModuleNotFoundError extends Error {
+  override readonly name = 'ModuleNotFoundError';
+}
+
+export const SECRET_MASK = '••••';
+
+function schemaOf(provider: ProviderId, section: ModuleSection): z.ZodType {
+  if (section === 'parameters') return moduleParametersSchemaFor(PROVIDERS[provider]);
+  if (section === 'network') return networkSettingsSchema;
+  return providerModule(provider).integrationSchema;
+}
+
+function issuesOf(error: z.ZodError, section: ModuleSection): FieldIssue[] {
+  return error.issues.map((issue) => ({ section, field: String(issue.path[0] ?? section), message: issue.message }));
+}
+
+const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export interface ValidModule {
+  readonly provider: ProviderId;
+  readonly parameters: ModuleParameters;
+  readonly integration: Record<string, unknown>;
+  readonly network: NetworkSettings;
+}
+
+/** Validates a whole draft; names must be unique among `others` (case does not make a new name). */
+export function validateModule(draft: ModuleDraft, others: readonly StoredModule[]): ValidModule {
+  const issues: FieldIssue[] = [];
+  const results = (['parameters', 'integration', 'network'] as const).map((section) => {
+    const parsed = schemaOf(draft.provider, section).safeParse(draft[section]);
+    if (!parsed.success) issues.push(...issuesOf(parsed.error, section));
+    return parsed.success ? (parsed.data as Record<string, unknown>) : {};
+  });
+  const name = typeof draft.parameters.name === 'string' ? draft.parameters.name : '';
+  const clash = others.find((module) => sameName(module.parameters.name, name));
+  if (name.trim() && clash) issues.push({ section: 'parameters', field: 'name', message: `a processing module named "${clash.parameters.name}" already exists` });
+  if (issues.length > 0) throw new ModuleInputError(issues);
+  const [parameters, integration, network] = results as [ModuleParameters, Record<string, unknown>, NetworkSettings];
+  return { provider: draft.provider, parameters, integration, network };
+}
+
+/** The error of one field as it is left in the wizard, or null; judged with the same schemas. */
+export function fieldError(draft: ModuleDraft, section: ModuleSection, field: string, others: readonly StoredModule[] = []): string | null {
+  const parsed = schemaOf(draft.provider, section).safeParse(draft[section]);
+  const own = parsed.success ? undefined : parsed.error.issues.find((issue) => String(issue.path[0]) === field);
+  if (own) return own.message;
+  if (section === 'parameters' && field === 'name' && typeof draft.parameters.name === 'string') {
+    const clash = others.find((module) => sameName(module.parameters.name, draft.parameters.name as string));
+    if (clash) return `a processing module named "${clash.parameters.name}" already exists`;
+  }
+  return null;
+}
+
+/** A validated module that is not stored yet, for its connection check. */
+export function draftModule(valid: ValidModule): ProcessingModule {
+  return { id: 0, ...valid };
+}
+
+export function listModules(workspace: Workspace): StoredModule[] {
+  return [...workspace.store.read().modules].sort((a, b) => a.parameters.sort - b.parameters.sort || a.id - b.id);
+}
+
+export function findModule(modules: readonly StoredModule[], name: string): StoredModule {
+  const found = modules.find((module) => sameName(module.parameters.name, name));
+  if (!found) {
+    const names = modules.map((module) => `"${module.parameters.name}"`).join(', ');
+    throw new ModuleNotFoundError(`there is no processing module named "${name}"${names ? `; there are ${names}` : ' (none is set up yet)'}`);
+  }
+  return found;
+}
+
+export async function addModule(workspace: Workspace, draft: ModuleDraft, options: { notVerified: boolean; now?: Date }): Promise<StoredModule> {
+  return workspace.store.update((data) => {
+    const valid = validateModule(draft, data.modules);
+    const module: StoredModule = { id: data.nextModuleId, ...valid, createdAt: (options.now ?? new Date()).toISOString(), notVerified: options.notVerified };
+    return { data: { ...data, nextModuleId: data.nextModuleId + 1, modules: [...data.modules, module] }, result: module };
+  });
+}
+
+export interface ModuleChange {
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  readonly integration?: Readonly<Record<string, unknown>>;
+  readonly network?: Readonly<Record<string, unknown>>;
+  /** Set after a re-check: true when it failed and the change was kept anyway. */
+  readonly notVerified?: boolean;
+}
+
+/** The draft a change would give; `undefined` values remove a setting (an optional one only). */
+export function changedDraft(module: StoredModule, change: ModuleChange): ModuleDraft {
+  const merge = (base: Readonly<Record<string, unknown>>, over?: Readonly<Record<string, unknown>>) =>
+    Object.fromEntries(Object.entries({ ...base, ...over }).filter(([, value]) => value !== undefined));
+  return {
+    provider: module.provider,
+    parameters: merge(module.parameters, change.parameters),
+    integration: merge(module.integration, change.integration),
+    network: merge(module.network, change.network),
+  };
+}
+
+export async function editModule(workspace: Workspace, name: string, change: ModuleChange): Promise<{ before: StoredModule; after: StoredModule }> {
+  return workspace.store.update((data) => {
+    const before = findModule(data.modules, name);
+    const valid = validateModule(changedDraft(before, change), data.modules.filter((module) => module.id !== before.id));
+    const after: StoredModule = { ...before, ...valid, notVerified: change.notVerified ?? before.notVerified };
+    return { data: { ...data, modules: data.modules.map((module) => (module.id === before.id ? after : module)) }, result: { before, after } };
+  });
+}
+
+export async function removeModule(workspace: Workspace, name: string): Promise<StoredModule> {
+  const removed = await workspace.store.update((data) => {
+    const module = findModule(data.modules, name);
+    return { data: { ...data, modules: data.modules.filter((m) => m.id !== module.id) }, result: module };
+  });
+  await workspace.state.update((state) => {
+    const key = String(removed.id);
+    const { [key]: _check, ...checks } = state.checks;
+    const { [key]: _balance, ...balances } = state.balances;
+    return { data: { checks, balances }, result: undefined };
+  });
+  return removed;
+}
+
+/** A module for display or JSON: every secret setting replaced by a mask. */
+export function maskedModule(module: StoredModule): StoredModule {
+  const secrets = new Set(providerModule(module.provider).secretFields);
+  const integration = Object.fromEntries(Object.entries(module.integration).map(([key, value]) => [key, secrets.has(key) ? SECRET_MASK : value]));
+  return { ...module, integration };
+}
+
+/** What changed between two versions of a module, by field, with secrets masked. */
+export function moduleChanges(before: StoredModule, after: StoredModule): { field: string; from: unknown; to: unknown }[] {
+  const a = maskedModule(before);
+  const b = maskedModule(after);
+  const changes: { field: string; from: unknown; to: unknown }[] = [];
+  for (const section of ['parameters', 'integration', 'network'] as const) {
+    const keys = new Set([...Object.keys(a[section]), ...Object.keys(b[section])]);
+    for (const key of keys) {
+      const from = (a[section] as Record<string, unknown>)[key];
+      const to = (b[section] as Record<string, unknown>)[key];
+      const secret = providerModule(before.provider).secretFields.includes(key) && section === 'integration';
+      const changed = secret ? before.integration[key] !== after.integration[key] : JSON.stringify(from) !== JSON.stringify(to);
+      if (changed) changes.push({ field: `${section}.${key}`, from, to: secret ? `${SECRET_MASK} (changed)` : to });
+    }
+  }
+  return changes;
+}
+
+export async function recordCheck(workspace: Workspace, moduleId: number, result: CheckResult): Promise<void> {
+  await workspace.state.update((state) => ({
+    data: {
+      ...state,
+      checks: {
+        ...state.checks,
+        [moduleId]: result.ok
+          ? { ok: true, at: result.checkedAt, roundTripMs: result.roundTripMs }
+          : { ok: false, at: result.checkedAt, cause: result.cause, detail: result.detail },
+      },
+    },
+    result: undefined,
+  }));
+}
+
+export async function recordBalance(workspace: Workspace, moduleId: number, result: BalanceResult): Promise<void> {
+  if (!result.ok) return;
+  await workspace.state.update((state) => ({
+    data: { ...state, balances: { ...state.balances, [moduleId]: { at: result.checkedAt, amount: result.amount, currency: result.currency } } },
+    result: undefined,
+  }));
+}

@@ -1,0 +1,147 @@
+/**
+ * Use case: the reissue timeline. Every certificate of the last sync that is issued (or expired
+ * within a paid term) gets its next action under the reissue policy: the rules of
+ * src/rules/certificate-action.ts, with the module's own limits (LeaderTelecom multi-domain, a
+ * provider without a reissue call for the product) turning `auto` into a manual task for the
+ * module's department.
+ */
+import { formatDay, parseDay, type Day } from '../rules/calendar.js';
+import { certificateAction } from '../rules/certificate-action.js';
+import type { ProjectedAction, Revalidation } from '../rules/projection.js';
+import type { AutomaticReissue, SubscriptionPolicy } from '../rules/reissue-policy.js';
+import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
+import type { CertificateRecord } from '../providers/types.js';
+import { openModuleClient } from './module.js';
+import type { StoredModule } from './store.js';
+import type { Workspace } from './workspace.js';
+
+export interface TimelineEntry {
+  readonly moduleId: number;
+  readonly module: string;
+  readonly provider: ProviderId;
+  readonly certificateId: string;
+  readonly domain: string;
+  readonly expires: string | null;
+  /** As the client sees it (terms over a year); the term's end is in `termEnds`. */
+  readonly paidUntil: string | null;
+  readonly termEnds: string | null;
+  readonly actionDate: string | null;
+  readonly action: ProjectedAction;
+  /** The department that gets the task, for manual tasks. */
+  readonly department: string | null;
+  /** Why `auto` became a manual task. */
+  readonly reason: string | null;
+  readonly revalidate: readonly Revalidation[];
+  readonly overdue: boolean;
+}
+
+export interface ReissuePolicySettings {
+  readonly policy: SubscriptionPolicy;
+  readonly beforeDays: number;
+}
+
+const toDay = (text: string | null): Day | null => {
+  if (text === null) return null;
+  const parsed = parseDay(text);
+  return parsed.ok ? parsed.value : null;
+};
+
+/** Whether `auto` can reissue this certificate: the seeds' rules, then the provider's API. */
+function automaticReissueFor(module: StoredModule, support: (record: CertificateRecord) => AutomaticReissue, record: CertificateRecord): AutomaticReissue {
+  const seeds = PROVIDERS[module.provider].automaticReissue({ multiDomain: record.multiDomain });
+  return seeds.supported ? support(record) : seeds;
+}
+
+/** One module's entries. Only issued certificates (or expired ones with paid term left) have actions. */
+export function moduleTimeline(module: StoredModule, records: readonly CertificateRecord[], settings: ReissuePolicySettings, today: Day): TimelineEntry[] {
+  const client = openModuleClient(module, { logDirectory: null });
+  void client.close();
+  const support = (record: CertificateRecord): AutomaticReissue => {
+    const answer = client.reissueSupport(record);
+    return answer.supported ? answer : { supported: false, reason: answer.reason };
+  };
+  const entries: TimelineEntry[] = [];
+  for (const record of records) {
+    if (record.status !== 'issued' && record.status !== 'expired') continue;
+    const validTo = toDay(record.validTo);
+    if (validTo === null) continue;
+    const automaticReissue = settings.policy === 'auto' ? automaticReissueFor(module, support, record) : ({ supported: true } as const);
+    const action = certificateAction(
+      { validFrom: toDay(record.validFrom), validTo, orderDate: toDay(record.orderDate), termMonths: record.termMonths, validation: record.validation },
+      { policy: settings.policy, beforeDays: settings.beforeDays, automaticReissue },
+      today,
+    );
+    if (record.status === 'expired' && action.action === 'end-of-term') continue;
+    entries.push({
+      moduleId: module.id,
+      module: module.parameters.name,
+      provider: module.provider,
+      certificateId: record.id,
+      domain: record.mainDomain,
+      expires: record.validTo,
+      paidUntil: action.paidUntilShown === null ? null : formatDay(action.paidUntilShown),
+      termEnds: action.paidUntil === null ? null : formatDay(action.paidUntil),
+      actionDate: action.actionDate === null ? null : formatDay(action.actionDate),
+      action: action.action,
+      department: action.action === 'manual-task' ? module.parameters.department : null,
+      reason: action.action === 'manual-task' && !automaticReissue.supported ? automaticReissue.reason : null,
+      revalidate: action.revalidate,
+      overdue: action.overdue,
+    });
+  }
+  return entries;
+}
+
+/** When an entry is due: its action date, or its expiration when the term ends with it. */
+export const dueDate = (entry: TimelineEntry): string => entry.actionDate ?? entry.expires ?? '9999-12-31';
+
+export interface Timeline {
+  readonly entries: readonly TimelineEntry[];
+  /** Per module: when its list was last synced, and the error of a later failed sync. */
+  readonly modules: readonly { readonly id: number; readonly name: string; readonly syncedAt: string | null; readonly failure: string | null; readonly certificates: number }[];
+}
+
+export function buildTimeline(workspace: Workspace, today: Day, settings?: ReissuePolicySettings): Timeline {
+  const config = workspace.store.read();
+  const inventory = workspace.inventory.read();
+  const policy = settings ?? config.reissuePolicy;
+  const entries: TimelineEntry[] = [];
+  const modules = config.modules.map((module) => {
+    const stored = inventory.modules[String(module.id)];
+    const failure = inventory.failures[String(module.id)];
+    if (stored) entries.push(...moduleTimeline(module, stored.certificates, policy, today));
+    return {
+      id: module.id,
+      name: module.parameters.name,
+      syncedAt: stored?.syncedAt ?? null,
+      failure: failure ? `${failure.detail} (${failure.at})` : null,
+      certificates: stored?.certificates.length ?? 0,
+    };
+  });
+  entries.sort((a, b) => dueDate(a).localeCompare(dueDate(b)) || a.domain.localeCompare(b.domain));
+  return { entries, modules };
+}
+
+export interface TimelineFilter {
+  /** Only entries due within this many days from today (overdue ones included). */
+  readonly withinDays?: number;
+  readonly modules?: readonly string[];
+  readonly actions?: readonly ProjectedAction[];
+}
+
+export function filterTimeline(entries: readonly TimelineEntry[], filter: TimelineFilter, today: Day): TimelineEntry[] {
+  const limit = filter.withinDays === undefined ? null : formatDay((today + filter.withinDays) as Day);
+  const modules = filter.modules?.map((name) => name.toLowerCase());
+  return entries.filter(
+    (entry) =>
+      (limit === null || dueDate(entry) <= limit) &&
+      (!modules || modules.includes(entry.module.toLowerCase())) &&
+      (!filter.actions || filter.actions.includes(entry.action)),
+  );
+}
+
+/** Counts of entries due in the next 7 / 30 / 90 days (overdue included), for the dashboard. */
+export function dueCounts(entries: readonly TimelineEntry[], today: Day): { within7: number; within30: number; within90: number; overdue: number } {
+  const within = (days: number) => filterTimeline(entries, { withinDays: days }, today).filter((entry) => entry.actionDate !== null).length;
+  return { within7: within(7), within30: within(30), within90: within(90), overdue: entries.filter((entry) => entry.overdue).length };
+}
