@@ -3,6 +3,7 @@
  * runs, so `certops --version` and scripted commands never load what they do not use (the Ink
  * console, when it arrives, stays out of their way the same way).
  */
+import { exitCodeFor } from './context.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -16,6 +17,14 @@ export interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
+  module: { summary: 'add, list, show, edit or remove processing modules', load: () => import('./commands/module.js') },
+  check: { summary: 'check the connection of processing modules', load: () => import('./commands/check.js') },
+  balance: { summary: 'balances against the processing module minimal balance', load: () => import('./commands/balance.js') },
+  sync: { summary: 'refresh the certificate inventory from the providers', load: () => import('./commands/sync.js') },
+  timeline: { summary: 'certificates due for reissue (table, JSON, CSV, iCalendar)', load: () => import('./commands/timeline.js') },
+  policy: { summary: 'show or set the reissue policy (SSLSubscriptionPolicy/Before)', load: () => import('./commands/policy.js') },
+  config: { summary: 'import or export billmgr.conf and debug.conf lines', load: () => import('./commands/config.js') },
+  debug: { summary: 'set the debug level (0-9) of a module log', load: () => import('./commands/debug.js') },
   plan: { summary: 'project the certificates of an SSL subscription up to paid until', load: () => import('./commands/plan.js') },
   sandbox: { summary: 'run local sandbox servers of the providers', load: () => import('./commands/sandbox.js') },
 };
@@ -61,6 +70,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`certops${error.command ? ` ${error.command}` : ''}: ${error.message}\nRun '${help}' for usage.\n`);
       return ExitCode.usage;
     }
+    const code = exitCodeFor(error, io, first);
+    if (code !== null) return code;
     throw error;
   }
 }
