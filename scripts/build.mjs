@@ -20,6 +20,11 @@ await build({
   target: 'node20.19',
   sourcemap: 'linked',
   legalComments: 'none',
+  jsx: 'automatic',
+  // Ink loads React DevTools only when DEV=true; certops never ships it.
+  external: ['react-devtools-core'],
+  // certops decides itself whether it runs interactively; Ink must not second-guess it from CI=.
+  alias: { 'is-in-ci': './src/screens/not-in-ci.ts' },
   logLevel: 'warning',
   define: {
     __CERTOPS_VERSION__: JSON.stringify(pkg.version),

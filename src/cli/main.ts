@@ -17,6 +17,8 @@ export interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
+  console: { summary: 'the console (also: certops with no command)', load: () => import('./commands/console.js') },
+  demo: { summary: "the console on the providers' sandboxes, with a demo configuration", load: () => import('./commands/demo.js') },
   module: { summary: 'add, list, show, edit or remove processing modules', load: () => import('./commands/module.js') },
   check: { summary: 'check the connection of processing modules', load: () => import('./commands/check.js') },
   balance: { summary: 'balances against the processing module minimal balance', load: () => import('./commands/balance.js') },
@@ -32,7 +34,8 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
 export const HELP = `certops ${VERSION}: set up and run the SSL-certificate processing modules of a hosting
 billing (LeaderTelecom, Ispmanager (SSL), GlobalSign, eNom).
 
-Usage: certops <command> [flags]
+Usage: certops                     the console (needs a terminal)
+       certops <command> [flags]    scripted commands
 
 Commands:
 ${Object.entries(COMMANDS)
@@ -47,18 +50,25 @@ Exit codes: 0 ok, 1 problem found, 2 usage error, 3 configuration problem,
 4 network or provider error.
 `;
 
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === '--version' || first === '-v') {
+const CONSOLE_FLAGS = ['--config-dir', '--no-color', '--today'];
+
+export async function main(args: readonly string[], io: CliIo): Promise<number> {
+  let argv = args;
+  const [head, ...tail] = argv;
+  if (head === '--version' || head === '-v') {
     io.stdout.write(`certops ${VERSION}\n`);
     return ExitCode.ok;
   }
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    const topic = first === 'help' ? rest[0] : undefined;
+  if (head === '--help' || head === '-h' || head === 'help') {
+    const topic = head === 'help' ? tail[0] : undefined;
     if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) return main([topic, '--help'], io);
     io.stdout.write(HELP);
     return ExitCode.ok;
   }
+  // No command, or only the console's own flags (--config-dir, --no-color): the console.
+  if (head === undefined || CONSOLE_FLAGS.some((flag) => head === flag || head.startsWith(`${flag}=`))) argv = ['console', ...argv];
+  const first = argv[0] as string;
+  const rest = argv.slice(1);
   const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   try {
     if (!entry) throw new UsageError(first.startsWith('-') ? `unknown flag ${first}` : `unknown command "${first}"`);

@@ -91,7 +91,10 @@ describe('certops plan', () => {
 
 describe('certops (top level)', () => {
   it('prints help, the version, and refuses unknown commands and flags with exit 2', async () => {
-    expect((await runMain([])).stdout).toContain('Usage: certops <command> [flags]');
+    expect((await runMain(['--help'])).stdout).toContain('certops <command> [flags]    scripted commands');
+    const noTerminal = await runMain([]);
+    expect(noTerminal.code).toBe(2);
+    expect(noTerminal.stderr).toMatch(/^certops: the console needs a terminal \(stdin and stdout must be a TTY; over SSH use ssh -t\)\./);
     expect((await runMain(['--version'])).stdout).toMatch(/^certops \d+\.\d+\.\d+\n$/);
     expect(await runMain(['renew'])).toEqual({ code: 2, stdout: '', stderr: `certops: unknown command "renew"\nRun 'certops --help' for usage.\n` });
     expect((await runMain(['--verbose'])).stderr).toBe(`certops: unknown flag --verbose\nRun 'certops --help' for usage.\n`);

@@ -1,0 +1,114 @@
+/**
+ * `certops` with no command, and `certops demo`: the Ink console. It starts only when stdin and
+ * stdout are terminals; otherwise it says which scripted commands do the same. Colour is switched
+ * off before Ink loads when NO_COLOR, TERM=dumb or --no-color ask for it (chalk ignores NO_COLOR).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dayOfInstant, parseDay, type Day } from '../../rules/calendar.js';
+import { PROVIDER_IDS, PROVIDERS } from '../../providers/catalog.js';
+import { addModule } from '../../core/modules.js';
+import { startSandboxes, stopSandboxes } from '../../core/sandboxes.js';
+import { ConsoleServices } from '../../core/services.js';
+import { resolveConfigDirectory } from '../../core/store.js';
+import { Workspace } from '../../core/workspace.js';
+import { noPositionals, parseFlags } from '../args.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+
+export const summary = 'the console (also: certops with no command)';
+export const help = `Usage: certops [--config-dir DIR] [--no-color]
+       certops demo [--today YYYY-MM-DD]
+
+The console: module setup (the seeds' wizard), connection checks, balances, the reissue
+timeline, the reissue policy and the module logs. It needs a terminal (over SSH: ssh -t).
+
+certops demo starts the four providers' sandboxes and the console on a fresh temporary
+configuration that already holds one module per provider, marked SANDBOX.
+`;
+
+export const NOT_A_TERMINAL = `the console needs a terminal (stdin and stdout must be a TTY; over SSH use ssh -t).
+Without one, the scripted commands do the same work:
+  certops module list | show | add | edit | remove
+  certops check --all        certops balance --all      certops sync
+  certops timeline --within 30d    certops policy show    certops debug
+Run 'certops --help' for all of them.`;
+
+const FLAGS = {
+  'config-dir': { type: 'string' },
+  'no-color': { type: 'boolean' },
+  today: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+interface ConsoleIo extends CliIo {
+  readonly stdin?: { readonly isTTY?: boolean };
+}
+
+export function isInteractive(io: ConsoleIo): boolean {
+  const stdin = io.stdin ?? process.stdin;
+  return Boolean(stdin.isTTY) && Boolean(io.stdout.isTTY) && !io.env.CERTOPS_NO_INPUT;
+}
+
+/** Maps the operator's no-colour wishes to FORCE_COLOR=0, which chalk (and so Ink) obeys. */
+export function applyColourPolicy(noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): void {
+  if (noColorFlag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb' || env.CERTOPS_NO_COLOR) env.FORCE_COLOR = '0';
+}
+
+async function start(services: ConsoleServices): Promise<void> {
+  const { runConsole } = await import('../../screens/index.js');
+  await runConsole(services);
+}
+
+export async function run(args: readonly string[], io: ConsoleIo, demo = false): Promise<number> {
+  const { flags, positionals } = parseFlags(demo ? 'demo' : 'console', args, FLAGS);
+  if (flags.help) {
+    io.stdout.write(help);
+    return ExitCode.ok;
+  }
+  noPositionals(demo ? 'demo' : 'console', positionals);
+  let today: Day | undefined;
+  if (flags.today !== undefined) {
+    const parsed = parseDay(flags.today);
+    if (!parsed.ok) throw new UsageError(`--today: ${parsed.error}`, demo ? 'demo' : 'console');
+    today = parsed.value;
+  }
+  if (!isInteractive(io)) {
+    io.stderr.write(`certops: ${NOT_A_TERMINAL}\n`);
+    return ExitCode.usage;
+  }
+  applyColourPolicy(flags['no-color'] ?? false);
+  if (!demo) {
+    await start(new ConsoleServices(new Workspace(resolveConfigDirectory(flags['config-dir'], io.env)), today ? { today } : {}));
+    return ExitCode.ok;
+  }
+  const directory = flags['config-dir'] ?? join(mkdtempSync(join(tmpdir(), 'certops-demo-')), 'config');
+  const workspace = new Workspace(directory);
+  const sandboxes = await startSandboxes({ providers: PROVIDER_IDS, port: 0, tls: false, certificates: 300, latencyMs: 0, faults: [], today: today ?? dayOfInstant(new Date()) });
+  try {
+    for (const [index, sandbox] of sandboxes.entries()) {
+      await addModule(
+        workspace,
+        {
+          provider: sandbox.provider,
+          parameters: {
+            name: `${PROVIDERS[sandbox.provider].title} sandbox`,
+            department: 'SSL support',
+            sort: (index + 1) * 10,
+            minimalBalance: index === 1 ? 20000 : 100,
+            ...(PROVIDERS[sandbox.provider].hasDataCenter ? { dataCenter: 'Main DC' } : {}),
+          },
+          integration: sandbox.integration,
+          network: { connectTimeoutMs: 3000, totalTimeoutMs: 10000 },
+        },
+        { notVerified: false },
+      );
+    }
+    await start(new ConsoleServices(workspace, { sandbox: true, ...(today ? { today } : {}) }));
+  } finally {
+    await stopSandboxes(sandboxes);
+  }
+  io.stderr.write(`certops demo: stopped the sandboxes; the demo configuration stays in ${directory}\n`);
+  return ExitCode.ok;
+}

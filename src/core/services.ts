@@ -1,0 +1,167 @@
+/**
+ * The console's view of the core: every screen reads and changes state only through this object,
+ * so the Ink screens hold no business rules and make no HTTP calls, and tests hand them the real
+ * core over a temporary workspace and the providers' sandboxes.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { dayOfInstant, type Day } from '../rules/calendar.js';
+import { PROVIDERS } from '../providers/catalog.js';
+import { LOG_LEVELS } from '../providers/log.js';
+import { moduleBalance, type BalanceResult } from './balance.js';
+import { checkModule, type CheckResult } from './check.js';
+import { addModule, draftModule, editModule, fieldError, listModules, recordBalance, recordCheck, removeModule, validateModule } from './modules.js';
+import type { ModuleChange, ModuleDraft, ModuleSection, ValidModule } from './modules.js';
+import { previewPolicy, readPolicy, setPolicy } from './policy.js';
+import type { StoredModule } from './store.js';
+import { syncModules, type SyncProgress, type SyncResult } from './sync.js';
+import { buildTimeline, dueCounts, type ReissuePolicySettings, type Timeline } from './timeline.js';
+import type { Workspace, WorkspaceState } from './workspace.js';
+import type { ModuleRuntime } from './module.js';
+
+export interface LogInfo {
+  readonly logName: string;
+  readonly title: string;
+  readonly level: number;
+  readonly meaning: string;
+  readonly file: string;
+  readonly bytes: number | null;
+}
+
+export class ConsoleServices {
+  constructor(
+    readonly workspace: Workspace,
+    private readonly options: { readonly sandbox?: boolean; readonly today?: Day; readonly runtime?: Partial<ModuleRuntime> } = {},
+  ) {}
+
+  get sandbox(): boolean {
+    return this.options.sandbox ?? false;
+  }
+
+  get configDirectory(): string {
+    return this.workspace.directory;
+  }
+
+  today(): Day {
+    return this.options.today ?? dayOfInstant(new Date());
+  }
+
+  private runtime(): ModuleRuntime {
+    return this.workspace.runtime(this.options.runtime);
+  }
+
+  permissionWarnings(): string[] {
+    return this.workspace.store.permissionWarnings();
+  }
+
+  modules(): StoredModule[] {
+    return listModules(this.workspace);
+  }
+
+  state(): WorkspaceState {
+    return this.workspace.state.read();
+  }
+
+  fieldError(draft: ModuleDraft, section: ModuleSection, field: string): string | null {
+    return fieldError(draft, section, field, this.modules());
+  }
+
+  validate(draft: ModuleDraft, editing?: StoredModule): ValidModule {
+    return validateModule(draft, this.modules().filter((module) => module.id !== editing?.id));
+  }
+
+  checkDraft(valid: ValidModule): Promise<CheckResult> {
+    return checkModule(draftModule(valid), this.runtime());
+  }
+
+  async addModule(draft: ModuleDraft, check: CheckResult | null): Promise<StoredModule> {
+    const module = await addModule(this.workspace, draft, { notVerified: check !== null && !check.ok });
+    if (check) await recordCheck(this.workspace, module.id, check);
+    return module;
+  }
+
+  async editModule(module: StoredModule, change: ModuleChange, check: CheckResult | null): Promise<StoredModule> {
+    const { after } = await editModule(this.workspace, module.parameters.name, { ...change, ...(check ? { notVerified: !check.ok } : {}) });
+    if (check) await recordCheck(this.workspace, after.id, check);
+    return after;
+  }
+
+  removeModule(module: StoredModule): Promise<StoredModule> {
+    return removeModule(this.workspace, module.parameters.name);
+  }
+
+  async check(module: StoredModule): Promise<CheckResult> {
+    const result = await checkModule(module, this.runtime());
+    await recordCheck(this.workspace, module.id, result);
+    return result;
+  }
+
+  async balance(module: StoredModule): Promise<BalanceResult> {
+    const result = await moduleBalance(module, this.runtime());
+    await recordBalance(this.workspace, module.id, result);
+    return result;
+  }
+
+  sync(modules: readonly StoredModule[], onProgress?: (progress: SyncProgress) => void): Promise<SyncResult[]> {
+    return syncModules(this.workspace, modules, this.runtime(), onProgress);
+  }
+
+  timeline(settings?: ReissuePolicySettings): Timeline {
+    return buildTimeline(this.workspace, this.today(), settings);
+  }
+
+  dueCounts(timeline: Timeline = this.timeline()) {
+    return dueCounts(timeline.entries, this.today());
+  }
+
+  policy(): ReissuePolicySettings {
+    return readPolicy(this.workspace);
+  }
+
+  previewPolicy(candidate: ReissuePolicySettings) {
+    return previewPolicy(this.workspace, candidate, this.today());
+  }
+
+  setPolicy(next: ReissuePolicySettings) {
+    return setPolicy(this.workspace, next);
+  }
+
+  logs(): LogInfo[] {
+    const levels = this.workspace.store.read().debugLevels;
+    return Object.values(PROVIDERS).map((provider) => {
+      const file = join(this.workspace.logDirectory, `${provider.logName}.log`);
+      let bytes: number | null = null;
+      try {
+        bytes = statSync(file).size;
+      } catch {
+        bytes = null;
+      }
+      const level = levels[provider.logName] ?? 4;
+      return { logName: provider.logName, title: provider.title, level, meaning: LOG_LEVELS[level as keyof typeof LOG_LEVELS], file, bytes };
+    });
+  }
+
+  /** The last `lines` lines of a module log (read from its end, whatever its size). */
+  tail(logName: string, lines: number): string[] {
+    const file = join(this.workspace.logDirectory, `${logName}.log`);
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch {
+      return [];
+    }
+    try {
+      const size = statSync(file).size;
+      const length = Math.min(size, 256 * 1024);
+      const buffer = Buffer.alloc(length);
+      readSync(fd, buffer, 0, length, size - length);
+      return buffer.toString('utf8').split('\n').filter(Boolean).slice(-lines);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  async setLogLevel(logName: string, level: number): Promise<void> {
+    await this.workspace.store.update((data) => ({ data: { ...data, debugLevels: { ...data.debugLevels, [logName]: level } }, result: undefined }));
+  }
+}

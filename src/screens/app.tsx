@@ -1,0 +1,133 @@
+/**
+ * The console: a stack of screens (Esc goes back), one header with where the data lives, one
+ * footer with the keys of the screen on top, and help on '?'. The frame always stays shorter
+ * than the terminal: a frame as tall as it makes Ink 6 wipe the scrollback on every render.
+ */
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useCallback, useMemo, useReducer, useRef, useState, type ReactElement } from 'react';
+import type { ConsoleServices } from '../core/services.js';
+import { Console, type ConsoleContext, type KeyHandler, type ScreenSpec } from './context.js';
+import { Dashboard } from './dashboard.js';
+import { HelpScreen } from './help.js';
+import { ModuleWizard } from './wizard.js';
+import { ModulesScreen, ModuleView } from './modules.js';
+import { CheckScreen } from './check.js';
+import { BalancesScreen } from './balances.js';
+import { TimelineScreen } from './timeline.js';
+import { PolicyScreen } from './policy.js';
+import { LogsScreen } from './logs.js';
+import { fit } from './widgets/text.js';
+
+export const TITLES: Readonly<Record<ScreenSpec['id'], string>> = {
+  dashboard: 'Dashboard',
+  wizard: 'Add a processing module',
+  modules: 'Processing modules',
+  module: 'Processing module',
+  edit: 'Edit processing module',
+  check: 'Connection check',
+  balances: 'Balances',
+  timeline: 'Reissue timeline',
+  policy: 'Reissue policy',
+  logs: 'Logs',
+};
+
+type StackAction = { type: 'push' | 'replace'; screen: ScreenSpec } | { type: 'pop' };
+
+function stackReducer(stack: readonly ScreenSpec[], action: StackAction): readonly ScreenSpec[] {
+  switch (action.type) {
+    case 'push':
+      return [...stack, action.screen];
+    case 'replace':
+      return [...stack.slice(0, -1), action.screen];
+    case 'pop':
+      return stack.length > 1 ? stack.slice(0, -1) : stack;
+  }
+}
+
+function renderScreen(screen: ScreenSpec): ReactElement {
+  switch (screen.id) {
+    case 'dashboard':
+      return <Dashboard />;
+    case 'wizard':
+      return <ModuleWizard />;
+    case 'modules':
+      return <ModulesScreen />;
+    case 'module':
+      return <ModuleView moduleId={screen.moduleId} />;
+    case 'edit':
+      return <ModuleWizard editModuleId={screen.moduleId} />;
+    case 'check':
+      return <CheckScreen {...(screen.moduleIds ? { moduleIds: screen.moduleIds } : {})} />;
+    case 'balances':
+      return <BalancesScreen />;
+    case 'timeline':
+      return <TimelineScreen />;
+    case 'policy':
+      return <PolicyScreen />;
+    case 'logs':
+      return <LogsScreen />;
+  }
+}
+
+export interface AppProps {
+  readonly services: ConsoleServices;
+  readonly initial?: ScreenSpec;
+}
+
+export function App({ services, initial }: AppProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const [stack, dispatch] = useReducer(stackReducer, [initial ?? { id: 'dashboard' }]);
+  const [help, setHelp] = useState(false);
+  const [hints, setHints] = useState('');
+  const keyHandler = useRef<KeyHandler | null>(null);
+  const textMode = useRef(false);
+  // Some terminals report 0 or no size at all (tmux start-up, odd SSH clients): fall back to 80x24.
+  const columns = Math.min(Math.max(stdout.columns || 80, 40), 240);
+  const rows = Math.max(stdout.rows || 24, 12);
+  const top = stack.at(-1) as ScreenSpec;
+
+  const push = useCallback((screen: ScreenSpec) => dispatch({ type: 'push', screen }), []);
+  const pop = useCallback(() => dispatch({ type: 'pop' }), []);
+  const replace = useCallback((screen: ScreenSpec) => dispatch({ type: 'replace', screen }), []);
+  const context = useMemo<ConsoleContext>(
+    () => ({ services, push, pop, replace, quit: exit, columns, bodyRows: rows - 4, keyHandler, textMode, setHints }),
+    [services, push, pop, replace, exit, columns, rows],
+  );
+
+  useInput((input, key) => {
+    if (help) {
+      if (key.escape || input === '?' || input === 'q' || key.return) setHelp(false);
+      return;
+    }
+    if (keyHandler.current?.(input, key)) return;
+    if (key.escape) {
+      if (stack.length > 1) pop();
+      return;
+    }
+    if (textMode.current) return;
+    if (input === '?') setHelp(true);
+    else if (input === 'q') exit();
+  });
+
+  const marker = services.sandbox ? ' SANDBOX ' : '';
+  const title = `certops · ${TITLES[top.id]}`;
+  const where = fit(services.configDirectory, Math.max(0, columns - title.length - marker.length - 3)).trimEnd();
+  return (
+    <Console.Provider value={context}>
+      <Box flexDirection="column" width={columns}>
+        <Box justifyContent="space-between">
+          <Text bold>{title}</Text>
+          <Text>
+            {marker ? <Text backgroundColor="yellow" color="black" bold>{marker}</Text> : null}
+            <Text dimColor> {where}</Text>
+          </Text>
+        </Box>
+        <Box flexDirection="column" height={rows - 3} overflow="hidden">
+          {help ? <HelpScreen screen={top.id} /> : renderScreen(top)}
+        </Box>
+        <Text dimColor>{fit(help ? 'Esc close help' : `${hints}${hints ? '  ' : ''}${stack.length > 1 ? 'Esc back  ' : ''}? help  q quit`, columns - 1)}</Text>
+      </Box>
+    </Console.Provider>
+  );
+}

@@ -1,0 +1,71 @@
+/** Balances: per module amount, currency, minimal balance and status; r refreshes. */
+import { Box, Text } from 'ink';
+import { useEffect, useMemo, useState } from 'react';
+import { PROVIDERS } from '../providers/catalog.js';
+import { CAUSE_LABELS } from '../core/check.js';
+import type { BalanceResult } from '../core/balance.js';
+import { useConsole, useKeys } from './context.js';
+import { Spinner } from './widgets/spinner.js';
+import { fit, fitRight, money } from './widgets/text.js';
+
+export function BalancesScreen() {
+  const { services, columns } = useConsole();
+  const modules = useMemo(() => services.modules(), [services]);
+  const [results, setResults] = useState<ReadonlyMap<number, BalanceResult>>(new Map());
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let live = true;
+    for (const module of modules) {
+      void services.balance(module).then((result) => {
+        if (live) setResults((current) => new Map(current).set(module.id, result));
+      });
+    }
+    return () => {
+      live = false;
+    };
+  }, [services, modules, round]);
+
+  useKeys(
+    (input) => {
+      if (input !== 'r') return false;
+      setResults(new Map());
+      setRound((r) => r + 1);
+      return true;
+    },
+    'r refresh',
+  );
+
+  if (modules.length === 0) return <Text>No processing module yet. Add one from the dashboard (a).</Text>;
+  const nameWidth = Math.max(12, columns - 70);
+  return (
+    <Box flexDirection="column">
+      <Text bold>{` ${fit('Module', nameWidth)} ${fit('Provider', 17)} ${fitRight('Balance', 18)} ${fitRight('Minimal', 10)}  Status`}</Text>
+      {modules.map((module) => {
+        const result = results.get(module.id);
+        const min = module.parameters.minimalBalance;
+        const status = !result ? (
+          <Text>
+            <Spinner /> querying
+          </Text>
+        ) : !result.ok ? (
+          <Text color="red">{CAUSE_LABELS[result.cause]}</Text>
+        ) : result.underMinimum ? (
+          <Text color="yellow" bold>
+            ▼ UNDER MINIMUM
+          </Text>
+        ) : (
+          <Text color="green">ok</Text>
+        );
+        return (
+          <Text key={module.id}>
+            {' '}
+            {fit(module.parameters.name, nameWidth)} {fit(PROVIDERS[module.provider].title, 17)} {fitRight(result?.ok ? money(result.amount, result.currency) : '-', 18)}{' '}
+            {fitRight(min === null ? 'none' : String(min), 10)}  {status}
+          </Text>
+        );
+      })}
+      <Text> </Text>
+      <Text dimColor>The minimal balance is in each provider's currency; "none" means no low-balance check, as an empty field in BILLmanager.</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * What every screen gets: the core's services, navigation, the layout, and a way to receive keys.
+ * The App owns the only useInput and hands each key to the screen on top (Ink 6.8 can hang when a
+ * component with useInput is swapped for another in one render, as a wizard does).
+ */
+import { createContext, useContext, useLayoutEffect, useRef } from 'react';
+import type { Key } from 'ink';
+import type { ConsoleServices } from '../core/services.js';
+
+export type ScreenSpec =
+  | { readonly id: 'dashboard' }
+  | { readonly id: 'wizard' }
+  | { readonly id: 'modules' }
+  | { readonly id: 'module'; readonly moduleId: number }
+  | { readonly id: 'edit'; readonly moduleId: number }
+  | { readonly id: 'check'; readonly moduleIds?: readonly number[] }
+  | { readonly id: 'balances' }
+  | { readonly id: 'timeline' }
+  | { readonly id: 'policy' }
+  | { readonly id: 'logs' };
+
+/** Returns true when the key was used; unused keys fall through to Esc/q/? handling. */
+export type KeyHandler = (input: string, key: Key) => boolean | void;
+
+export interface ConsoleContext {
+  readonly services: ConsoleServices;
+  push(screen: ScreenSpec): void;
+  pop(): void;
+  /** Replaces the screen on top (the wizard becomes the module it saved). */
+  replace(screen: ScreenSpec): void;
+  quit(): void;
+  readonly columns: number;
+  /** Rows the screen body may use: the frame stays shorter than the terminal. */
+  readonly bodyRows: number;
+  /** The key handler of the screen on top. */
+  readonly keyHandler: { current: KeyHandler | null };
+  /** While a text field has the focus, q and ? are letters, not commands. */
+  readonly textMode: { current: boolean };
+  /** The footer's key hints for the screen on top. */
+  setHints(hints: string): void;
+}
+
+export const Console = createContext<ConsoleContext | null>(null);
+
+export function useConsole(): ConsoleContext {
+  const context = useContext(Console);
+  if (!context) throw new Error('useConsole outside the console');
+  return context;
+}
+
+/** Registers the screen's key handler and footer hints (the latest render's handler wins). */
+export function useKeys(handler: KeyHandler, hints: string, textMode = false): void {
+  const context = useConsole();
+  const latest = useRef(handler);
+  latest.current = handler;
+  useLayoutEffect(() => {
+    context.keyHandler.current = (input, key) => latest.current(input, key);
+    context.textMode.current = textMode;
+    context.setHints(hints);
+  });
+}
+
+export const up = (input: string, key: Key) => key.upArrow || input === 'k';
+export const down = (input: string, key: Key) => key.downArrow || input === 'j';
+export const pageUp = (key: Key) => key.pageUp;
+export const pageDown = (key: Key) => key.pageDown;

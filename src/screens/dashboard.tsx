@@ -1,0 +1,102 @@
+/**
+ * Dashboard: every processing module with its provider, Sort, last connection check, balance
+ * against its minimal balance, and the certificates whose action date falls in the next 7 / 30 /
+ * 90 days. Every other screen is one key away.
+ */
+import { Box, Text } from 'ink';
+import { useCallback, useMemo, useState } from 'react';
+import { PROVIDERS } from '../providers/catalog.js';
+import { dueCounts } from '../core/timeline.js';
+import { down, up, useConsole, useKeys } from './context.js';
+import { useSync } from './use-sync.js';
+import { fit, fitRight, money, since } from './widgets/text.js';
+import { WindowList } from './widgets/window-list.js';
+import { Spinner } from './widgets/spinner.js';
+
+export function Dashboard() {
+  const { services, push, columns, bodyRows } = useConsole();
+  const [version, setVersion] = useState(0);
+  const [cursor, setCursor] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const [sync, startSync] = useSync(services, reload);
+
+  const data = useMemo(() => {
+    const modules = services.modules();
+    const state = services.state();
+    const timeline = services.timeline();
+    const today = services.today();
+    const perModule = new Map(modules.map((m) => [m.id, dueCounts(timeline.entries.filter((e) => e.moduleId === m.id), today)]));
+    const lastSync = timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort().at(0) ?? null;
+    return { modules, state, totals: dueCounts(timeline.entries, today), perModule, lastSync, warnings: services.permissionWarnings() };
+    // `version` reloads after a sync or on return to this screen.
+  }, [services, version]);
+
+  const { modules, state, totals, perModule } = data;
+  // Fixed columns sized for 80 terminal columns; the name takes what a wider terminal adds.
+  const widths = { sort: 4, check: 16, balance: 17, due: 9, provider: columns >= 100 ? 16 : 13 };
+  const nameWidth = Math.max(8, columns - 1 - 1 - widths.sort - widths.check - widths.balance - widths.due - widths.provider - 6);
+
+  useKeys(
+    (input, key) => {
+      if (up(input, key)) setCursor((c) => Math.max(0, c - 1));
+      else if (down(input, key)) setCursor((c) => Math.min(modules.length - 1, c + 1));
+      else if (key.return && modules[cursor]) push({ id: 'module', moduleId: modules[cursor].id });
+      else if (input === 'a') push({ id: 'wizard' });
+      else if (input === 'm') push({ id: 'modules' });
+      else if (input === 'c') push({ id: 'check' });
+      else if (input === 'b') push({ id: 'balances' });
+      else if (input === 't') push({ id: 'timeline' });
+      else if (input === 'p') push({ id: 'policy' });
+      else if (input === 'l') push({ id: 'logs' });
+      else if (input === 's') startSync();
+      else if (input === 'r') reload();
+      else return false;
+      return true;
+    },
+    'a add  m modules  c check  b balances  s sync  t timeline  p policy  l logs',
+  );
+
+  const header = ` ${fit('Name', nameWidth)} ${fit('Provider', widths.provider)} ${fitRight('Sort', widths.sort)} ${fit('Last check', widths.check)} ${fit('Balance / minimal', widths.balance)} ${fitRight('7/30/90d', widths.due)}`;
+  const row = (index: number) => {
+    const module = modules[index];
+    if (!module) return { text: '' };
+    const check = state.checks[String(module.id)];
+    const balance = state.balances[String(module.id)];
+    const min = module.parameters.minimalBalance;
+    const under = balance !== undefined && min !== null && balance.amount < min;
+    const checkText = check ? (check.ok ? `ok ${check.roundTripMs ?? 0} ms ${since(check.at)}` : `FAILED ${check.cause ?? ''} ${since(check.at)}`) : module.notVerified ? 'not verified' : 'never checked';
+    const balanceText = balance ? `${under ? '▼ ' : ''}${money(balance.amount, balance.currency)}${min !== null ? ` / ${min}` : ''}` : min !== null ? `? / ${min}` : '?';
+    const due = perModule.get(module.id);
+    return {
+      text: ` ${fit(module.parameters.name, nameWidth)} ${fit(PROVIDERS[module.provider].title, widths.provider)} ${fitRight(String(module.parameters.sort), widths.sort)} ${fit(checkText, widths.check)} ${fit(balanceText, widths.balance)} ${fitRight(due ? `${due.within7}/${due.within30}/${due.within90}` : '-', widths.due)}`,
+      ...(check && !check.ok ? { color: 'red' } : under ? { color: 'yellow' } : {}),
+    };
+  };
+
+  return (
+    <Box flexDirection="column">
+      {data.warnings.map((w) => (
+        <Text key={w} color="yellow">
+          {fit(`warning: ${w}`, columns - 1)}
+        </Text>
+      ))}
+      <Text bold>{fit(header, columns - 1)}</Text>
+      <WindowList
+        count={modules.length}
+        cursor={Math.min(cursor, Math.max(0, modules.length - 1))}
+        height={Math.max(3, bodyRows - 5 - data.warnings.length)}
+        row={row}
+        empty=" No processing module yet. Press a to add one (the seeds' wizard: product type, module, integration, parameters, check)."
+      />
+      <Text> </Text>
+      <Text>
+        {' '}Due for action: <Text bold>{totals.within7}</Text> in 7 days · <Text bold>{totals.within30}</Text> in 30 · <Text bold>{totals.within90}</Text> in 90
+        {totals.overdue > 0 ? <Text color="red"> · {totals.overdue} overdue</Text> : null}
+        <Text dimColor> (last sync {since(data.lastSync)})</Text>
+      </Text>
+      <Text>
+        {sync.running ? <Spinner /> : ' '} {fit(sync.line, columns - 4)}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,32 @@
+/** '?' on any screen: the keys of that screen and of the console. */
+import { Box, Text } from 'ink';
+import type { ScreenSpec } from './context.js';
+
+const SCREEN_KEYS: Readonly<Record<ScreenSpec['id'], readonly string[]>> = {
+  dashboard: ['a  add a processing module', 'm  processing modules', 'c  check connections', 'b  balances', 's  sync certificates', 't  reissue timeline', 'p  reissue policy', 'l  logs', 'Enter  open the selected module'],
+  wizard: ['Enter  next field / next step', 'Tab, ↑ ↓  move between fields', 'Esc  one step back (nothing is saved until the last step)', 'On the check: r retry, s save anyway (not verified), e edit fields'],
+  modules: ['Enter  view', 'e  edit', 'd  remove (asks first)', 'c  check the selected module', 'a  add'],
+  module: ['e  edit', 'c  check', 'd  remove (asks first)'],
+  edit: ['Enter  next field', 'Tab, ↑ ↓  move between fields', 'Esc  back without saving'],
+  check: ['r  run again', 'Enter  details of the selected module'],
+  balances: ['r  refresh'],
+  timeline: ['↑ ↓ j k PgUp PgDn  scroll', 'g  jump to today', 'f  filter by action', 'm  filter by module', 'w  group by week or month', 's  sync now'],
+  policy: ['↑ ↓  choose the field', '← →  change the policy or the days (type digits too)', 'Enter  save (after the preview)'],
+  logs: ['↑ ↓  choose a log', '+ -  raise or lower its debug level', 'Enter  tail the log', 'r  reload'],
+};
+
+export function HelpScreen({ screen }: { readonly screen: ScreenSpec['id'] }) {
+  return (
+    <Box flexDirection="column">
+      <Text bold>Keys on this screen</Text>
+      {SCREEN_KEYS[screen].map((line) => (
+        <Text key={line}>  {line}</Text>
+      ))}
+      <Text> </Text>
+      <Text bold>Everywhere</Text>
+      <Text>  ↑ ↓ or j k  move    Enter  choose    Esc  back    ?  this help    q  quit</Text>
+      <Text> </Text>
+      <Text dimColor>Every screen has a scripted twin: certops --help lists the commands.</Text>
+    </Box>
+  );
+}

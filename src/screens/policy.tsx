@@ -1,0 +1,98 @@
+/**
+ * Reissue policy: SSLSubscriptionPolicy and SSLSubscriptionBefore, validated as the seeds say,
+ * with a preview of what a change does to the next 30 days of the timeline before it is saved.
+ */
+import { Box, Text } from 'ink';
+import { useMemo, useState } from 'react';
+import { MAX_SUBSCRIPTION_BEFORE_DAYS, parseSubscriptionBefore, POLICY_DESCRIPTIONS, SUBSCRIPTION_POLICIES, type SubscriptionPolicy } from '../rules/reissue-policy.js';
+import { down, up, useConsole, useKeys } from './context.js';
+import { ACTION_TEXT } from './timeline.js';
+import { fit } from './widgets/text.js';
+
+export function PolicyScreen() {
+  const { services, columns, bodyRows } = useConsole();
+  const [saved, setSaved] = useState(() => services.policy());
+  const [policy, setPolicy] = useState<SubscriptionPolicy>(saved.policy);
+  const [beforeText, setBeforeText] = useState(String(saved.beforeDays));
+  const [field, setField] = useState<0 | 1>(0);
+  const [message, setMessage] = useState('');
+  const before = parseSubscriptionBefore(beforeText);
+  const changed = before.ok && (policy !== saved.policy || before.value !== saved.beforeDays);
+  const preview = useMemo(() => (before.ok && changed ? services.previewPolicy({ policy, beforeDays: before.value }) : null), [services, policy, before.ok, before.ok ? before.value : null, changed]);
+
+  useKeys(
+    (input, key) => {
+      if (up(input, key)) setField(0);
+      else if (down(input, key) || key.tab) setField(1);
+      else if (field === 0 && (key.leftArrow || key.rightArrow || input === ' ')) {
+        const index = SUBSCRIPTION_POLICIES.indexOf(policy) + (key.leftArrow ? -1 : 1);
+        setPolicy(SUBSCRIPTION_POLICIES[(index + SUBSCRIPTION_POLICIES.length) % SUBSCRIPTION_POLICIES.length] as SubscriptionPolicy);
+      } else if (field === 1 && /^\d$/.test(input)) setBeforeText((t) => (t === '0' ? input : `${t}${input}`).slice(0, 4));
+      else if (field === 1 && (key.backspace || key.delete)) setBeforeText((t) => t.slice(0, -1));
+      else if (field === 1 && (key.leftArrow || key.rightArrow)) {
+        const current = before.ok ? before.value : 0;
+        setBeforeText(String(Math.max(0, Math.min(MAX_SUBSCRIPTION_BEFORE_DAYS, current + (key.rightArrow ? 1 : -1)))));
+      } else if (key.return) {
+        if (!before.ok) setMessage(before.error);
+        else if (!changed) setMessage('Nothing changed.');
+        else {
+          const next = { policy, beforeDays: before.value };
+          void services.setPolicy(next).then(
+            () => {
+              setSaved(next);
+              setMessage(`Saved: SSLSubscriptionPolicy ${next.policy}, SSLSubscriptionBefore ${next.beforeDays}.`);
+            },
+            (error: unknown) => setMessage(`Not saved: ${(error as Error).message}`),
+          );
+        }
+      } else return false;
+      return true;
+    },
+    '↑ ↓ field  ← → change (digits for days)  Enter save',
+  );
+
+  const mark = (index: number) => (index === field ? <Text color="cyan">› </Text> : '  ');
+  return (
+    <Box flexDirection="column">
+      <Text>
+        {mark(0)}
+        {fit('Expired certificate processing policy (SSLSubscriptionPolicy)', 62)}{' '}
+        {SUBSCRIPTION_POLICIES.map((p) => (
+          <Text key={p} {...(p === policy ? { inverse: true } : { dimColor: true })}>
+            {` ${p} `}
+          </Text>
+        ))}
+      </Text>
+      <Text dimColor>{`    ${POLICY_DESCRIPTIONS[policy]}${policy === 'auto' ? ' (default)' : ''}`}</Text>
+      <Text>
+        {mark(1)}
+        {fit('Period to start working with expiring certificate (SSLSubscriptionBefore)', 62)} <Text inverse={field === 1}>{` ${beforeText || ' '} `}</Text> days
+      </Text>
+      {before.ok ? <Text dimColor>    default 10, at most {MAX_SUBSCRIPTION_BEFORE_DAYS}</Text> : <Text color="red">    ✗ {before.error}</Text>}
+      <Text> </Text>
+      {preview ? (
+        <Box flexDirection="column">
+          <Text bold>
+            Preview, until {preview.until}: {preview.dueBefore} action{preview.dueBefore === 1 ? '' : 's'} now, {preview.dueAfter} after the change; {preview.changes.length} change
+            {preview.changes.length === 1 ? '' : 's'}:
+          </Text>
+          {preview.changes.slice(0, Math.max(1, bodyRows - 10)).map((c) => (
+            <Text key={`${c.module}:${c.certificateId}`}>
+              {fit(
+                `  ${c.domain} (${c.module}): ${c.before ? `${ACTION_TEXT[c.before.action]} on ${c.before.actionDate ?? '-'}` : 'nothing in 30 days'} → ${c.after ? `${ACTION_TEXT[c.after.action]} on ${c.after.actionDate ?? '-'}` : 'nothing in 30 days'}`,
+                columns - 1,
+              )}
+            </Text>
+          ))}
+          {preview.changes.length > bodyRows - 10 ? <Text dimColor>  … and {preview.changes.length - Math.max(1, bodyRows - 10)} more</Text> : null}
+          <Text>Press Enter to save this policy.</Text>
+        </Box>
+      ) : (
+        <Text dimColor>
+          Saved: SSLSubscriptionPolicy {saved.policy}, SSLSubscriptionBefore {saved.beforeDays}. Change a field to preview its effect on the next 30 days.
+        </Text>
+      )}
+      <Text>{message}</Text>
+    </Box>
+  );
+}

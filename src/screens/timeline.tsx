@@ -1,0 +1,165 @@
+/**
+ * Reissue timeline: every certificate of the last sync with its next action, grouped by month or
+ * week, filterable by action and by module, jump to today, sync on demand. 100 000 certificates
+ * stay smooth: rows are built as small descriptors once per filter, and only the visible window
+ * is formatted and rendered.
+ */
+import { Box, Text } from 'ink';
+import { useCallback, useMemo, useState } from 'react';
+import { formatDay, parseDay, type Day } from '../rules/calendar.js';
+import type { ProjectedAction } from '../rules/projection.js';
+import { dueDate, type TimelineEntry } from '../core/timeline.js';
+import { down, up, useConsole, useKeys } from './context.js';
+import { useSync } from './use-sync.js';
+import { Spinner } from './widgets/spinner.js';
+import { fit, since } from './widgets/text.js';
+import { WindowList } from './widgets/window-list.js';
+
+const ACTION_FILTERS: readonly (ProjectedAction | 'all')[] = ['all', 'reissue', 'notify-client', 'manual-task', 'none', 'end-of-term'];
+const SHORT_ACTION: Readonly<Record<ProjectedAction, string>> = {
+  reissue: 'reissue',
+  'notify-client': 'notify',
+  'manual-task': 'task',
+  none: 'none',
+  'end-of-term': 'term ends',
+};
+export const ACTION_TEXT: Readonly<Record<ProjectedAction, string>> = {
+  reissue: 'reissue automatically',
+  'notify-client': 'notify the client',
+  'manual-task': 'manual task',
+  none: 'none (policy none)',
+  'end-of-term': 'paid term ends (renewal is a new order)',
+};
+
+type Row = { readonly heading: string } | { readonly entry: number };
+
+function weekStart(text: string): string {
+  const parsed = parseDay(text);
+  if (!parsed.ok) return text;
+  // 1970-01-01 was a Thursday: Monday-based weeks.
+  const monday = (parsed.value - ((parsed.value + 3) % 7)) as Day;
+  return formatDay(monday);
+}
+
+export function buildRows(entries: readonly TimelineEntry[], grouping: 'month' | 'week'): Row[] {
+  const rows: Row[] = [];
+  let current = '';
+  for (let index = 0; index < entries.length; index += 1) {
+    const due = dueDate(entries[index] as TimelineEntry);
+    const group = grouping === 'month' ? due.slice(0, 7) : `week of ${weekStart(due)}`;
+    if (group !== current) {
+      current = group;
+      rows.push({ heading: group });
+    }
+    rows.push({ entry: index });
+  }
+  return rows;
+}
+
+export function TimelineScreen() {
+  const { services, columns, bodyRows } = useConsole();
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const [sync, startSync] = useSync(services, reload);
+  const today = formatDay(services.today());
+  const timeline = useMemo(() => services.timeline(), [services, version]);
+  const moduleNames = useMemo(() => ['all', ...timeline.modules.map((m) => m.name)], [timeline]);
+  const [actionFilter, setActionFilter] = useState(0);
+  const [moduleFilter, setModuleFilter] = useState(0);
+  const [grouping, setGrouping] = useState<'month' | 'week'>('month');
+
+  const entries = useMemo(() => {
+    const action = ACTION_FILTERS[actionFilter] ?? 'all';
+    const module = moduleNames[moduleFilter] ?? 'all';
+    if (action === 'all' && module === 'all') return timeline.entries;
+    return timeline.entries.filter((e) => (action === 'all' || e.action === action) && (module === 'all' || e.module === module));
+  }, [timeline, actionFilter, moduleFilter, moduleNames]);
+  const rows = useMemo(() => buildRows(entries, grouping), [entries, grouping]);
+  const todayRow = useMemo(() => {
+    const index = rows.findIndex((row) => 'entry' in row && dueDate(entries[row.entry] as TimelineEntry) >= today);
+    return index < 0 ? Math.max(0, rows.length - 1) : index;
+  }, [rows, entries, today]);
+  const [cursor, setCursor] = useState<number | null>(null);
+  const position = Math.min(cursor ?? todayRow, Math.max(0, rows.length - 1));
+  const height = Math.max(3, bodyRows - 7);
+
+  useKeys(
+    (input, key) => {
+      const last = Math.max(0, rows.length - 1);
+      if (up(input, key)) setCursor(Math.max(0, position - 1));
+      else if (down(input, key)) setCursor(Math.min(last, position + 1));
+      else if (key.pageUp) setCursor(Math.max(0, position - height));
+      else if (key.pageDown) setCursor(Math.min(last, position + height));
+      else if (key.home) setCursor(0);
+      else if (key.end) setCursor(last);
+      else if (input === 'g') setCursor(todayRow);
+      else if (input === 'f') {
+        setActionFilter((f) => (f + 1) % ACTION_FILTERS.length);
+        setCursor(null);
+      } else if (input === 'm') {
+        setModuleFilter((f) => (f + 1) % moduleNames.length);
+        setCursor(null);
+      } else if (input === 'w') {
+        setGrouping((g) => (g === 'month' ? 'week' : 'month'));
+        setCursor(null);
+      } else if (input === 's') startSync();
+      else return false;
+      return true;
+    },
+    '↑↓ PgUp PgDn scroll  g today  f action  m module  w week/month  s sync',
+  );
+
+  const fixed = { module: 12, expires: 10, paid: 10, action: 10, kind: 9, reval: 3 };
+  const domainWidth = Math.max(10, columns - 3 - Object.values(fixed).reduce((a, b) => a + b, 0) - 6);
+  const row = (index: number) => {
+    const r = rows[index] as Row;
+    if ('heading' in r) return { text: fit(` ${r.heading}`, columns - 1), heading: true, color: 'cyan' };
+    const e = entries[r.entry] as TimelineEntry;
+    const reval = `${e.revalidate.includes('domain') ? 'D' : ''}${e.revalidate.includes('organization') ? 'O' : ''}`;
+    return {
+      text: `${e.overdue ? '!' : ' '} ${fit(e.domain, domainWidth)} ${fit(e.module, fixed.module)} ${fit(e.expires ?? '-', fixed.expires)} ${fit(e.paidUntil ?? '', fixed.paid)} ${fit(e.actionDate ?? '-', fixed.action)} ${fit(SHORT_ACTION[e.action], fixed.kind)} ${fit(reval, fixed.reval)}`,
+      ...(e.overdue ? { color: 'red' } : e.action === 'manual-task' ? { color: 'yellow' } : e.action === 'end-of-term' ? { dim: true } : {}),
+    };
+  };
+  const selectedRow = rows[position];
+  const selected = selectedRow && 'entry' in selectedRow ? (entries[selectedRow.entry] as TimelineEntry) : null;
+  const stale = timeline.modules.filter((m) => m.failure);
+  const neverSynced = timeline.modules.every((m) => m.syncedAt === null);
+
+  return (
+    <Box flexDirection="column">
+      <Text>
+        {fit(
+          ` ${entries.length} certificate${entries.length === 1 ? '' : 's'} · action: ${ACTION_FILTERS[actionFilter]} · module: ${moduleNames[moduleFilter]} · by ${grouping} · today ${today} · synced ${since(timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort()[0])}`,
+          columns - 1,
+        )}
+      </Text>
+      <Text bold>{fit(`  ${fit('Domain', domainWidth)} ${fit('Module', fixed.module)} ${fit('Expires', fixed.expires)} ${fit('Paid until', fixed.paid)} ${fit('Action on', fixed.action)} ${fit('Action', fixed.kind)} Rev`, columns - 1)}</Text>
+      <WindowList
+        count={rows.length}
+        cursor={position}
+        height={height}
+        row={row}
+        empty={neverSynced ? ' No certificates yet: press s to sync them from the providers.' : ' No certificate matches these filters.'}
+      />
+      <Text> </Text>
+      {selected ? (
+        <Text wrap="truncate">
+          {' '}
+          {selected.domain}: {ACTION_TEXT[selected.action]}
+          {selected.department ? ` for ${selected.department}` : ''}
+          {selected.actionDate ? ` on ${selected.actionDate}` : ''}
+          {selected.overdue ? ' (overdue)' : ''}
+          {selected.revalidate.length ? ` · revalidate ${selected.revalidate.join(' and ')}` : ''}
+          {selected.reason ? ` · ${selected.reason}` : ''}
+        </Text>
+      ) : (
+        <Text> </Text>
+      )}
+      <Text>
+        {sync.running ? <Spinner /> : ' '}{' '}
+        {fit(sync.line || (stale.length ? `last sync of ${stale.map((m) => m.name).join(', ')} failed; showing the previous list` : 'D/O: domain/organisation validation must be redone · ! overdue'), columns - 4)}
+      </Text>
+    </Box>
+  );
+}

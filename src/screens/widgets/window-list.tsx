@@ -1,0 +1,40 @@
+/**
+ * A list that renders only the rows that fit: 100 000 rows cost the same as 20. The window follows
+ * the cursor and keeps it in view; rows are plain strings built outside React.
+ */
+import { Box, Text } from 'ink';
+import { memo, useRef, type ReactElement } from 'react';
+
+export interface WindowListProps {
+  readonly count: number;
+  readonly cursor: number;
+  readonly height: number;
+  readonly row: (index: number) => { readonly text: string; readonly color?: string; readonly dim?: boolean; readonly heading?: boolean };
+  readonly empty?: string;
+}
+
+/** The first visible index for a cursor, moving the window no more than needed. */
+export function windowStart(previous: number, cursor: number, height: number, count: number): number {
+  if (count <= height) return 0;
+  let start = previous;
+  if (cursor < start) start = cursor;
+  if (cursor >= start + height) start = cursor - height + 1;
+  return Math.max(0, Math.min(start, count - height));
+}
+
+export const WindowList = memo(function WindowList({ count, cursor, height, row, empty }: WindowListProps) {
+  const start = useRef(0);
+  start.current = windowStart(start.current, cursor, Math.max(1, height), count);
+  if (count === 0) return <Text dimColor>{empty ?? 'Nothing to show.'}</Text>;
+  const visible: ReactElement[] = [];
+  for (let index = start.current; index < Math.min(count, start.current + height); index += 1) {
+    const { text, color, dim, heading } = row(index);
+    const selected = index === cursor;
+    visible.push(
+      <Text key={index} {...(color ? { color } : {})} dimColor={Boolean(dim) && !selected} inverse={selected} bold={Boolean(heading)}>
+        {text}
+      </Text>,
+    );
+  }
+  return <Box flexDirection="column">{visible}</Box>;
+});

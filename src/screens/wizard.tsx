@@ -1,0 +1,371 @@
+/**
+ * The seeds' "processing module adding wizard": product type → processing module → integration
+ * settings → processing module parameters → connection check. Each field is judged as it is left,
+ * by the same schemas as the scripted commands; nothing is saved before the last step; a failed
+ * check shows the seeds' message, the cause and the steps, and offers to fix a field, retry or save
+ * anyway (marked "not verified"). With `editModuleId` it edits a module: same fields, prefilled,
+ * an empty password keeps the current one, and a re-check is offered before saving.
+ */
+import { Box, Text } from 'ink';
+import SelectInput from 'ink-select-input';
+import TextInput from 'ink-text-input';
+import { useMemo, useState } from 'react';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../providers/catalog.js';
+import { LEADERSSL_SIGNUP_URL } from '../providers/leadertelecom/settings.js';
+import { providerModule } from '../providers/registry.js';
+import { CAUSE_LABELS, type CheckResult } from '../core/check.js';
+import { ModuleInputError, type ModuleDraft, type ModuleSection } from '../core/modules.js';
+import type { StoredModule } from '../core/store.js';
+import { down, up, useConsole, useKeys } from './context.js';
+import { Spinner } from './widgets/spinner.js';
+import { fit } from './widgets/text.js';
+
+type Step = 'product' | 'provider' | 'integration' | 'parameters' | 'check';
+const STEPS: readonly Step[] = ['product', 'provider', 'integration', 'parameters', 'check'];
+const STEP_TITLES: Readonly<Record<Step, string>> = {
+  product: 'Product type',
+  provider: 'Processing module',
+  integration: 'Integration settings',
+  parameters: 'Processing module parameters',
+  check: 'Connection check',
+};
+
+interface Field {
+  readonly section: ModuleSection;
+  readonly key: string;
+  readonly label: string;
+  readonly kind: 'text' | 'secret' | 'url' | 'boolean' | 'ip' | 'number';
+  readonly help: string;
+  readonly placeholder?: string;
+}
+
+const PARAMETER_FIELDS: readonly Field[] = [
+  { section: 'parameters', key: 'name', label: 'Name', kind: 'text', help: 'the name of the processing module to be displayed in the interface' },
+  { section: 'parameters', key: 'department', label: 'Department', kind: 'text', help: 'the department to which tasks from the processing module will be assigned' },
+  { section: 'parameters', key: 'sort', label: 'Sort', kind: 'number', help: "the processing module's priority: the lowest is selected first when a tariff plan has several" },
+  {
+    section: 'parameters',
+    key: 'minimalBalance',
+    label: 'Minimal balance',
+    kind: 'number',
+    help: "processing module minimal balance: the minimum amount on the account, in the provider's currency (empty: no check)",
+  },
+];
+const DATA_CENTER_FIELD: Field = { section: 'parameters', key: 'dataCenter', label: 'Data center', kind: 'text', help: 'the data center to which the processing module will be connected' };
+
+export function fieldsOf(provider: ProviderId, step: 'integration' | 'parameters'): Field[] {
+  if (step === 'parameters') return PROVIDERS[provider].hasDataCenter ? [DATA_CENTER_FIELD, ...PARAMETER_FIELDS] : [...PARAMETER_FIELDS];
+  return providerModule(provider).fields.map((f) => ({ section: 'integration' as const, key: f.key, label: f.label, kind: f.kind, help: f.help, ...(f.placeholder ? { placeholder: f.placeholder } : {}) }));
+}
+
+type Values = Readonly<Record<string, string | boolean>>;
+
+/** The draft the typed values make; blank optional fields are left out so their defaults apply. */
+export function draftFrom(provider: ProviderId, values: Values, editing?: StoredModule): ModuleDraft {
+  const text = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : '');
+  const number = (key: string, empty: null | undefined) => {
+    const raw = text(key).trim();
+    if (raw === '') return empty;
+    return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+  };
+  const integration: Record<string, unknown> = {};
+  for (const field of fieldsOf(provider, 'integration')) {
+    const value = values[`integration.${field.key}`];
+    if (field.kind === 'boolean') integration[field.key] = value === true;
+    else if (typeof value === 'string' && value !== '') integration[field.key] = value;
+    else if (field.kind === 'secret' && editing) integration[field.key] = editing.integration[field.key];
+  }
+  return {
+    provider,
+    parameters: {
+      name: text('parameters.name'),
+      department: text('parameters.department'),
+      sort: number('parameters.sort', undefined),
+      minimalBalance: number('parameters.minimalBalance', null),
+      ...(PROVIDERS[provider].hasDataCenter ? { dataCenter: text('parameters.dataCenter') || undefined } : {}),
+    },
+    integration: editing ? { ...Object.fromEntries(Object.entries(editing.integration).filter(([k]) => k === 'serviceUrl')), ...integration } : integration,
+    network: editing ? editing.network : {},
+  };
+}
+
+function valuesOf(module: StoredModule): Values {
+  const values: Record<string, string | boolean> = {};
+  for (const field of fieldsOf(module.provider, 'integration')) {
+    const value = module.integration[field.key];
+    if (field.kind === 'secret') values[`integration.${field.key}`] = '';
+    else if (typeof value === 'boolean') values[`integration.${field.key}`] = value;
+    else if (value !== undefined) values[`integration.${field.key}`] = String(value);
+  }
+  for (const field of fieldsOf(module.provider, 'parameters')) {
+    const value = (module.parameters as Record<string, unknown>)[field.key];
+    values[`parameters.${field.key}`] = value === null || value === undefined ? '' : String(value);
+  }
+  return values;
+}
+
+export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number }) {
+  const { services, pop, replace, columns } = useConsole();
+  const editing = useMemo(() => (editModuleId === undefined ? undefined : services.modules().find((m) => m.id === editModuleId)), [services, editModuleId]);
+  const [step, setStep] = useState<Step>(editing ? 'integration' : 'product');
+  const [provider, setProvider] = useState<ProviderId>(editing?.provider ?? 'leadertelecom');
+  const [values, setValues] = useState<Values>(editing ? valuesOf(editing) : {});
+  const [focus, setFocus] = useState(0);
+  const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
+  const [addNewClient, setAddNewClient] = useState(false);
+  const [check, setCheck] = useState<CheckResult | 'running' | 'skipped' | null>(null);
+  const [saving, setSaving] = useState<string | null>(null);
+
+  const stepFields = step === 'integration' || step === 'parameters' ? fieldsOf(provider, step) : [];
+  const field = stepFields[focus];
+  const draft = () => draftFrom(provider, values, editing);
+  const others = () => services.modules().filter((m) => m.id !== editing?.id);
+
+  const judge = (f: Field): string | null => {
+    const message = services.fieldError(draft(), f.section, f.key);
+    if (message) return message;
+    if (f.section === 'parameters' && f.key === 'name') {
+      const clash = others().find((m) => m.parameters.name.trim().toLowerCase() === String(values['parameters.name'] ?? '').trim().toLowerCase());
+      if (clash) return `a processing module named "${clash.parameters.name}" already exists`;
+    }
+    return null;
+  };
+  const leave = (f: Field | undefined) => {
+    if (!f) return;
+    const message = judge(f);
+    setErrors((e) => {
+      const { [`${f.section}.${f.key}`]: _gone, ...rest } = e;
+      return message ? { ...rest, [`${f.section}.${f.key}`]: message } : rest;
+    });
+  };
+  const move = (to: number) => {
+    leave(field);
+    setFocus(Math.max(0, Math.min(stepFields.length - 1, to)));
+  };
+
+  const runCheck = () => {
+    let valid;
+    try {
+      valid = services.validate(draft(), editing);
+    } catch (error) {
+      if (error instanceof ModuleInputError) {
+        setErrors(Object.fromEntries(error.issues.map((i) => [`${i.section}.${i.field}`, i.message])));
+        const first = error.issues[0];
+        setStep(first?.section === 'parameters' ? 'parameters' : 'integration');
+        return;
+      }
+      throw error;
+    }
+    setCheck('running');
+    void services.checkDraft(valid).then(setCheck);
+  };
+
+  /** Validates the step's fields; moves on only when all are right. */
+  const finishStep = () => {
+    const found: Record<string, string> = {};
+    for (const f of stepFields) {
+      const message = judge(f);
+      if (message) found[`${f.section}.${f.key}`] = message;
+    }
+    setErrors((e) => ({ ...Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith(`${step}.`))), ...found }));
+    const firstBad = stepFields.findIndex((f) => found[`${f.section}.${f.key}`]);
+    if (firstBad >= 0) {
+      setFocus(firstBad);
+      return;
+    }
+    setFocus(0);
+    if (step === 'integration') setStep('parameters');
+    else {
+      setStep('check');
+      setCheck(editing ? null : 'running');
+      if (!editing) runCheck();
+    }
+  };
+
+  const save = (result: CheckResult | null) => {
+    setSaving('Saving…');
+    const done = editing ? services.editModule(editing, changeOf(draft()), result) : services.addModule(draft(), result);
+    void done.then(
+      (module) => replace({ id: 'module', moduleId: module.id }),
+      (error: unknown) => setSaving(`Not saved: ${(error as Error).message}`),
+    );
+  };
+
+  const back = () => {
+    const index = STEPS.indexOf(step);
+    if (editing ? index <= STEPS.indexOf('integration') : index === 0) return pop();
+    setErrors({});
+    setFocus(0);
+    setCheck(null);
+    setStep(STEPS[index - 1] as Step);
+  };
+
+  const inText = (step === 'integration' || step === 'parameters') && field !== undefined && field.kind !== 'boolean';
+  useKeys(
+    (input, key) => {
+      if (key.escape) {
+        back();
+        return true;
+      }
+      if (step === 'product' || step === 'provider') return false;
+      if (step === 'check') {
+        if (check === 'running' || saving === 'Saving…') return true;
+        if (check === null) {
+          if (input === 'y' || key.return) runCheck();
+          else if (input === 'n') save(null);
+          else return false;
+          return true;
+        }
+        if (check !== 'skipped' && check.ok && key.return) save(check);
+        else if (check !== 'skipped' && !check.ok && input === 's') save(check);
+        else if (input === 'r') runCheck();
+        else if (input === 'e') {
+          setCheck(null);
+          setStep('integration');
+        } else return false;
+        return true;
+      }
+      if (key.tab && key.shift) move(focus - 1);
+      else if (key.tab || key.downArrow) move(focus + 1);
+      else if (key.upArrow) move(focus - 1);
+      else if (field?.kind === 'boolean' && (input === ' ' || key.leftArrow || key.rightArrow)) setValues((v) => ({ ...v, [`integration.${field.key}`]: !v[`integration.${field.key}`] }));
+      else if (field?.kind === 'boolean' && key.return) submitField();
+      else if (provider === 'leadertelecom' && step === 'integration' && key.ctrl && input === 'n') setAddNewClient((a) => !a);
+      else return false;
+      return true;
+    },
+    step === 'product' || step === 'provider'
+      ? '↑ ↓ choose  Enter select'
+      : step === 'check'
+        ? check === null
+          ? 'y check then save  n save without checking'
+          : 'Enter save  r retry  e fix settings  s save anyway'
+        : `Tab ↓ next field  ↑ previous  Enter next${provider === 'leadertelecom' && step === 'integration' ? '  Ctrl+N add new client' : ''}`,
+    inText,
+  );
+
+  function submitField() {
+    if (!field) return;
+    leave(field);
+    if (focus < stepFields.length - 1) setFocus(focus + 1);
+    else finishStep();
+  }
+
+  const stepNumber = STEPS.indexOf(step) + 1;
+  const labelWidth = 18;
+  const valueWidth = Math.max(20, columns - labelWidth - 6);
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold>
+          Step {stepNumber} of {STEPS.length} · {STEP_TITLES[step]}
+        </Text>
+        {step !== 'product' && step !== 'provider' ? <Text dimColor> — {PROVIDERS[provider].title}{editing ? ` · ${editing.parameters.name}` : ''}</Text> : null}
+      </Text>
+      <Text> </Text>
+      {step === 'product' ? (
+        <SelectInput items={[{ key: 'ssl', label: 'SSL certificates', value: 'ssl' }]} onSelect={() => setStep('provider')} />
+      ) : null}
+      {step === 'provider' ? (
+        <SelectInput
+          items={PROVIDER_IDS.map((id) => ({ key: id, label: PROVIDERS[id].title, value: id }))}
+          initialIndex={PROVIDER_IDS.indexOf(provider)}
+          onSelect={(item) => {
+            if (item.value !== provider) setValues({});
+            setProvider(item.value);
+            setErrors({});
+            setFocus(0);
+            setStep('integration');
+          }}
+        />
+      ) : null}
+      {step === 'integration' || step === 'parameters'
+        ? stepFields.map((f, index) => {
+            const id = `${f.section}.${f.key}`;
+            const focused = index === focus;
+            const value = values[id];
+            const error = errors[id];
+            return (
+              <Box key={id} flexDirection="column">
+                <Box>
+                  <Text {...(focused ? { color: 'cyan' } : {})}>{focused ? '› ' : '  '}{fit(f.label, labelWidth)}</Text>
+                  {f.kind === 'boolean' ? (
+                    <Text>{value === true ? '[x]' : '[ ]'} {f.key === 'demo' ? 'use the test system' : ''}</Text>
+                  ) : focused ? (
+                    <TextInput
+                      value={typeof value === 'string' ? value : ''}
+                      onChange={(next) => setValues((v) => ({ ...v, [id]: next.replace(/[\r\n]/g, '') }))}
+                      onSubmit={submitField}
+                      placeholder={editing && f.kind === 'secret' ? '(unchanged)' : (f.placeholder ?? '')}
+                      {...(f.kind === 'secret' ? { mask: '•' } : {})}
+                    />
+                  ) : (
+                    <Text {...(value ? {} : { dimColor: true })}>
+                      {fit(f.kind === 'secret' ? (value ? '••••••••' : editing ? '(unchanged)' : '') : typeof value === 'string' && value ? value : (f.placeholder ?? ''), valueWidth)}
+                    </Text>
+                  )}
+                </Box>
+                {error ? <Text color="red">{`    ${' '.repeat(labelWidth)}✗ ${fit(error, valueWidth - 2).trimEnd()}`}</Text> : null}
+              </Box>
+            );
+          })
+        : null}
+      {(step === 'integration' || step === 'parameters') && field ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text dimColor>{fit(`${field.label}: ${field.help}`, columns - 2)}</Text>
+          {provider === 'leadertelecom' && step === 'integration' ? (
+            <Text>
+              {addNewClient ? '[x]' : '[ ]'} Add New Client (Ctrl+N){addNewClient ? <Text color="cyan"> register with LeaderSSL: {LEADERSSL_SIGNUP_URL}</Text> : null}
+            </Text>
+          ) : null}
+        </Box>
+      ) : null}
+      {step === 'check' ? <CheckStep check={check} editing={Boolean(editing)} saving={saving} columns={columns} /> : null}
+    </Box>
+  );
+}
+
+/** For an edit: the whole draft's sections (the core keeps what is not changed). */
+function changeOf(draft: ModuleDraft) {
+  return { parameters: draft.parameters, integration: draft.integration, network: draft.network };
+}
+
+function CheckStep({ check, editing, saving, columns }: { check: CheckResult | 'running' | 'skipped' | null; editing: boolean; saving: string | null; columns: number }) {
+  if (saving) return <Text>{saving}</Text>;
+  if (check === null) return <Text>{editing ? 'Check the connection with the new settings before saving? (y / n)' : ''}</Text>;
+  if (check === 'running' || check === 'skipped')
+    return (
+      <Text>
+        <Spinner /> Checking the connection to the processing module…
+      </Text>
+    );
+  if (check.ok)
+    return (
+      <Box flexDirection="column">
+        <Text color="green">✓ Connected: the provider answered in {check.roundTripMs} ms.</Text>
+        <Text>Press Enter to save the processing module.</Text>
+      </Box>
+    );
+  return (
+    <Box flexDirection="column">
+      <Text color="red" bold>
+        ✗ {check.message}
+      </Text>
+      <Text>{fit(`  Cause: ${CAUSE_LABELS[check.cause]}`, columns - 2)}</Text>
+      <Text dimColor wrap="wrap">
+        {'  '}
+        {check.detail}
+      </Text>
+      <Text> </Text>
+      <Text>Perform the following steps:</Text>
+      {check.steps.map((s) => (
+        <Text key={s} wrap="wrap">
+          {'  • '}
+          {s}
+        </Text>
+      ))}
+      <Text> </Text>
+      <Text>e fix the settings · r retry · s save anyway (marked "not verified") · Esc back</Text>
+    </Box>
+  );
+}
