@@ -2,17 +2,21 @@
 // hundreds of tsc-emitted modules, and lets the Ink console live in a chunk that scripted commands
 // never load. Runs on `npm install` (prepare) so a fresh checkout has a runnable `certops`.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Built beside dist/ and swapped in by renames: a certops running meanwhile (or a second build)
+// never finds dist/ missing or half written.
+const fresh = `dist.build-${process.pid}`;
+const stale = `dist.old-${process.pid}`;
+rmSync(new URL(`../${fresh}`, import.meta.url), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: { cli: 'src/cli/run.ts' },
-  outdir: 'dist',
+  outdir: fresh,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -33,3 +37,11 @@ await build({
   // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
   banner: { js: "import { createRequire as __certopsCreateRequire } from 'node:module'; const require = __certopsCreateRequire(import.meta.url);" },
 });
+
+try {
+  renameSync(new URL('../dist', import.meta.url), new URL(`../${stale}`, import.meta.url));
+} catch {
+  // No previous build.
+}
+renameSync(new URL(`../${fresh}`, import.meta.url), new URL('../dist', import.meta.url));
+rmSync(new URL(`../${stale}`, import.meta.url), { recursive: true, force: true });

@@ -6,7 +6,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayOfInstant, type Day } from '../rules/calendar.js';
-import { PROVIDERS } from '../providers/catalog.js';
+import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
 import { LOG_LEVELS } from '../providers/log.js';
 import { moduleBalance, type BalanceResult } from './balance.js';
 import { checkModule, type CheckResult } from './check.js';
@@ -18,6 +18,12 @@ import { syncModules, type SyncProgress, type SyncResult } from './sync.js';
 import { buildTimeline, dueCounts, type ReissuePolicySettings, type Timeline } from './timeline.js';
 import type { Workspace, WorkspaceState } from './workspace.js';
 import type { ModuleRuntime } from './module.js';
+
+export interface SandboxAccountHint {
+  readonly endpoint: string;
+  readonly username: string;
+  readonly password: string;
+}
 
 export interface LogInfo {
   readonly logName: string;
@@ -31,8 +37,18 @@ export interface LogInfo {
 export class ConsoleServices {
   constructor(
     readonly workspace: Workspace,
-    private readonly options: { readonly sandbox?: boolean; readonly today?: Day; readonly runtime?: Partial<ModuleRuntime> } = {},
+    private readonly options: {
+      readonly sandbox?: boolean;
+      /** In the demo: where each provider's sandbox answers, and its test account. */
+      readonly sandboxAccounts?: Partial<Record<ProviderId, SandboxAccountHint>>;
+      readonly today?: Day;
+      readonly runtime?: Partial<ModuleRuntime>;
+    } = {},
   ) {}
+
+  sandboxAccount(provider: ProviderId): SandboxAccountHint | null {
+    return this.options.sandboxAccounts?.[provider] ?? null;
+  }
 
   get sandbox(): boolean {
     return this.options.sandbox ?? false;

@@ -3,8 +3,8 @@
  * footer with the keys of the screen on top, and help on '?'. The frame always stays shorter
  * than the terminal: a frame as tall as it makes Ink 6 wipe the scrollback on every render.
  */
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { useCallback, useMemo, useReducer, useRef, useState, type ReactElement } from 'react';
+import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactElement } from 'react';
 import type { ConsoleServices } from '../core/services.js';
 import { Console, type ConsoleContext, type KeyHandler, type ScreenSpec } from './context.js';
 import { Dashboard } from './dashboard.js';
@@ -30,6 +30,57 @@ export const TITLES: Readonly<Record<ScreenSpec['id'], string>> = {
   policy: 'Reissue policy',
   logs: 'Logs',
 };
+
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+/**
+ * Ink splits input only at escape sequences, so "name⏎pass⏎" typed ahead arrives as one event.
+ * It is cut here into runs of text and single control keys (⏎, Tab, ⌫), as if typed one by one.
+ */
+export function splitChunk(input: string, key: Key): [string, Key][] {
+  if (input.length <= 1 || input.includes('\u001B') || key.ctrl || key.meta) return [[input, key]];
+  const events: [string, Key][] = [];
+  let text = '';
+  const flush = () => {
+    if (text) events.push([text, NO_KEY]);
+    text = '';
+  };
+  for (const char of input) {
+    if (char === '\r' || char === '\n') {
+      flush();
+      events.push(['\r', { ...NO_KEY, return: true }]);
+    } else if (char === '\t') {
+      flush();
+      events.push(['', { ...NO_KEY, tab: true }]);
+    } else if (char === '\x7f' || char === '\b') {
+      flush();
+      events.push(['', { ...NO_KEY, delete: true }]);
+    } else if (char >= ' ') text += char;
+  }
+  flush();
+  return events;
+}
 
 type StackAction = { type: 'push' | 'replace'; screen: ScreenSpec } | { type: 'pop' };
 
@@ -95,7 +146,23 @@ export function App({ services, initial }: AppProps) {
     [services, push, pop, replace, exit, columns, rows],
   );
 
+  // Ink hands over every key of a chunk in one tick (typed ahead over SSH: ↓ ↓ Enter), before
+  // React renders; a key must see what the previous one did. Keys therefore wait in a queue and go
+  // to the screen one per render, each to the handler of the state the last one produced.
+  const queue = useRef<[string, Key][]>([]);
+  const [pump, setPump] = useState(0);
   useInput((input, key) => {
+    queue.current.push(...splitChunk(input, key));
+    setPump((p) => p + 1);
+  });
+  useEffect(() => {
+    const next = queue.current.shift();
+    if (!next) return;
+    handleKey(...next);
+    if (queue.current.length > 0) setPump((p) => p + 1);
+  }, [pump]);
+
+  function handleKey(input: string, key: Key) {
     if (help) {
       if (key.escape || input === '?' || input === 'q' || key.return) setHelp(false);
       return;
@@ -108,7 +175,7 @@ export function App({ services, initial }: AppProps) {
     if (textMode.current) return;
     if (input === '?') setHelp(true);
     else if (input === 'q') exit();
-  });
+  }
 
   const marker = services.sandbox ? ' SANDBOX ' : '';
   const title = `certops · ${TITLES[top.id]}`;

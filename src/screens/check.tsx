@@ -66,12 +66,14 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
           <Text color="red" bold>
             {selected?.parameters.name}: {detail.message}
           </Text>
-          <Text wrap="wrap">  {detail.detail}</Text>
+          <Box paddingLeft={2}>
+            <Text wrap="wrap">{detail.detail}</Text>
+          </Box>
           {detail.steps.map((s) => (
-            <Text key={s} wrap="wrap">
-              {'  • '}
-              {s}
-            </Text>
+            <Box key={s}>
+              <Text>{'  • '}</Text>
+              <Text wrap="wrap">{s}</Text>
+            </Box>
           ))}
         </Box>
       ) : null}

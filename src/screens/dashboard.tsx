@@ -65,7 +65,7 @@ export function Dashboard() {
     const min = module.parameters.minimalBalance;
     const under = balance !== undefined && min !== null && balance.amount < min;
     const checkText = check ? (check.ok ? `ok ${check.roundTripMs ?? 0} ms ${since(check.at)}` : `FAILED ${check.cause ?? ''} ${since(check.at)}`) : module.notVerified ? 'not verified' : 'never checked';
-    const balanceText = balance ? `${under ? '▼ ' : ''}${money(balance.amount, balance.currency)}${min !== null ? ` / ${min}` : ''}` : min !== null ? `? / ${min}` : '?';
+    const balanceText = balance ? `${under ? '▼ ' : ''}${money(balance.amount, balance.currency)}${min !== null ? ` / ${min}` : ''}` : `not queried${min !== null ? ` / ${min}` : ''}`;
     const due = perModule.get(module.id);
     return {
       text: ` ${fit(module.parameters.name, nameWidth)} ${fit(PROVIDERS[module.provider].title, widths.provider)} ${fitRight(String(module.parameters.sort), widths.sort)} ${fit(checkText, widths.check)} ${fit(balanceText, widths.balance)} ${fitRight(due ? `${due.within7}/${due.within30}/${due.within90}` : '-', widths.due)}`,
@@ -89,10 +89,10 @@ export function Dashboard() {
         empty=" No processing module yet. Press a to add one (the seeds' wizard: product type, module, integration, parameters, check)."
       />
       <Text> </Text>
-      <Text>
-        {' '}Due for action: <Text bold>{totals.within7}</Text> in 7 days · <Text bold>{totals.within30}</Text> in 30 · <Text bold>{totals.within90}</Text> in 90
+      <Text wrap="truncate">
+        {' '}Due: <Text bold>{totals.within7}</Text> in 7 days · <Text bold>{totals.within30}</Text> in 30 · <Text bold>{totals.within90}</Text> in 90
         {totals.overdue > 0 ? <Text color="red"> · {totals.overdue} overdue</Text> : null}
-        <Text dimColor> (last sync {since(data.lastSync)})</Text>
+        <Text dimColor> · synced {since(data.lastSync)}</Text>
       </Text>
       <Text>
         {sync.running ? <Spinner /> : ' '} {fit(sync.line, columns - 4)}

@@ -7,9 +7,7 @@
  * an empty password keeps the current one, and a re-check is offered before saving.
  */
 import { Box, Text } from 'ink';
-import SelectInput from 'ink-select-input';
-import TextInput from 'ink-text-input';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../providers/catalog.js';
 import { LEADERSSL_SIGNUP_URL } from '../providers/leadertelecom/settings.js';
 import { providerModule } from '../providers/registry.js';
@@ -17,6 +15,8 @@ import { CAUSE_LABELS, type CheckResult } from '../core/check.js';
 import { ModuleInputError, type ModuleDraft, type ModuleSection } from '../core/modules.js';
 import type { StoredModule } from '../core/store.js';
 import { down, up, useConsole, useKeys } from './context.js';
+import { Select, selectKey } from './widgets/select.js';
+import { applyTextKey, TextField } from './widgets/text-field.js';
 import { Spinner } from './widgets/spinner.js';
 import { fit } from './widgets/text.js';
 
@@ -53,9 +53,20 @@ const PARAMETER_FIELDS: readonly Field[] = [
 ];
 const DATA_CENTER_FIELD: Field = { section: 'parameters', key: 'dataCenter', label: 'Data center', kind: 'text', help: 'the data center to which the processing module will be connected' };
 
+/** certops' own field, as --endpoint on the command line: a sandbox, a proxy or a provider's new address. */
+const ENDPOINT_FIELD: Field = {
+  section: 'network',
+  key: 'endpoint',
+  label: 'Endpoint',
+  kind: 'url',
+  help: "optional: send the API calls to this address instead of the provider's own (a sandbox, a proxy, a new address)",
+  placeholder: "(the provider's own)",
+};
+
 export function fieldsOf(provider: ProviderId, step: 'integration' | 'parameters'): Field[] {
   if (step === 'parameters') return PROVIDERS[provider].hasDataCenter ? [DATA_CENTER_FIELD, ...PARAMETER_FIELDS] : [...PARAMETER_FIELDS];
-  return providerModule(provider).fields.map((f) => ({ section: 'integration' as const, key: f.key, label: f.label, kind: f.kind, help: f.help, ...(f.placeholder ? { placeholder: f.placeholder } : {}) }));
+  const own = providerModule(provider).fields.map((f) => ({ section: 'integration' as const, key: f.key, label: f.label, kind: f.kind, help: f.help, ...(f.placeholder ? { placeholder: f.placeholder } : {}) }));
+  return [...own, ENDPOINT_FIELD];
 }
 
 type Values = Readonly<Record<string, string | boolean>>;
@@ -69,7 +80,7 @@ export function draftFrom(provider: ProviderId, values: Values, editing?: Stored
     return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
   };
   const integration: Record<string, unknown> = {};
-  for (const field of fieldsOf(provider, 'integration')) {
+  for (const field of fieldsOf(provider, 'integration').filter((f) => f.section === 'integration')) {
     const value = values[`integration.${field.key}`];
     if (field.kind === 'boolean') integration[field.key] = value === true;
     else if (typeof value === 'string' && value !== '') integration[field.key] = value;
@@ -85,13 +96,14 @@ export function draftFrom(provider: ProviderId, values: Values, editing?: Stored
       ...(PROVIDERS[provider].hasDataCenter ? { dataCenter: text('parameters.dataCenter') || undefined } : {}),
     },
     integration: editing ? { ...Object.fromEntries(Object.entries(editing.integration).filter(([k]) => k === 'serviceUrl')), ...integration } : integration,
-    network: editing ? editing.network : {},
+    network: { ...(editing ? Object.fromEntries(Object.entries(editing.network).filter(([k]) => k !== 'endpoint')) : {}), ...(text('network.endpoint') ? { endpoint: text('network.endpoint') } : {}) },
   };
 }
 
 function valuesOf(module: StoredModule): Values {
   const values: Record<string, string | boolean> = {};
-  for (const field of fieldsOf(module.provider, 'integration')) {
+  if (module.network.endpoint) values['network.endpoint'] = module.network.endpoint;
+  for (const field of fieldsOf(module.provider, 'integration').filter((f) => f.section === 'integration')) {
     const value = module.integration[field.key];
     if (field.kind === 'secret') values[`integration.${field.key}`] = '';
     else if (typeof value === 'boolean') values[`integration.${field.key}`] = value;
@@ -115,24 +127,27 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
   const [addNewClient, setAddNewClient] = useState(false);
   const [check, setCheck] = useState<CheckResult | 'running' | 'skipped' | null>(null);
   const [saving, setSaving] = useState<string | null>(null);
+  const [choice, setChoice] = useState(0);
+  const [cursor, setCursor] = useState(Number.MAX_SAFE_INTEGER);
+  const choiceRef = useRef(0);
 
   const stepFields = step === 'integration' || step === 'parameters' ? fieldsOf(provider, step) : [];
   const field = stepFields[focus];
-  const draft = () => draftFrom(provider, values, editing);
+  const draft = (current: Values = values) => draftFrom(provider, current, editing);
   const others = () => services.modules().filter((m) => m.id !== editing?.id);
 
-  const judge = (f: Field): string | null => {
-    const message = services.fieldError(draft(), f.section, f.key);
+  const judge = (f: Field, current: Values = values): string | null => {
+    const message = services.fieldError(draft(current), f.section, f.key);
     if (message) return message;
     if (f.section === 'parameters' && f.key === 'name') {
-      const clash = others().find((m) => m.parameters.name.trim().toLowerCase() === String(values['parameters.name'] ?? '').trim().toLowerCase());
+      const clash = others().find((m) => m.parameters.name.trim().toLowerCase() === String(current['parameters.name'] ?? '').trim().toLowerCase());
       if (clash) return `a processing module named "${clash.parameters.name}" already exists`;
     }
     return null;
   };
-  const leave = (f: Field | undefined) => {
+  const leave = (f: Field | undefined, current: Values = values) => {
     if (!f) return;
-    const message = judge(f);
+    const message = judge(f, current);
     setErrors((e) => {
       const { [`${f.section}.${f.key}`]: _gone, ...rest } = e;
       return message ? { ...rest, [`${f.section}.${f.key}`]: message } : rest;
@@ -141,6 +156,7 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
   const move = (to: number) => {
     leave(field);
     setFocus(Math.max(0, Math.min(stepFields.length - 1, to)));
+    setCursor(Number.MAX_SAFE_INTEGER);
   };
 
   const runCheck = () => {
@@ -161,10 +177,10 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
   };
 
   /** Validates the step's fields; moves on only when all are right. */
-  const finishStep = () => {
+  const finishStep = (current: Values = values) => {
     const found: Record<string, string> = {};
     for (const f of stepFields) {
-      const message = judge(f);
+      const message = judge(f, current);
       if (message) found[`${f.section}.${f.key}`] = message;
     }
     setErrors((e) => ({ ...Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith(`${step}.`))), ...found }));
@@ -197,7 +213,12 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
     setErrors({});
     setFocus(0);
     setCheck(null);
-    setStep(STEPS[index - 1] as Step);
+    const previous = STEPS[index - 1] as Step;
+    if (previous === 'provider') {
+      choiceRef.current = Math.max(0, PROVIDER_IDS.indexOf(provider));
+      setChoice(choiceRef.current);
+    }
+    setStep(previous);
   };
 
   const inText = (step === 'integration' || step === 'parameters') && field !== undefined && field.kind !== 'boolean';
@@ -207,7 +228,30 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
         back();
         return true;
       }
-      if (step === 'product' || step === 'provider') return false;
+      if (step === 'product' || step === 'provider') {
+        const count = step === 'product' ? 1 : PROVIDER_IDS.length;
+        // Keys may arrive several in one chunk: the ref holds the index between them.
+        const next = selectKey(choiceRef.current, count, input, key);
+        if (next === null) return false;
+        if (next !== 'choose') {
+          choiceRef.current = next;
+          setChoice(next);
+        } else if (step === 'product') {
+          choiceRef.current = Math.max(0, PROVIDER_IDS.indexOf(provider));
+          setChoice(choiceRef.current);
+          setStep('provider');
+        } else {
+          const chosen = PROVIDER_IDS[choiceRef.current] as ProviderId;
+          // In the demo, the new module points at the provider's sandbox unless the operator changes it.
+          const sandbox = services.sandboxAccount(chosen);
+          if (chosen !== provider || Object.keys(values).length === 0) setValues(sandbox ? { 'network.endpoint': sandbox.endpoint } : {});
+          setProvider(chosen);
+          setErrors({});
+          setFocus(0);
+          setStep('integration');
+        }
+        return true;
+      }
       if (step === 'check') {
         if (check === 'running' || saving === 'Saving…') return true;
         if (check === null) {
@@ -223,6 +267,17 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
           setCheck(null);
           setStep('integration');
         } else return false;
+        return true;
+      }
+      if (inText && field && !key.tab && !key.upArrow && !key.downArrow) {
+        const id = `${field.section}.${field.key}`;
+        const value = typeof values[id] === 'string' ? (values[id] as string) : '';
+        const edit = applyTextKey({ value, cursor: Math.min(cursor, value.length) }, input, key);
+        if (!edit) return false;
+        const current = { ...values, [id]: edit.value };
+        setValues(current);
+        setCursor(edit.cursor);
+        if (edit.submit) submitField(current);
         return true;
       }
       if (key.tab && key.shift) move(focus - 1);
@@ -244,11 +299,12 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
     inText,
   );
 
-  function submitField() {
+  function submitField(current: Values = values) {
     if (!field) return;
-    leave(field);
+    leave(field, current);
+    setCursor(Number.MAX_SAFE_INTEGER);
     if (focus < stepFields.length - 1) setFocus(focus + 1);
-    else finishStep();
+    else finishStep(current);
   }
 
   const stepNumber = STEPS.indexOf(step) + 1;
@@ -263,22 +319,8 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
         {step !== 'product' && step !== 'provider' ? <Text dimColor> — {PROVIDERS[provider].title}{editing ? ` · ${editing.parameters.name}` : ''}</Text> : null}
       </Text>
       <Text> </Text>
-      {step === 'product' ? (
-        <SelectInput items={[{ key: 'ssl', label: 'SSL certificates', value: 'ssl' }]} onSelect={() => setStep('provider')} />
-      ) : null}
-      {step === 'provider' ? (
-        <SelectInput
-          items={PROVIDER_IDS.map((id) => ({ key: id, label: PROVIDERS[id].title, value: id }))}
-          initialIndex={PROVIDER_IDS.indexOf(provider)}
-          onSelect={(item) => {
-            if (item.value !== provider) setValues({});
-            setProvider(item.value);
-            setErrors({});
-            setFocus(0);
-            setStep('integration');
-          }}
-        />
-      ) : null}
+      {step === 'product' ? <Select items={[{ label: 'SSL certificates', value: 'ssl' }]} index={0} /> : null}
+      {step === 'provider' ? <Select items={PROVIDER_IDS.map((id) => ({ label: PROVIDERS[id].title, value: id }))} index={choice} /> : null}
       {step === 'integration' || step === 'parameters'
         ? stepFields.map((f, index) => {
             const id = `${f.section}.${f.key}`;
@@ -291,18 +333,14 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
                   <Text {...(focused ? { color: 'cyan' } : {})}>{focused ? '› ' : '  '}{fit(f.label, labelWidth)}</Text>
                   {f.kind === 'boolean' ? (
                     <Text>{value === true ? '[x]' : '[ ]'} {f.key === 'demo' ? 'use the test system' : ''}</Text>
-                  ) : focused ? (
-                    <TextInput
-                      value={typeof value === 'string' ? value : ''}
-                      onChange={(next) => setValues((v) => ({ ...v, [id]: next.replace(/[\r\n]/g, '') }))}
-                      onSubmit={submitField}
-                      placeholder={editing && f.kind === 'secret' ? '(unchanged)' : (f.placeholder ?? '')}
-                      {...(f.kind === 'secret' ? { mask: '•' } : {})}
-                    />
                   ) : (
-                    <Text {...(value ? {} : { dimColor: true })}>
-                      {fit(f.kind === 'secret' ? (value ? '••••••••' : editing ? '(unchanged)' : '') : typeof value === 'string' && value ? value : (f.placeholder ?? ''), valueWidth)}
-                    </Text>
+                    <TextField
+                      state={{ value: typeof value === 'string' ? value : '', cursor: Math.min(cursor, typeof value === 'string' ? value.length : 0) }}
+                      focused={focused}
+                      secret={f.kind === 'secret'}
+                      placeholder={editing && f.kind === 'secret' ? '(unchanged)' : (f.placeholder ?? '')}
+                      width={valueWidth}
+                    />
                   )}
                 </Box>
                 {error ? <Text color="red">{`    ${' '.repeat(labelWidth)}✗ ${fit(error, valueWidth - 2).trimEnd()}`}</Text> : null}
@@ -313,6 +351,11 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
       {(step === 'integration' || step === 'parameters') && field ? (
         <Box flexDirection="column" marginTop={1}>
           <Text dimColor>{fit(`${field.label}: ${field.help}`, columns - 2)}</Text>
+          {step === 'integration' && services.sandboxAccount(provider) ? (
+            <Text color="yellow">
+              {fit(`SANDBOX test account: username ${services.sandboxAccount(provider)?.username}, password ${services.sandboxAccount(provider)?.password}`, columns - 2)}
+            </Text>
+          ) : null}
           {provider === 'leadertelecom' && step === 'integration' ? (
             <Text>
               {addNewClient ? '[x]' : '[ ]'} Add New Client (Ctrl+N){addNewClient ? <Text color="cyan"> register with LeaderSSL: {LEADERSSL_SIGNUP_URL}</Text> : null}
@@ -352,17 +395,18 @@ function CheckStep({ check, editing, saving, columns }: { check: CheckResult | '
         ✗ {check.message}
       </Text>
       <Text>{fit(`  Cause: ${CAUSE_LABELS[check.cause]}`, columns - 2)}</Text>
-      <Text dimColor wrap="wrap">
-        {'  '}
-        {check.detail}
-      </Text>
+      <Box paddingLeft={2}>
+        <Text dimColor wrap="wrap">
+          {check.detail}
+        </Text>
+      </Box>
       <Text> </Text>
       <Text>Perform the following steps:</Text>
       {check.steps.map((s) => (
-        <Text key={s} wrap="wrap">
-          {'  • '}
-          {s}
-        </Text>
+        <Box key={s}>
+          <Text>{'  • '}</Text>
+          <Text wrap="wrap">{s}</Text>
+        </Box>
       ))}
       <Text> </Text>
       <Text>e fix the settings · r retry · s save anyway (marked "not verified") · Esc back</Text>

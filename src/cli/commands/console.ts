@@ -105,7 +105,10 @@ export async function run(args: readonly string[], io: ConsoleIo, demo = false):
         { notVerified: false },
       );
     }
-    await start(new ConsoleServices(workspace, { sandbox: true, ...(today ? { today } : {}) }));
+    const sandboxAccounts = Object.fromEntries(
+      sandboxes.map(({ provider, sandbox }) => [provider, { endpoint: sandbox.url, username: sandbox.account.username, password: sandbox.account.password }]),
+    );
+    await start(new ConsoleServices(workspace, { sandbox: true, sandboxAccounts, ...(today ? { today } : {}) }));
   } finally {
     await stopSandboxes(sandboxes);
   }

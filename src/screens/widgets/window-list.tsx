@@ -17,8 +17,11 @@ export interface WindowListProps {
 export function windowStart(previous: number, cursor: number, height: number, count: number): number {
   if (count <= height) return 0;
   let start = previous;
-  if (cursor < start) start = cursor;
-  if (cursor >= start + height) start = cursor - height + 1;
+  // A step past the edge scrolls by one row; a jump (today, PgDn) puts the cursor near the top.
+  const jump = cursor < start - 1 || cursor > start + height;
+  if (jump) start = cursor - Math.floor(height / 4);
+  else if (cursor < start) start = cursor;
+  else if (cursor >= start + height) start = cursor - height + 1;
   return Math.max(0, Math.min(start, count - height));
 }
 
