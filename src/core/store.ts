@@ -101,31 +101,55 @@ function validateModule(raw: z.infer<typeof storedModuleSchema>, where: string):
 export class Store {
   readonly directory: string;
   readonly file: string;
-  private readonly conf: Conf<Record<string, unknown>>;
+  private opened: Conf<Record<string, unknown>> | null = null;
 
   constructor(directory: string) {
     this.directory = directory;
     this.file = join(directory, 'config.json');
-    // conf would create the folder 0755; it is made owner-only first.
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
-    this.conf = new Conf({
-      cwd: directory,
-      configName: 'config',
-      projectName: 'certops',
-      projectSuffix: '',
-      configFileMode: 0o600,
-      clearInvalidConfig: false,
-      accessPropertiesByDotNotation: false,
-    });
+  }
+
+  /**
+   * conf, made on first use: its constructor already parses the file, so a corrupt file must be
+   * reported here as a ConfigError like any other read, and the folder made owner-only before conf
+   * would make it 0755.
+   */
+  private get conf(): Conf<Record<string, unknown>> {
+    if (this.opened) return this.opened;
+    try {
+      mkdirSync(this.directory, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new ConfigError(this.file, `the configuration folder ${this.directory} cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    try {
+      this.opened = new Conf({
+        cwd: this.directory,
+        configName: 'config',
+        projectName: 'certops',
+        projectSuffix: '',
+        configFileMode: 0o600,
+        clearInvalidConfig: false,
+        accessPropertiesByDotNotation: false,
+      });
+    } catch (error) {
+      throw this.unreadable(error);
+    }
+    return this.opened;
+  }
+
+  private unreadable(error: unknown): ConfigError {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return new ConfigError(this.file, `${this.file} cannot be read (${code})`);
+    return new ConfigError(this.file, `${this.file} is not valid JSON (${(error as Error).message}); fix or move it: certops will not write to it meanwhile`);
   }
 
   /** The current contents, validated; defaults where the file is missing or silent. Never writes. */
   read(): StoreData {
     let raw: unknown;
+    const conf = this.conf;
     try {
-      raw = this.conf.store;
+      raw = conf.store;
     } catch (error) {
-      throw new ConfigError(this.file, `${this.file} is not valid JSON (${(error as Error).message}); fix or move it: certops will not write to it meanwhile`);
+      throw this.unreadable(error);
     }
     const parsed = storeFileSchema.safeParse(raw);
     if (!parsed.success) throw new ConfigError(this.file, `${this.file} is not a valid certops configuration: ${describeIssues(parsed.error, '')}; fix or move it: certops will not write to it meanwhile`);
@@ -144,6 +168,7 @@ export class Store {
    * `change` returns the new contents and a result; throwing inside it writes nothing.
    */
   async update<T>(change: (data: StoreData) => { data: StoreData; result: T }): Promise<T> {
+    const conf = this.conf;
     let release: () => Promise<void>;
     try {
       release = await lockfile.lock(this.directory, {
@@ -159,7 +184,7 @@ export class Store {
       const { data, result } = change(this.read());
       const checked = storeFileSchema.parse(data);
       checked.modules.forEach((module, index) => validateModule(module, `modules[${index}]`));
-      this.conf.store = checked as unknown as Record<string, unknown>;
+      conf.store = checked as unknown as Record<string, unknown>;
       chmodSync(this.file, 0o600);
       return result;
     } finally {

@@ -32,25 +32,36 @@ export const moduleParametersSchema = z.object({
 });
 export type ModuleParameters = z.infer<typeof moduleParametersSchema>;
 
-/** The module parameters of one provider: the data center is required where the seeds list it, refused elsewhere. */
+/**
+ * The module parameters of one provider: the data center is required where the seeds list it,
+ * refused elsewhere. It is a field of the object (not a refinement after it), so its error is
+ * reported together with every other field's.
+ */
 export function moduleParametersSchemaFor(provider: { readonly title: string; readonly hasDataCenter: boolean }) {
-  return moduleParametersSchema.superRefine((parameters, context) => {
-    if (provider.hasDataCenter && parameters.dataCenter === undefined) {
-      context.addIssue({ code: 'custom', path: ['dataCenter'], message: `a ${provider.title} processing module needs a data center` });
-    }
-    if (!provider.hasDataCenter && parameters.dataCenter !== undefined) {
-      context.addIssue({ code: 'custom', path: ['dataCenter'], message: `a ${provider.title} processing module has no data center` });
-    }
+  const article = /^[aeiou]/i.test(provider.title) ? 'an' : 'a';
+  const needed = `${article} ${provider.title} processing module needs a data center`;
+  return moduleParametersSchema.extend({
+    dataCenter: provider.hasDataCenter
+      ? z.string({ error: needed }).trim().min(1, needed)
+      : z.undefined({ error: `${article} ${provider.title} processing module has no data center` }).optional(),
   });
 }
+
+const timeoutSchema = (what: string, min: number, max: number, fallback: number) =>
+  z
+    .number({ error: `the ${what} must be a number of milliseconds` })
+    .int(`the ${what} must be a whole number of milliseconds`)
+    .min(min, `the ${what} must be at least ${min} ms`)
+    .max(max, `the ${what} must be at most ${max} ms`)
+    .default(fallback);
 
 export const networkSettingsSchema = z.object({
   /** Points the module at a sandbox, a proxy or a provider's new address without a code change. */
   endpoint: apiUrlSchema.optional(),
   /** A PEM file with a CA to trust besides the system's. */
   caFile: z.string().trim().min(1).optional(),
-  connectTimeoutMs: z.number().int().min(100).max(600_000).default(DEFAULT_CONNECT_TIMEOUT_MS),
-  totalTimeoutMs: z.number().int().min(100).max(3_600_000).default(DEFAULT_TOTAL_TIMEOUT_MS),
+  connectTimeoutMs: timeoutSchema('connect timeout', 100, 600_000, DEFAULT_CONNECT_TIMEOUT_MS),
+  totalTimeoutMs: timeoutSchema('total timeout', 100, 3_600_000, DEFAULT_TOTAL_TIMEOUT_MS),
 });
 export type NetworkSettings = z.infer<typeof networkSettingsSchema>;
 

@@ -53,7 +53,7 @@ describe('processing modules (core)', () => {
       expect((error as ModuleInputError).issues).toEqual([
         { section: 'parameters', field: 'name', message: 'the name is empty' },
         { section: 'parameters', field: 'sort', message: 'sort cannot be negative' },
-        { section: 'parameters', field: 'dataCenter', message: 'a ENOM processing module needs a data center' },
+        { section: 'parameters', field: 'dataCenter', message: 'an ENOM processing module needs a data center' },
         { section: 'integration', field: 'password', message: 'the password is required' },
       ]);
     }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,6 +52,7 @@ describe('configuration store', () => {
 
   it('refuses a corrupt file, names it, and never overwrites it', async () => {
     const store = new Store(fresh());
+    mkdirSync(store.directory, { recursive: true, mode: 0o700 });
     writeFileSync(store.file, '{"modules": [', { mode: 0o600 });
     expect(() => store.read()).toThrow(ConfigError);
     expect(() => store.read()).toThrow(new RegExp(`^${store.file} is not valid JSON .*certops will not write to it meanwhile$`));

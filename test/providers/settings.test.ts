@@ -13,11 +13,23 @@ describe("the seeds' module parameters", () => {
   });
 
   it('requires a data center for Ispmanager (SSL) and ENOM, and refuses one elsewhere', () => {
-    expect(messages(moduleParametersSchemaFor(PROVIDERS.enom).safeParse(base))).toEqual(['a ENOM processing module needs a data center']);
+    expect(messages(moduleParametersSchemaFor(PROVIDERS.enom).safeParse(base))).toEqual(['an ENOM processing module needs a data center']);
     expect(moduleParametersSchemaFor(PROVIDERS.ispmanager).safeParse({ ...base, dataCenter: 'Moscow' }).success).toBe(true);
     expect(messages(moduleParametersSchemaFor(PROVIDERS.leadertelecom).safeParse({ ...base, dataCenter: 'Moscow' }))).toEqual([
       'a LeaderTelecom processing module has no data center',
     ]);
+  });
+
+  it('reports a mistyped field and a missing data center together', () => {
+    expect(messages(moduleParametersSchemaFor(PROVIDERS.enom).safeParse({ ...base, sort: 'first' }))).toEqual([
+      'sort must be a whole number',
+      'an ENOM processing module needs a data center',
+    ]);
+  });
+
+  it('says what is wrong with a timeout in its own words', () => {
+    expect(messages(networkSettingsSchema.safeParse({ connectTimeoutMs: 5 }))).toEqual(['the connect timeout must be at least 100 ms']);
+    expect(messages(networkSettingsSchema.safeParse({ totalTimeoutMs: 'soon' }))).toEqual(['the total timeout must be a number of milliseconds']);
   });
 
   it.each([
