@@ -1,10 +1,134 @@
-/** `certops check`: placeholder until the command lands (issue 5). */
-import { UsageError } from '../exit-codes.js';
+/** `certops check`: the connection check of the seeds' last wizard step, for every module at once. */
+import { CAUSE_LABELS, checkModules, type CheckResult, type ModuleFailure } from '../../core/check.js';
+import { findModule, listModules, recordCheck } from '../../core/modules.js';
+import type { StoredModule } from '../../core/store.js';
+import type { Workspace } from '../../core/workspace.js';
+import { PROVIDERS } from '../../providers/catalog.js';
+import type { FailureCause } from '../../providers/types.js';
+import { parseFlags } from '../args.js';
+import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { formatTable } from '../table.js';
 
-export const summary = 'check';
-export const help = 'Usage: certops check (not available yet)\n';
+export const summary = 'check the connection of processing modules';
 
-export async function run(_args: readonly string[], _io: CliIo): Promise<number> {
-  throw new UsageError('this command is not available yet', 'check');
+export const help = `Usage: certops check [<name>...] [--all] [options]
+
+Checks the connection of processing modules, all at once: each module has its own
+timeouts, so one that hangs does not hold the others back and the whole run takes about
+as long as the slowest module. A working module shows its round-trip time; a failing one
+shows the seeds' message, the specific cause and the troubleshooting steps that fit it.
+Each result is kept as the module's last check. No names means every module.
+
+Options:
+  --all                check every module (the default when no name is given)
+${WORKSPACE_HELP}
+
+JSON (--json): {"ok", "results": [{"module", "moduleId", "provider", "ok", "roundTripMs",
+"checkedAt"} or {"module", "moduleId", "provider", "ok": false, "message", "cause",
+"causeLabel", "detail", "steps", "checkedAt"}]}; see docs/commands/check.md.
+
+Exit codes: 0 every module answered, 1 a check failed (or no module is set up),
+2 usage error or unknown module name, 3 configuration problem.
+
+Examples:
+  certops check
+  certops check "eNom main" GlobalSign
+  certops check --all --json | jq -r '.results[] | select(.ok == false) | .module'
+`;
+
+const FLAGS = { ...WORKSPACE_FLAGS, all: { type: 'boolean' } } as const;
+
+/** The message when no module is set up, with the way to add one. */
+export function noModulesMessage(command: string): string {
+  return `certops ${command}: no processing module is set up yet; add one with: certops module add <provider> --name NAME ... (see certops module --help)\n`;
+}
+
+/**
+ * The modules named on the command line (each once, in the order given), or every module, sorted as
+ * the billing sorts them. An unknown name is a ModuleNotFoundError that lists the names there are.
+ */
+export function selectModules(workspace: Workspace, names: readonly string[], all: boolean, command: string): StoredModule[] {
+  if (all && names.length > 0) throw new UsageError('give module names or --all, not both', command);
+  const modules = listModules(workspace);
+  if (names.length === 0) return modules;
+  const chosen = new Map<number, StoredModule>();
+  for (const name of names) {
+    const module = findModule(modules, name);
+    chosen.set(module.id, module);
+  }
+  return [...chosen.values()];
+}
+
+export function causeLabel(cause: string): string {
+  return Object.hasOwn(CAUSE_LABELS, cause) ? CAUSE_LABELS[cause as FailureCause] : cause;
+}
+
+/** The seeds' message, the detail and the steps of each failure, for the lines below a table. */
+export function failureDetails(failures: readonly ModuleFailure[]): string {
+  return failures
+    .map(
+      (failure) =>
+        `\n${failure.module}: ${failure.message}\n  ${causeLabel(failure.cause)}: ${failure.detail}\n  Check:\n${failure.steps.map((step) => `  - ${step}\n`).join('')}`,
+    )
+    .join('');
+}
+
+export function failureJson(failure: ModuleFailure) {
+  return {
+    message: failure.message,
+    cause: failure.cause,
+    causeLabel: causeLabel(failure.cause),
+    detail: failure.detail,
+    steps: [...failure.steps],
+    checkedAt: failure.checkedAt,
+  };
+}
+
+function resultJson(module: StoredModule, result: CheckResult) {
+  const base = { module: module.parameters.name, moduleId: module.id, provider: module.provider };
+  return result.ok ? { ...base, ok: true, roundTripMs: result.roundTripMs, checkedAt: result.checkedAt } : { ...base, ok: false, ...failureJson(result) };
+}
+
+const resultText = (result: CheckResult) => (result.ok ? `ok (${result.roundTripMs} ms)` : `FAILED: ${causeLabel(result.cause)}`);
+
+export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const { flags, positionals } = parseFlags('check', args, FLAGS);
+  if (flags.help) {
+    io.stdout.write(help);
+    return ExitCode.ok;
+  }
+  const workspace = openWorkspace(flags, io);
+  const modules = selectModules(workspace, positionals, flags.all ?? false, 'check');
+  if (modules.length === 0) {
+    io.stderr.write(noModulesMessage('check'));
+    return ExitCode.problem;
+  }
+
+  const live = io.stderr.isTTY === true;
+  if (live) io.stderr.write(`Checking ${modules.length} processing module${modules.length === 1 ? '' : 's'}...\n`);
+  // Each result is kept as it arrives (one write at a time: the state file is changed under a lock),
+  // so a run that is stopped while one module hangs still keeps the others' results.
+  let recording = Promise.resolve();
+  const byName = new Map(modules.map((module) => [module.parameters.name, module]));
+  const results = await checkModules(modules, workspace.runtime(), (result) => {
+    if (live) io.stderr.write(`  ${result.module}: ${resultText(result)}\n`);
+    const module = byName.get(result.module);
+    if (module) recording = recording.then(() => recordCheck(workspace, module.id, result));
+  });
+  await recording;
+
+  const ok = results.every((result) => result.ok);
+  if (flags.json) {
+    printJson(io, { ok, results: results.map((result, i) => resultJson(modules[i] as StoredModule, result)) });
+  } else {
+    const rows = results.map((result, i) => {
+      const module = modules[i] as StoredModule;
+      return [module.parameters.name, PROVIDERS[module.provider].title, resultText(result)];
+    });
+    io.stdout.write(formatTable([{ title: 'Module' }, { title: 'Provider' }, { title: 'Connection' }], rows));
+    io.stdout.write(failureDetails(results.filter((result): result is ModuleFailure => !result.ok)));
+  }
+  return ok ? ExitCode.ok : ExitCode.problem;
 }

@@ -1,10 +1,391 @@
-/** `certops timeline`: placeholder until the command lands (issue 5). */
-import { UsageError } from '../exit-codes.js';
+/**
+ * `certops timeline`: the certificates of the last sync with their next action under the reissue
+ * policy, offline, as a table, JSON, CSV (RFC 4180) or iCalendar (RFC 5545). The CSV and iCalendar
+ * libraries are loaded only when those formats are asked for.
+ */
+import { dayOfInstant, formatDay, parseDay, type Day } from '../../rules/calendar.js';
+import type { ProjectedAction } from '../../rules/projection.js';
+import { findModule, listModules } from '../../core/modules.js';
+import { buildTimeline, dueCounts, dueDate, filterTimeline, type Timeline, type TimelineEntry } from '../../core/timeline.js';
+import { parseFlags } from '../args.js';
+import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { formatTable } from '../table.js';
+import { noModulesMessage } from './check.js';
 
-export const summary = 'timeline';
-export const help = 'Usage: certops timeline (not available yet)\n';
+export const summary = 'certificates due for reissue (table, JSON, CSV, iCalendar)';
 
-export async function run(_args: readonly string[], _io: CliIo): Promise<number> {
-  throw new UsageError('this command is not available yet', 'timeline');
+const ACTIONS: readonly ProjectedAction[] = ['reissue', 'notify-client', 'manual-task', 'none', 'end-of-term'];
+const FORMATS = ['table', 'json', 'csv', 'ics'] as const;
+type Format = (typeof FORMATS)[number];
+const MAX_WITHIN_DAYS = 36_500;
+
+export const help = `Usage: certops timeline [options]
+
+The certificates of the last sync (certops sync) with their next action under the reissue
+policy (SSLSubscriptionPolicy / SSLSubscriptionBefore): the expiration date, paid until,
+the action date, the action, and whether domain or organisation validation must be redone.
+Reads the inventory only: no provider is asked. Rows are grouped by the month they are due
+in (the action date, or the expiration date when the paid term ends with the certificate).
+
+Options:
+  --within N           only what is due within N days from today, overdue included
+                       (N or Nd, e.g. 90d)
+  --module NAME        only this module (repeat for more)
+  --action LIST        only these actions (repeat, or comma-separated):
+                       ${ACTIONS.join(', ')}
+  --today YYYY-MM-DD   the day to plan from (default: today, UTC)
+  --format FORMAT      table (default), json, csv (RFC 4180, with a header row) or ics
+                       (iCalendar: one all-day event per entry, on its due date)
+${WORKSPACE_HELP.replace('print JSON (documented shapes; see the README)', 'the same as --format json')}
+
+JSON: {"today", "withinDays", "counts": {"within7", "within30", "within90", "overdue"},
+"entries": [{"moduleId", "module", "provider", "certificateId", "domain", "expires",
+"paidUntil", "termEnds", "actionDate", "dueDate", "action", "department", "reason",
+"revalidate", "overdue"}], "modules": [{"id", "name", "syncedAt", "failure",
+"certificates"}]}; see docs/commands/timeline.md.
+
+Exit codes: 0 shown, 1 nothing to show yet (no module, or no sync), 2 usage error or
+unknown module name, 3 configuration problem.
+
+Examples:
+  certops timeline --within 30d
+  certops timeline --module "eNom main" --action reissue --action manual-task
+  certops timeline --format csv > timeline.csv
+  certops timeline --format ics > certops.ics
+`;
+
+const FLAGS = {
+  ...WORKSPACE_FLAGS,
+  within: { type: 'string' },
+  today: { type: 'string' },
+  format: { type: 'string' },
+} as const;
+
+/**
+ * Takes the flags that may be repeated (--module A --module B) out of the arguments; parseFlags
+ * refuses repeats for every other flag.
+ */
+function takeRepeated(args: readonly string[], names: readonly string[]): { rest: string[]; values: Map<string, string[]> } {
+  const values = new Map(names.map((name) => [name, [] as string[]]));
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    const name = names.find((n) => arg === `--${n}` || arg.startsWith(`--${n}=`));
+    if (name === undefined) {
+      rest.push(arg);
+      continue;
+    }
+    let value: string | undefined;
+    if (arg.startsWith(`--${name}=`)) value = arg.slice(name.length + 3);
+    else {
+      const next = args[i + 1];
+      if (next === undefined || next.startsWith('-')) {
+        throw new UsageError(`--${name} needs a value (for a value that starts with "-", write --${name}=VALUE)`, 'timeline');
+      }
+      value = next;
+      i += 1;
+    }
+    values.get(name)?.push(value);
+  }
+  return { rest, values };
+}
+
+function parseWithin(text: string): number {
+  const match = /^(\d+)d?$/.exec(text.trim());
+  const days = match ? Number(match[1]) : NaN;
+  if (!(days >= 0 && days <= MAX_WITHIN_DAYS)) {
+    throw new UsageError(`--within: must be a whole number of days from 0 to ${MAX_WITHIN_DAYS}, written N or Nd, e.g. 90d (got "${text}")`, 'timeline');
+  }
+  return days;
+}
+
+function parseActions(values: readonly string[]): ProjectedAction[] | undefined {
+  if (values.length === 0) return undefined;
+  const actions = new Set<ProjectedAction>();
+  for (const item of values.flatMap((value) => value.split(',')).map((value) => value.trim())) {
+    if (!(ACTIONS as readonly string[]).includes(item)) throw new UsageError(`--action: "${item}" is not one of ${ACTIONS.join(', ')}`, 'timeline');
+    actions.add(item as ProjectedAction);
+  }
+  return [...actions];
+}
+
+interface Request {
+  readonly format: Format;
+  readonly today: Day;
+  readonly withinDays: number | undefined;
+  readonly modules: readonly string[];
+  readonly actions: ProjectedAction[] | undefined;
+  readonly configDir: string | undefined;
+}
+
+function parseRequest(args: readonly string[]): Request | 'help' {
+  const { rest, values } = takeRepeated(args, ['module', 'action']);
+  const { flags, positionals } = parseFlags('timeline', rest, FLAGS);
+  if (flags.help) return 'help';
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, 'timeline');
+  let format: Format = 'table';
+  if (flags.format !== undefined) {
+    if (!(FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`--format: must be one of ${FORMATS.join(', ')} (got "${flags.format}")`, 'timeline');
+    format = flags.format as Format;
+  }
+  if (flags.json) {
+    if (flags.format !== undefined && format !== 'json') throw new UsageError(`--json and --format ${format} cannot be used together`, 'timeline');
+    format = 'json';
+  }
+  let today = dayOfInstant(new Date());
+  if (flags.today !== undefined) {
+    const parsed = parseDay(flags.today);
+    if (!parsed.ok) throw new UsageError(`--today: ${parsed.error} (UTC, e.g. 2026-11-23)`, 'timeline');
+    today = parsed.value;
+  }
+  return {
+    format,
+    today,
+    withinDays: flags.within === undefined ? undefined : parseWithin(flags.within),
+    modules: values.get('module') ?? [],
+    actions: parseActions(values.get('action') ?? []),
+    configDir: flags['config-dir'],
+  };
+}
+
+const ACTION_LABELS: Readonly<Record<ProjectedAction, string>> = {
+  reissue: 'reissue',
+  'notify-client': 'notify client',
+  'manual-task': 'manual task',
+  none: 'none',
+  'end-of-term': 'term ends',
+};
+
+const actionLabel = (entry: TimelineEntry) => (entry.action === 'manual-task' && entry.department ? `manual task (${entry.department})` : ACTION_LABELS[entry.action]);
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const monthHeading = (day: string) => `${MONTHS[Number(day.slice(5, 7)) - 1] ?? day.slice(5, 7)} ${day.slice(0, 4)}`;
+
+function renderTable(entries: readonly TimelineEntry[], request: Request): string {
+  if (entries.length === 0) {
+    return request.withinDays === undefined ? 'No certificate matches.\n' : `No certificate is due within ${request.withinDays} days.\n`;
+  }
+  const rows = entries.map((entry) => [
+    entry.domain,
+    entry.module,
+    entry.expires ?? '-',
+    entry.paidUntil ?? '-',
+    entry.actionDate ?? '-',
+    actionLabel(entry),
+    entry.revalidate.length === 0 ? '-' : entry.revalidate.join(' + '),
+    entry.overdue ? 'OVERDUE' : '',
+  ]);
+  const lines = formatTable(
+    [
+      { title: 'Domain' },
+      { title: 'Module' },
+      { title: 'Expires' },
+      { title: 'Paid until' },
+      { title: 'Action date' },
+      { title: 'Action' },
+      { title: 'Revalidate' },
+      { title: '' },
+    ],
+    rows,
+  )
+    .trimEnd()
+    .split('\n');
+  const out = [lines[0] as string];
+  let month = '';
+  for (const [i, entry] of entries.entries()) {
+    const due = dueDate(entry).slice(0, 7);
+    if (due !== month) {
+      out.push('', monthHeading(dueDate(entry)));
+      month = due;
+    }
+    out.push(lines[i + 1] as string);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function summaryLine(counts: ReturnType<typeof dueCounts>, today: Day): string {
+  return (
+    `Due within 7 days: ${counts.within7}, within 30 days: ${counts.within30}, within 90 days: ${counts.within90}; overdue: ${counts.overdue}. ` +
+    `Today is ${formatDay(today)}; dates are UTC calendar days.\n`
+  );
+}
+
+/** Warnings about lists that are old or missing: a failed last sync, a module never synced. */
+function syncWarnings(timeline: Timeline, only: readonly string[]): string[] {
+  const wanted = only.map((name) => name.toLowerCase());
+  return timeline.modules
+    .filter((module) => wanted.length === 0 || wanted.includes(module.name.toLowerCase()))
+    .flatMap((module) => {
+      if (module.failure !== null) {
+        return module.syncedAt === null
+          ? [`warning: "${module.name}" has never synced: its last sync failed: ${module.failure}; its certificates are missing`]
+          : [`warning: the last sync of "${module.name}" failed: ${module.failure}; its certificates are as of its last successful sync, ${module.syncedAt}`];
+      }
+      return module.syncedAt === null ? [`warning: "${module.name}" has not been synced yet; its certificates are missing (run: certops sync "${module.name}")`] : [];
+    });
+}
+
+function entryJson(entry: TimelineEntry) {
+  return {
+    moduleId: entry.moduleId,
+    module: entry.module,
+    provider: entry.provider,
+    certificateId: entry.certificateId,
+    domain: entry.domain,
+    expires: entry.expires,
+    paidUntil: entry.paidUntil,
+    termEnds: entry.termEnds,
+    actionDate: entry.actionDate,
+    dueDate: dueDate(entry),
+    action: entry.action,
+    department: entry.department,
+    reason: entry.reason,
+    revalidate: [...entry.revalidate],
+    overdue: entry.overdue,
+  };
+}
+
+const CSV_COLUMNS = [
+  'domain',
+  'module',
+  'moduleId',
+  'provider',
+  'certificateId',
+  'expires',
+  'paidUntil',
+  'termEnds',
+  'actionDate',
+  'dueDate',
+  'action',
+  'department',
+  'reason',
+  'revalidate',
+  'overdue',
+] as const;
+
+async function renderCsv(entries: readonly TimelineEntry[]): Promise<string> {
+  const { stringify } = await import('csv-stringify/sync');
+  const records = entries.map((entry) => {
+    const json = entryJson(entry);
+    return CSV_COLUMNS.map((column) => {
+      const value = json[column];
+      if (Array.isArray(value)) return value.join(';');
+      return value === null ? '' : String(value);
+    });
+  });
+  // RFC 4180: CRLF line ends, quotes where needed. Cells that a spreadsheet would run as a formula
+  // (provider data starting with =, +, - or @) are prefixed with a quote mark.
+  return stringify(records, { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows', escape_formulas: true });
+}
+
+function eventSummary(entry: TimelineEntry): string {
+  const where = `(${entry.module})`;
+  switch (entry.action) {
+    case 'reissue':
+      return `Reissue ${entry.domain} ${where}`;
+    case 'notify-client':
+      return `Notify client: ${entry.domain} expires ${entry.expires ?? ''} ${where}`;
+    case 'manual-task':
+      return `Manual task${entry.department ? ` for ${entry.department}` : ''}: reissue ${entry.domain} ${where}`;
+    case 'none':
+      return `${entry.domain} expires ${entry.expires ?? ''}, no action ${where}`;
+    case 'end-of-term':
+      return `Paid term ends: ${entry.domain} ${where}`;
+  }
+}
+
+function eventDescription(entry: TimelineEntry): string {
+  return [
+    `Certificate ${entry.certificateId} of ${entry.domain}, processing module ${entry.module} (${entry.provider}).`,
+    `Expires: ${entry.expires ?? '-'}. Paid until: ${entry.paidUntil ?? entry.termEnds ?? '-'}.`,
+    `Action: ${actionLabel(entry)}${entry.actionDate ? ` on ${entry.actionDate}` : ''}.`,
+    ...(entry.reason ? [`Why a manual task: ${entry.reason}.`] : []),
+    ...(entry.revalidate.length > 0 ? [`Revalidate: ${entry.revalidate.join(' and ')}.`] : []),
+    ...(entry.overdue ? ['OVERDUE: the action date has passed.'] : []),
+  ].join('\n');
+}
+
+/** A UID that stays the same from run to run: module id, certificate id and action. */
+export function eventUid(entry: Pick<TimelineEntry, 'moduleId' | 'certificateId' | 'action'>): string {
+  return `module-${entry.moduleId}.certificate-${encodeURIComponent(entry.certificateId)}.${entry.action}@certops`;
+}
+
+async function renderIcs(entries: readonly TimelineEntry[], timeline: Timeline): Promise<string> {
+  const { default: ical } = await import('ical-generator');
+  const calendar = ical({ prodId: { company: 'certops', product: 'timeline', language: 'EN' }, name: 'certops: certificate actions' });
+  // DTSTAMP: when the data was read from the provider (the module's last sync), so the same
+  // inventory gives the same file, byte for byte.
+  const syncedAt = new Map(timeline.modules.map((module) => [module.id, module.syncedAt]));
+  for (const entry of entries) {
+    const day = dueDate(entry);
+    calendar.createEvent({
+      id: eventUid(entry),
+      start: new Date(`${day}T00:00:00Z`),
+      allDay: true,
+      stamp: new Date(syncedAt.get(entry.moduleId) ?? `${day}T00:00:00Z`),
+      summary: eventSummary(entry),
+      description: eventDescription(entry),
+    });
+  }
+  // RFC 5545 ends every content line, the last one too, with CRLF.
+  const text = calendar.toString();
+  return text.endsWith('\r\n') ? text : `${text}\r\n`;
+}
+
+export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const request = parseRequest(args);
+  if (request === 'help') {
+    io.stdout.write(help);
+    return ExitCode.ok;
+  }
+  const workspace = openWorkspace({ 'config-dir': request.configDir }, io);
+  const configured = listModules(workspace);
+  if (configured.length === 0) {
+    io.stderr.write(noModulesMessage('timeline'));
+    return ExitCode.problem;
+  }
+  // Module names are checked against the configuration, so a typo is an error, not an empty timeline.
+  const moduleNames = request.modules.map((name) => findModule(configured, name).parameters.name);
+  const timeline = buildTimeline(workspace, request.today);
+  if (timeline.modules.every((module) => module.syncedAt === null)) {
+    io.stderr.write('certops timeline: the inventory is empty: run `certops sync` first (the timeline reads the certificates of the last sync, offline)\n');
+    for (const warning of syncWarnings(timeline, []).filter((w) => w.includes('failed'))) io.stderr.write(`${warning}\n`);
+    return ExitCode.problem;
+  }
+  const selection = { ...(moduleNames.length > 0 ? { modules: moduleNames } : {}), ...(request.actions ? { actions: request.actions } : {}) };
+  const selected = filterTimeline(timeline.entries, selection, request.today);
+  const entries = request.withinDays === undefined ? selected : filterTimeline(selected, { withinDays: request.withinDays }, request.today);
+  const counts = dueCounts(selected, request.today);
+
+  switch (request.format) {
+    case 'json':
+      printJson(io, {
+        today: formatDay(request.today),
+        withinDays: request.withinDays ?? null,
+        counts,
+        entries: entries.map(entryJson),
+        modules: timeline.modules
+          .filter((module) => moduleNames.length === 0 || moduleNames.includes(module.name))
+          .map((module) => ({ id: module.id, name: module.name, syncedAt: module.syncedAt, failure: module.failure, certificates: module.certificates })),
+      });
+      break;
+    case 'csv':
+      io.stdout.write(await renderCsv(entries));
+      break;
+    case 'ics':
+      io.stdout.write(await renderIcs(entries, timeline));
+      break;
+    case 'table':
+      io.stdout.write(renderTable(entries, request));
+      io.stdout.write(`\n${summaryLine(counts, request.today)}`);
+      break;
+  }
+  for (const warning of syncWarnings(timeline, moduleNames)) io.stderr.write(`${warning}\n`);
+  return ExitCode.ok;
 }
