@@ -10,5 +10,6 @@ export default defineConfig({
     environment: 'node',
     env: { TZ: 'UTC' },
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup.ts'],
   },
 });

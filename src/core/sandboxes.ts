@@ -43,7 +43,8 @@ export async function startSandboxes(request: SandboxesRequest): Promise<Started
       const kit = await providerModule(provider).loadSandbox();
       const sandbox = await startSandbox(kit.protocol, {
         account: kit.account,
-        book: new CertificateBook({ count: request.certificates, seed: request.seed ?? 1, today: request.today }),
+        // Each provider gets its own certificates, as real accounts would have.
+        book: new CertificateBook({ count: request.certificates, seed: (request.seed ?? 1) + offset, today: request.today }),
         port: request.port === 0 ? 0 : request.port + offset,
         tls: request.tls,
         latencyMs: request.latencyMs,

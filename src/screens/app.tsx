@@ -77,6 +77,11 @@ export function splitChunk(input: string, key: Key): [string, Key][] {
       flush();
       events.push(['', { ...NO_KEY, delete: true }]);
     } else if (char >= ' ') text += char;
+    else if (char >= '\u0001' && char <= '\u001A') {
+      // Ctrl+letter, as Ink reports it on its own: the letter, with ctrl.
+      flush();
+      events.push([String.fromCharCode(char.charCodeAt(0) + 96), { ...NO_KEY, ctrl: true }]);
+    }
   }
   flush();
   return events;
@@ -123,9 +128,11 @@ function renderScreen(screen: ScreenSpec): ReactElement {
 export interface AppProps {
   readonly services: ConsoleServices;
   readonly initial?: ScreenSpec;
+  /** The terminal size, when it is not the stdout's (tests render at 80x24 and 120x40). */
+  readonly size?: { readonly columns: number; readonly rows: number };
 }
 
-export function App({ services, initial }: AppProps) {
+export function App({ services, initial, size }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [stack, dispatch] = useReducer(stackReducer, [initial ?? { id: 'dashboard' }]);
@@ -134,8 +141,8 @@ export function App({ services, initial }: AppProps) {
   const keyHandler = useRef<KeyHandler | null>(null);
   const textMode = useRef(false);
   // Some terminals report 0 or no size at all (tmux start-up, odd SSH clients): fall back to 80x24.
-  const columns = Math.min(Math.max(stdout.columns || 80, 40), 240);
-  const rows = Math.max(stdout.rows || 24, 12);
+  const columns = Math.min(Math.max(size?.columns ?? (stdout.columns || 80), 40), 240);
+  const rows = Math.max(size?.rows ?? (stdout.rows || 24), 12);
   const top = stack.at(-1) as ScreenSpec;
 
   const push = useCallback((screen: ScreenSpec) => dispatch({ type: 'push', screen }), []);
@@ -179,10 +186,10 @@ export function App({ services, initial }: AppProps) {
 
   const marker = services.sandbox ? ' SANDBOX ' : '';
   const title = `certops · ${TITLES[top.id]}`;
-  const where = fit(services.configDirectory, Math.max(0, columns - title.length - marker.length - 3)).trimEnd();
+  const where = fit(services.configDirectory, Math.max(0, columns - title.length - marker.length - 4)).trimEnd();
   return (
     <Console.Provider value={context}>
-      <Box flexDirection="column" width={columns}>
+      <Box flexDirection="column" width={columns - 1}>
         <Box justifyContent="space-between">
           <Text bold>{title}</Text>
           <Text>

@@ -265,6 +265,8 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
         else if (input === 'r') runCheck();
         else if (input === 'e') {
           setCheck(null);
+          setFocus(0);
+          setCursor(Number.MAX_SAFE_INTEGER);
           setStep('integration');
         } else return false;
         return true;
@@ -273,12 +275,13 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
         const id = `${field.section}.${field.key}`;
         const value = typeof values[id] === 'string' ? (values[id] as string) : '';
         const edit = applyTextKey({ value, cursor: Math.min(cursor, value.length) }, input, key);
-        if (!edit) return false;
-        const current = { ...values, [id]: edit.value };
-        setValues(current);
-        setCursor(edit.cursor);
-        if (edit.submit) submitField(current);
-        return true;
+        if (edit) {
+          const current = { ...values, [id]: edit.value };
+          setValues(current);
+          setCursor(edit.cursor);
+          if (edit.submit) submitField(current);
+          return true;
+        }
       }
       if (key.tab && key.shift) move(focus - 1);
       else if (key.tab || key.downArrow) move(focus + 1);

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../src/providers/catalog.js';
+import { providerModule } from '../../src/providers/registry.js';
+import { listModules } from '../../src/core/modules.js';
+import { KEY, renderConsole, servicesFor, type ConsoleDriver } from '../helpers/console.js';
+import { workspaceHarness } from '../helpers/workspace.js';
+
+const harness = workspaceHarness();
+
+/** Types the integration fields: the sandbox's values, the password given, others left as they are. */
+async function fillIntegration(ui: ConsoleDriver, provider: ProviderId, integration: Record<string, unknown>, password: string) {
+  for (const field of providerModule(provider).fields) {
+    if (field.kind === 'secret') await ui.press(`${KEY.ctrlU}${password}${KEY.enter}`);
+    else if (field.kind === 'boolean' || field.key === 'ipAddress') await ui.press(KEY.enter);
+    else if (field.key === 'apiUrl' || field.key === 'url') await ui.press(`${KEY.ctrlU}${String(integration[field.key])}${KEY.enter}`);
+    else await ui.press(`${KEY.ctrlU}${String(integration[field.key] ?? '')}${KEY.enter}`);
+  }
+  // certops' Endpoint field: prefilled with the sandbox in the demo.
+  await ui.press(KEY.enter);
+}
+
+describe('console: the add-module wizard, for each provider', { timeout: 30_000 }, () => {
+  it.each(PROVIDER_IDS)('%s: a failed check, a fix, a successful check, saved', async (provider) => {
+    const workspace = harness.fresh();
+    const { sandboxes } = await harness.withModules([provider], 5);
+    const [sandbox] = sandboxes;
+    if (!sandbox) throw new Error('no sandbox');
+    const ui = await renderConsole(servicesFor(workspace, sandboxes));
+    await ui.waitFor('No processing module yet');
+    await ui.press('a');
+    expect(await ui.waitFor('Step 1 of 5 · Product type')).toContain('❯ SSL certificates');
+    await ui.press(KEY.enter);
+    await ui.waitFor('Step 2 of 5 · Processing module');
+    for (let i = 0; i < PROVIDER_IDS.indexOf(provider); i += 1) await ui.press(KEY.down);
+    await ui.press(KEY.enter);
+    const integrationStep = await ui.waitFor(`Step 3 of 5 · Integration settings — ${PROVIDERS[provider].title}`);
+    for (const field of providerModule(provider).fields) expect(integrationStep).toContain(field.label);
+    expect(integrationStep).toMatchSnapshot('integration settings');
+
+    await fillIntegration(ui, provider, sandbox.integration, 'not-the-password');
+    await ui.waitFor('Step 4 of 5 · Processing module parameters');
+    if (PROVIDERS[provider].hasDataCenter) await ui.press(`Main DC${KEY.enter}`);
+    await ui.press(`${provider} main${KEY.enter}`, `SSL support${KEY.enter}`, `10${KEY.enter}`, `100${KEY.enter}`);
+    const failed = await ui.waitFor(PROVIDERS[provider].connectionFailedMessage);
+    expect(failed).toContain('Cause: credentials rejected');
+    expect(failed).toContain(PROVIDERS[provider].troubleshooting.parameters);
+    expect(failed).not.toContain('not-the-password');
+    expect(failed).toMatchSnapshot('failed check');
+    expect(listModules(workspace)).toEqual([]);
+
+    // Fix: back to the integration settings, the right password, then on through the check.
+    await ui.press('e');
+    await ui.waitFor('Step 3 of 5');
+    const passwordIndex = providerModule(provider).fields.findIndex((f) => f.kind === 'secret');
+    for (let i = 0; i < passwordIndex; i += 1) await ui.press(KEY.down);
+    await ui.press(`${KEY.ctrlU}${sandbox.sandbox.account.password}${KEY.enter}`);
+    for (let i = passwordIndex + 1; i <= providerModule(provider).fields.length; i += 1) await ui.press(KEY.enter);
+    await ui.waitFor('Step 4 of 5');
+    for (let i = 0; i < (PROVIDERS[provider].hasDataCenter ? 5 : 4); i += 1) await ui.press(KEY.enter);
+    await ui.waitFor('✓ Connected: the provider answered in');
+    await ui.press(KEY.enter);
+    const saved = await ui.waitFor('certops · Processing module ');
+    expect(saved).toContain(`${provider} main (${PROVIDERS[provider].title}`);
+    expect(saved).not.toContain(sandbox.sandbox.account.password);
+    const [module] = listModules(workspace);
+    expect(module).toMatchObject({ provider, notVerified: false, parameters: { name: `${provider} main`, sort: 10, minimalBalance: 100 } });
+    expect(module?.integration.password).toBe(sandbox.sandbox.account.password);
+    // The password typed never shows; only the demo's hint line names the sandbox's test password.
+    const leaks = ui.frames().flatMap((f) => f.split('\n')).filter((line) => line.includes(sandbox.sandbox.account.password) && !line.startsWith('SANDBOX test account'));
+    expect(leaks).toEqual([]);
+    ui.unmount();
+  });
+});
+
+describe('console: wizard behaviour', { timeout: 30_000 }, () => {
+  it('judges fields as they are left, blocks a step until they are right, and saves nothing on Esc', async () => {
+    const workspace = harness.fresh();
+    const ui = await renderConsole(servicesFor(workspace));
+    await ui.waitFor('No processing module yet');
+    await ui.press('a', KEY.enter, KEY.down, KEY.down, KEY.down, KEY.enter);
+    await ui.waitFor('Integration settings — ENOM');
+    expect(ui.frame()).toContain('API URL           https://reseller.enom.com/interface.asp');
+    await ui.press(`${KEY.ctrlU}http://reseller.enom.com/interface.asp${KEY.enter}`);
+    expect(await ui.waitFor('✗ plain http:// is refused for reseller.enom.com')).toMatchSnapshot('insecure URL refused');
+    await ui.press(KEY.up, `${KEY.ctrlU}${KEY.enter}`, `reseller${KEY.enter}`, `pw${KEY.enter}`, KEY.enter);
+    await ui.waitFor('Step 4 of 5');
+    await ui.press(KEY.enter, `x${KEY.enter}`, `y${KEY.enter}`, `1.5${KEY.enter}`, `-3${KEY.enter}`);
+    const blocked = await ui.waitFor('✗ sort must be a whole number');
+    expect(blocked).toContain('✗ an ENOM processing module needs a data center');
+    expect(blocked).toContain('✗ the minimal balance cannot be negative');
+    expect(blocked).toContain('Step 4 of 5');
+    expect(blocked).toMatchSnapshot('parameters refused');
+    // Esc goes back a step at a time, and out; nothing was saved.
+    await ui.press(KEY.escape);
+    await ui.waitFor('Step 3 of 5');
+    await ui.press(KEY.escape);
+    await ui.waitFor('Step 2 of 5');
+    await ui.press(KEY.escape, KEY.escape);
+    await ui.waitFor('certops · Dashboard');
+    expect(listModules(workspace)).toEqual([]);
+    ui.unmount();
+  });
+
+  it('shows the LeaderSSL registration link with Add New Client', async () => {
+    const ui = await renderConsole(servicesFor(harness.fresh()));
+    await ui.press('a', KEY.enter, KEY.enter);
+    await ui.waitFor('Integration settings — LeaderTelecom');
+    expect(ui.frame()).toContain('API URL           https://api.leaderssl.com/api/v1');
+    expect(await ui.press('\u000E')).toContain('[x] Add New Client (Ctrl+N) register with LeaderSSL: https://www.leaderssl.com/');
+    ui.unmount();
+  });
+
+  it('refuses a duplicate name as the field is left', async () => {
+    const { workspace, sandboxes } = await harness.withModules(['globalsign'], 5);
+    const ui = await renderConsole(servicesFor(workspace, sandboxes), { columns: 120 });
+    await ui.press('a', KEY.enter, KEY.down, KEY.down, KEY.enter);
+    await ui.waitFor('Integration settings — GlobalSign');
+    await ui.press(`u${KEY.enter}`, `p${KEY.enter}`, KEY.enter, KEY.enter, KEY.enter);
+    await ui.waitFor('Step 4 of 5');
+    await ui.press(`GLOBALSIGN sandbox${KEY.enter}`);
+    expect(await ui.waitFor('✗ a processing module named "globalsign sandbox" already exists')).toContain('Step 4 of 5');
+    ui.unmount();
+  });
+});
