@@ -3,7 +3,6 @@
  * runs, so `certops --version` and scripted commands never load what they do not use (the Ink
  * console, when it arrives, stays out of their way the same way).
  */
-import { exitCodeFor } from './context.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -80,6 +79,8 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`certops${error.command ? ` ${error.command}` : ''}: ${error.message}\nRun '${help}' for usage.\n`);
       return ExitCode.usage;
     }
+    // Loaded only on an error: it reaches into the core, which --version must not load.
+    const { exitCodeFor } = await import('./context.js');
     const code = exitCodeFor(error, io, first);
     if (code !== null) return code;
     throw error;

@@ -5,8 +5,6 @@
  * under a lock. Like the configuration, a file that fails validation is never overwritten.
  */
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'atomically';
-import lockfile from 'proper-lockfile';
 import type { z } from 'zod';
 import { ConfigError } from './store.js';
 
@@ -40,6 +38,8 @@ export class JsonFile<T> {
   }
 
   async update<R>(change: (current: T) => { data: T; result: R }): Promise<R> {
+    // Loaded for changes only: reading the state or the inventory needs neither.
+    const [{ default: lockfile }, { writeFile }] = await Promise.all([import('proper-lockfile'), import('atomically')]);
     const release = await lockfile.lock(this.file, {
       lockfilePath: `${this.file}.lock`,
       realpath: false,

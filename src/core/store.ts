@@ -5,11 +5,10 @@
  * other's changes; conf writes atomically, so a crash never leaves half a file. A file that is
  * corrupt or fails validation is never written: certops says which file and what is wrong.
  */
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Conf from 'conf';
-import lockfile from 'proper-lockfile';
+import type Conf from 'conf';
 import { z } from 'zod';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../providers/catalog.js';
 import { providerModule } from '../providers/registry.js';
@@ -108,20 +107,26 @@ export class Store {
     this.file = join(directory, 'config.json');
   }
 
-  /**
-   * conf, made on first use: its constructor already parses the file, so a corrupt file must be
-   * reported here as a ConfigError like any other read, and the folder made owner-only before conf
-   * would make it 0755.
-   */
-  private get conf(): Conf<Record<string, unknown>> {
-    if (this.opened) return this.opened;
+  /** The folder, made owner-only before anything (conf would make it 0755). */
+  private ensureDirectory(): void {
     try {
       mkdirSync(this.directory, { recursive: true, mode: 0o700 });
     } catch (error) {
       throw new ConfigError(this.file, `the configuration folder ${this.directory} cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
+  }
+
+  /**
+   * conf, loaded and made for the first change only: reading needs no more than the file and zod,
+   * and conf (with ajv) costs a tenth of a second to load. Its constructor parses the file, so a
+   * corrupt one is reported as a ConfigError here too.
+   */
+  private async conf(): Promise<Conf<Record<string, unknown>>> {
+    if (this.opened) return this.opened;
+    this.ensureDirectory();
+    const { default: ConfClass } = await import('conf');
     try {
-      this.opened = new Conf({
+      this.opened = new ConfClass({
         cwd: this.directory,
         configName: 'config',
         projectName: 'certops',
@@ -144,12 +149,13 @@ export class Store {
 
   /** The current contents, validated; defaults where the file is missing or silent. Never writes. */
   read(): StoreData {
-    let raw: unknown;
-    const conf = this.conf;
+    this.ensureDirectory();
+    let raw: unknown = {};
     try {
-      raw = conf.store;
+      // conf keeps the store as plain JSON in this file; a missing file is an empty store.
+      raw = JSON.parse(readFileSync(this.file, 'utf8'));
     } catch (error) {
-      throw this.unreadable(error);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw this.unreadable(error);
     }
     const parsed = storeFileSchema.safeParse(raw);
     if (!parsed.success) throw new ConfigError(this.file, `${this.file} is not a valid certops configuration: ${describeIssues(parsed.error, '')}; fix or move it: certops will not write to it meanwhile`);
@@ -168,7 +174,8 @@ export class Store {
    * `change` returns the new contents and a result; throwing inside it writes nothing.
    */
   async update<T>(change: (data: StoreData) => { data: StoreData; result: T }): Promise<T> {
-    const conf = this.conf;
+    const conf = await this.conf();
+    const { default: lockfile } = await import('proper-lockfile');
     let release: () => Promise<void>;
     try {
       release = await lockfile.lock(this.directory, {

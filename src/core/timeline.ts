@@ -11,7 +11,7 @@ import type { ProjectedAction, Revalidation } from '../rules/projection.js';
 import type { AutomaticReissue, SubscriptionPolicy } from '../rules/reissue-policy.js';
 import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
 import type { CertificateRecord } from '../providers/types.js';
-import { openModuleClient } from './module.js';
+import { providerModule } from '../providers/registry.js';
 import type { StoredModule } from './store.js';
 import type { Workspace } from './workspace.js';
 
@@ -54,10 +54,9 @@ function automaticReissueFor(module: StoredModule, support: (record: Certificate
 
 /** One module's entries. Only issued certificates (or expired ones with paid term left) have actions. */
 export function moduleTimeline(module: StoredModule, records: readonly CertificateRecord[], settings: ReissuePolicySettings, today: Day): TimelineEntry[] {
-  const client = openModuleClient(module, { logDirectory: null });
-  void client.close();
+  const provider = providerModule(module.provider);
   const support = (record: CertificateRecord): AutomaticReissue => {
-    const answer = client.reissueSupport(record);
+    const answer = provider.reissueSupport(record);
     return answer.supported ? answer : { supported: false, reason: answer.reason };
   };
   const entries: TimelineEntry[] = [];

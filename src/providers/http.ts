@@ -6,7 +6,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import type { ModuleLog } from './log.js';
 import { redact } from './redact.js';
 import { ProviderError, type FailureCause } from './types.js';
@@ -59,6 +59,14 @@ export interface Transport {
   /** Masks a secret learnt at run time (a session token) in every later log line and error. */
   addSecret(secret: string): void;
   close(): Promise<void>;
+}
+
+type Undici = typeof import('undici');
+
+/** undici, loaded on demand; a CommonJS package imported from the ESM bundle sits under `default`. */
+async function loadUndici(): Promise<Undici> {
+  const loaded = await import('undici');
+  return (loaded as Undici & { default?: Undici }).default ?? loaded;
 }
 
 const TLS_UNTRUSTED = new Set([
@@ -127,7 +135,11 @@ export function createTransport(options: TransportOptions): Transport {
   const settings = { ...options, secrets, connectTimeoutMs, totalTimeoutMs };
   // The module log masks the secrets it was made with; the transport also masks the ones learnt since.
   const log: ModuleLog = { level: options.log.level, write: (level, message) => options.log.write(level, redact(message, secrets)) };
-  const agent = new Agent({
+  // undici is loaded with the first request: commands that only read the configuration never load it.
+  let agent: Promise<Agent> | null = null;
+  const makeAgent = async () => {
+    const undici = await loadUndici();
+    return new undici.Agent({
     connect: {
       timeout: connectTimeoutMs,
       rejectUnauthorized: true,
@@ -139,18 +151,21 @@ export function createTransport(options: TransportOptions): Transport {
     keepAliveTimeout: 10_000,
     headersTimeout: totalTimeoutMs,
     bodyTimeout: totalTimeoutMs,
-  });
+    });
+  };
 
   async function once(req: HttpRequest): Promise<HttpResponse> {
     const timeout = AbortSignal.timeout(totalTimeoutMs);
     const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
     const started = performance.now();
     try {
+      const dispatcher = await (agent ??= makeAgent());
+      const { request } = await loadUndici();
       const response = await request(req.url, {
         method: req.method,
         headers: { 'user-agent': 'certops', ...req.headers },
         ...(req.body !== undefined ? { body: req.body } : {}),
-        dispatcher: agent,
+        dispatcher,
         signal,
       });
       const declared = Number(response.headers['content-length']);
@@ -216,7 +231,9 @@ export function createTransport(options: TransportOptions): Transport {
     addSecret(secret) {
       if (secret && !secrets.includes(secret)) secrets.push(secret);
     },
-    close: () => agent.close(),
+    close: async () => {
+      if (agent) await (await agent).close();
+    },
   };
 }
 

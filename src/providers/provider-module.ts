@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { PROVIDERS, type ProviderFacts, type ProviderId } from './catalog.js';
 import type { RunningSandbox, SandboxAccount, SandboxProtocol } from './sandbox-kit/server.js';
 import type { ClientConfig } from './settings.js';
-import type { ProviderClient } from './types.js';
+import type { CertificateRecord, ProviderClient, ReissueSupport } from './types.js';
 
 /** One integration setting as the wizard shows it and the flags take it (the seeds' label and help). */
 export interface IntegrationField {
@@ -27,6 +27,8 @@ export interface ProviderModule {
   /** Names of the integration settings that are secrets (masked, never echoed). */
   readonly secretFields: readonly string[];
   createClient(config: ClientConfig<Record<string, unknown>>): ProviderClient;
+  /** Whether the provider's API can reissue a certificate (no network: the offline timeline asks). */
+  reissueSupport(certificate: CertificateRecord): ReissueSupport;
   /** The sandbox is loaded only when asked for. */
   loadSandbox(): Promise<ProviderSandbox>;
 }
@@ -39,10 +41,39 @@ export interface ProviderSandbox {
   integrationFor(sandbox: RunningSandbox): Record<string, unknown>;
 }
 
+export type ClientFactory<Integration> = (config: ClientConfig<Integration>) => ProviderClient;
+
+/**
+ * A client whose code (and its HTTP, XML and protocol libraries) is loaded on its first call, so a
+ * command that only reads the configuration never pays for them.
+ */
+export function lazyClient<Integration>(
+  load: () => Promise<ClientFactory<Integration>>,
+  reissueSupport: (certificate: CertificateRecord) => ReissueSupport,
+): ClientFactory<Integration> {
+  return (config) => {
+    let real: Promise<ProviderClient> | null = null;
+    const client = () => (real ??= load().then((create) => create(config)));
+    return {
+      checkConnection: async () => (await client()).checkConnection(),
+      getBalance: async () => (await client()).getBalance(),
+      async *listCertificates(options) {
+        yield* (await client()).listCertificates(options);
+      },
+      reissueSupport,
+      reissue: async (request) => (await client()).reissue(request),
+      close: async () => {
+        if (real) await (await real).close();
+      },
+    };
+  };
+}
+
 export function providerEntry<Integration>(
   id: ProviderId,
   integrationSchema: z.ZodType<Integration>,
-  createClient: (config: ClientConfig<Integration>) => ProviderClient,
+  loadClient: () => Promise<ClientFactory<Integration>>,
+  reissueSupport: (certificate: CertificateRecord) => ReissueSupport,
   loadSandbox: () => Promise<ProviderSandbox>,
   fields: readonly IntegrationField[],
 ): ProviderModule {
@@ -52,7 +83,8 @@ export function providerEntry<Integration>(
     fields,
     integrationSchema: integrationSchema as unknown as z.ZodType<Record<string, unknown>>,
     secretFields,
-    createClient: createClient as unknown as ProviderModule['createClient'],
+    createClient: lazyClient(loadClient, reissueSupport) as unknown as ProviderModule['createClient'],
+    reissueSupport,
     loadSandbox,
   };
 }

@@ -4,7 +4,7 @@
  * fields that carry them in the four protocols (pw=, password=, authinfo=, auth_token, X-AUTH-TOKEN,
  * <Password>, "password": ...).
  */
-import { escapeXml } from './xml.js';
+import { escapeXml } from './xml-escape.js';
 
 export const MASK = '***';
 

@@ -60,6 +60,4 @@ export function buildXml(document: XmlNode): string {
   return builder.build(document) as string;
 }
 
-export function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
-}
+export { escapeXml } from './xml-escape.js';

@@ -8,7 +8,7 @@ import {
   ENOM_MAX_PAGE_SIZE,
   enomFailureCause,
   enomMultiDomain,
-  enomReissuable,
+  enomReissueSupport,
   enomStatus,
   enomValidation,
   parseEnomAmount,
@@ -112,11 +112,7 @@ export function createEnomClient(config: ClientConfig<EnomIntegration>): Provide
       }
     },
 
-    reissueSupport(certificate) {
-      return enomReissuable(certificate.product ?? '')
-        ? { supported: true }
-        : { supported: false, reason: `eNom's API reissues only Symantec, VeriSign and GeoTrust certificates, not ${certificate.product ?? 'this product'}` };
-    },
+    reissueSupport: enomReissueSupport,
 
     async reissue({ certificate, csr }: ReissueRequest) {
       const support = this.reissueSupport(certificate);

@@ -1,9 +1,10 @@
 /** The ENOM processing module for the registry; fields as seed 004 lists them. */
 import { providerEntry } from '../provider-module.js';
-import { createEnomClient } from './client.js';
+import { enomReissueSupport } from './wire.js';
 import { ENOM_API_URL, enomIntegrationSchema } from './settings.js';
 
-export const provider = providerEntry('enom', enomIntegrationSchema, createEnomClient, async () => (await import('./sandbox.js')).enomSandbox, [
+export const provider = providerEntry('enom', enomIntegrationSchema, async () => (await import('./client.js')).createEnomClient,
+  enomReissueSupport, async () => (await import('./sandbox.js')).enomSandbox, [
   { key: 'apiUrl', label: 'API URL', kind: 'url', flag: 'api-url', help: `API address of the server: ${ENOM_API_URL}`, required: false, placeholder: ENOM_API_URL },
   { key: 'username', label: 'Username', kind: 'text', flag: 'username', help: 'user in ENOM system', required: true },
   { key: 'password', label: 'Password', kind: 'secret', flag: 'password', help: 'access password to system API (an eNom API token works too)', required: true },

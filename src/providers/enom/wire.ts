@@ -8,7 +8,7 @@
  */
 import { formatDay, dayFromParts, type Day } from '../../rules/calendar.js';
 import type { ValidationType } from '../../rules/cab-forum.js';
-import type { CertificateStatus, FailureCause } from '../types.js';
+import type { CertificateRecord, CertificateStatus, FailureCause, ReissueSupport } from '../types.js';
 
 export const ENOM_MAX_PAGE_SIZE = 250;
 
@@ -87,4 +87,10 @@ export function enomStatus(statusId: number | null, isExpired: boolean): Certifi
     default:
       return 'unknown';
   }
+}
+
+export function enomReissueSupport(certificate: CertificateRecord): ReissueSupport {
+  return enomReissuable(certificate.product ?? '')
+    ? { supported: true }
+    : { supported: false, reason: `eNom's API reissues only Symantec, VeriSign and GeoTrust certificates, not ${certificate.product ?? 'this product'}` };
 }

@@ -2,6 +2,7 @@
 import { addDays, addYears, dayOfInstant, formatDay, minDay, type Day } from '../../rules/calendar.js';
 import { unexpectedStatus, type HttpResponse } from '../http.js';
 import { redact } from '../redact.js';
+import { globalsignReissueSupport } from './support.js';
 import { moduleTransport, type ClientConfig } from '../settings.js';
 import { ProviderError, type Balance, type CertificateRecord, type ListOptions, type ProviderClient, type ReissueRequest } from '../types.js';
 import { parseProviderXml, xmlAt, xmlList, xmlText, type XmlNode } from '../xml.js';
@@ -260,11 +261,7 @@ export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegratio
       }
     },
 
-    reissueSupport(certificate) {
-      return certificate.status === 'issued'
-        ? { supported: true }
-        : { supported: false, reason: `${PROVIDER} reissues issued certificates only; this one is ${certificate.status}` };
-    },
+    reissueSupport: globalsignReissueSupport,
 
     async reissue({ certificate, csr }: ReissueRequest) {
       const support = this.reissueSupport(certificate);

@@ -24,7 +24,7 @@ import {
   ispmanagerFailureCause,
   ispMultiDomain,
   ispPageParams,
-  ispReissuable,
+  ispmanagerReissueSupport,
   ispReissueParams,
   ispStatus,
   ispText,
@@ -163,11 +163,7 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
       }
     },
 
-    reissueSupport(certificate) {
-      return ispReissuable(certificate.status)
-        ? { supported: true }
-        : { supported: false, reason: `the ispmanager billing reissues only issued certificates; this one is ${certificate.status} (${certificate.providerStatus || 'no status'})` };
-    },
+    reissueSupport: ispmanagerReissueSupport,
 
     async reissue({ certificate, csr }: ReissueRequest) {
       const support = this.reissueSupport(certificate);

@@ -1,9 +1,10 @@
 /** The Ispmanager (SSL) processing module for the registry; fields as seed 002 lists them. */
 import { providerEntry } from '../provider-module.js';
-import { createIspmanagerClient } from './client.js';
+import { ispmanagerReissueSupport } from './wire.js';
 import { ISPMANAGER_EXAMPLE_URL, ispmanagerIntegrationSchema } from './settings.js';
 
-export const provider = providerEntry('ispmanager', ispmanagerIntegrationSchema, createIspmanagerClient, async () => (await import('./sandbox.js')).ispmanagerSandbox, [
+export const provider = providerEntry('ispmanager', ispmanagerIntegrationSchema, async () => (await import('./client.js')).createIspmanagerClient,
+  ispmanagerReissueSupport, async () => (await import('./sandbox.js')).ispmanagerSandbox, [
   {
     key: 'url',
     label: 'URL ispmanager',

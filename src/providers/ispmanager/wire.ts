@@ -15,7 +15,7 @@
  */
 import { dayFromParts, formatDay, type Day } from '../../rules/calendar.js';
 import type { ValidationType } from '../../rules/cab-forum.js';
-import { ProviderError, type Balance, type CertificateStatus, type FailureCause } from '../types.js';
+import { ProviderError, type Balance, type CertificateRecord, type CertificateStatus, type FailureCause, type ReissueSupport } from '../types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -333,4 +333,10 @@ export function ispTermMonths(text: string | null): number | null {
   const match = /^\s*(\d{1,3})\b/.exec(text ?? '');
   const months = match ? Number(match[1]) : NaN;
   return Number.isInteger(months) && months > 0 ? months : null;
+}
+
+export function ispmanagerReissueSupport(certificate: CertificateRecord): ReissueSupport {
+  return ispReissuable(certificate.status)
+    ? { supported: true }
+    : { supported: false, reason: `the ispmanager billing reissues only issued certificates; this one is ${certificate.status} (${certificate.providerStatus || 'no status'})` };
 }

@@ -1,9 +1,9 @@
 /** The LeaderTelecom processing module for the registry; fields as seed 000 lists them. */
 import { providerEntry } from '../provider-module.js';
-import { createLeadersslClient } from './client.js';
+import { leadersslReissueSupport } from './wire.js';
 import { LEADERSSL_API_URL, leadertelecomIntegrationSchema } from './settings.js';
 
-export const provider = providerEntry('leadertelecom', leadertelecomIntegrationSchema, (config) => createLeadersslClient(config), async () => (await import('./sandbox.js')).leadertelecomSandbox, [
+export const provider = providerEntry('leadertelecom', leadertelecomIntegrationSchema, async () => (await import('./client.js')).createLeadersslClient, () => leadersslReissueSupport(), async () => (await import('./sandbox.js')).leadertelecomSandbox, [
   { key: 'username', label: 'Username', kind: 'text', flag: 'username', help: 'enter the username in LeaderTelecom', required: true },
   { key: 'password', label: 'Password', kind: 'secret', flag: 'password', help: 'the password of that LeaderTelecom user', required: true },
   {
