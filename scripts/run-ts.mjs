@@ -23,7 +23,10 @@ try {
     platform: 'node',
     target: 'node20.19',
     logLevel: 'warning',
-    define: { __CERTOPS_VERSION__: '"bench"' },
+    jsx: 'automatic',
+    // As the real build: production React, Ink not second-guessing CI.
+    define: { __CERTOPS_VERSION__: '"bench"', 'process.env.NODE_ENV': '"production"' },
+    alias: { 'is-in-ci': './src/screens/not-in-ci.ts', 'react-devtools-core': './scripts/no-devtools.mjs' },
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   const result = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit' });

@@ -16,7 +16,7 @@ export class JsonFile<T> {
   ) {}
 
   read(): T {
-    let text: string;
+    let text: string | null;
     try {
       text = readFileSync(this.file, 'utf8');
     } catch (error) {
@@ -26,6 +26,8 @@ export class JsonFile<T> {
     let json: unknown;
     try {
       json = JSON.parse(text);
+      // The text of a big inventory is tens of megabytes: let it go before validation allocates more.
+      text = null;
     } catch (error) {
       throw new ConfigError(this.file, `${this.file} is not valid JSON (${(error as Error).message}); fix or move it: certops will not write to it meanwhile`);
     }

@@ -78,8 +78,9 @@ export class ConsoleServices {
     return this.workspace.state.read();
   }
 
-  fieldError(draft: ModuleDraft, section: ModuleSection, field: string): string | null {
-    return fieldError(draft, section, field, this.modules());
+  /** One field's error; the module being edited does not clash with its own name. */
+  fieldError(draft: ModuleDraft, section: ModuleSection, field: string, editing?: StoredModule): string | null {
+    return fieldError(draft, section, field, this.modules().filter((module) => module.id !== editing?.id));
   }
 
   validate(draft: ModuleDraft, editing?: StoredModule): ValidModule {

@@ -64,7 +64,7 @@ export interface Transport {
 type Undici = typeof import('undici');
 
 /** undici, loaded on demand; a CommonJS package imported from the ESM bundle sits under `default`. */
-async function loadUndici(): Promise<Undici> {
+export async function loadUndici(): Promise<Undici> {
   const loaded = await import('undici');
   return (loaded as Undici & { default?: Undici }).default ?? loaded;
 }

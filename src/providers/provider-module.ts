@@ -31,6 +31,8 @@ export interface ProviderModule {
   reissueSupport(certificate: CertificateRecord): ReissueSupport;
   /** The sandbox is loaded only when asked for. */
   loadSandbox(): Promise<ProviderSandbox>;
+  /** Loads the client's code now (the console does, so an upgrade while it runs cannot remove it). */
+  preload(): Promise<void>;
 }
 
 export interface ProviderSandbox {
@@ -86,5 +88,8 @@ export function providerEntry<Integration>(
     createClient: lazyClient(loadClient, reissueSupport) as unknown as ProviderModule['createClient'],
     reissueSupport,
     loadSandbox,
+    preload: async () => {
+      await loadClient();
+    },
   };
 }

@@ -4,7 +4,7 @@
  * than the terminal: a frame as tall as it makes Ink 6 wipe the scrollback on every render.
  */
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactElement } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactElement } from 'react';
 import type { ConsoleServices } from '../core/services.js';
 import { Console, type ConsoleContext, type KeyHandler, type ScreenSpec } from './context.js';
 import { Dashboard } from './dashboard.js';
@@ -198,7 +198,8 @@ export function App({ services, initial, size }: AppProps) {
           </Text>
         </Box>
         <Box flexDirection="column" height={rows - 3} overflow="hidden">
-          {help ? <HelpScreen screen={top.id} /> : renderScreen(top)}
+          {/* Keyed by depth: going back to a screen of the same kind must mount it afresh. */}
+          {help ? <HelpScreen screen={top.id} /> : <Fragment key={stack.length}>{renderScreen(top)}</Fragment>}
         </Box>
         <Text dimColor>{fit(help ? 'Esc close help' : `${hints}${hints ? '  ' : ''}${stack.length > 1 ? 'Esc back  ' : ''}? help  q quit`, columns - 1)}</Text>
       </Box>

@@ -4,7 +4,7 @@
  * 90 days. Every other screen is one key away.
  */
 import { Box, Text } from 'ink';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PROVIDERS } from '../providers/catalog.js';
 import { dueCounts } from '../core/timeline.js';
 import { down, up, useConsole, useKeys } from './context.js';
@@ -20,18 +20,32 @@ export function Dashboard() {
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   const [sync, startSync] = useSync(services, reload);
 
-  const data = useMemo(() => {
-    const modules = services.modules();
-    const state = services.state();
-    const timeline = services.timeline();
-    const today = services.today();
-    const perModule = new Map(modules.map((m) => [m.id, dueCounts(timeline.entries.filter((e) => e.moduleId === m.id), today)]));
-    const lastSync = timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort().at(0) ?? null;
-    return { modules, state, totals: dueCounts(timeline.entries, today), perModule, lastSync, warnings: services.permissionWarnings() };
-    // `version` reloads after a sync or on return to this screen.
+  // Modules, checks and balances are small and shown at once; the due counts need the whole
+  // timeline (100 000 certificates in a big account), so they follow the first frame.
+  const data = useMemo(() => ({ modules: services.modules(), state: services.state(), warnings: services.permissionWarnings() }), [services, version]);
+  const [due, setDue] = useState<{ totals: ReturnType<typeof dueCounts>; perModule: ReadonlyMap<number, ReturnType<typeof dueCounts>>; lastSync: string | null } | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const timeline = services.timeline();
+      const today = services.today();
+      const byModule = new Map<number, typeof timeline.entries[number][]>();
+      for (const entry of timeline.entries) {
+        const list = byModule.get(entry.moduleId);
+        if (list) list.push(entry);
+        else byModule.set(entry.moduleId, [entry]);
+      }
+      setDue({
+        totals: dueCounts(timeline.entries, today),
+        perModule: new Map([...byModule].map(([id, entries]) => [id, dueCounts(entries, today)])),
+        lastSync: timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort().at(0) ?? null,
+      });
+    }, 0);
+    return () => clearTimeout(timer);
   }, [services, version]);
 
-  const { modules, state, totals, perModule } = data;
+  const { modules, state } = data;
+  const totals = due?.totals;
+  const perModule = due?.perModule ?? new Map<number, ReturnType<typeof dueCounts>>();
   // Fixed columns sized for 80 terminal columns; the name takes what a wider terminal adds.
   const widths = { sort: 4, check: 16, balance: 17, due: 9, provider: columns >= 100 ? 16 : 13 };
   const nameWidth = Math.max(8, columns - 1 - 1 - widths.sort - widths.check - widths.balance - widths.due - widths.provider - 6);
@@ -68,9 +82,9 @@ export function Dashboard() {
     const age = since(check?.at).replace(' ago', '');
     const checkText = check ? (check.ok ? `✓ ${check.roundTripMs ?? 0} ms ${age}` : `✗ ${check.cause ?? ''} ${age}`) : module.notVerified ? 'not verified' : 'never checked';
     const balanceText = balance ? `${under ? '▼ ' : ''}${money(balance.amount, balance.currency)}${min !== null ? ` / ${min}` : ''}` : `not queried${min !== null ? ` / ${min}` : ''}`;
-    const due = perModule.get(module.id);
+    const dueOf = perModule.get(module.id);
     return {
-      text: ` ${fit(module.parameters.name, nameWidth)} ${fit(PROVIDERS[module.provider].title, widths.provider)} ${fitRight(String(module.parameters.sort), widths.sort)} ${fit(checkText, widths.check)} ${fit(balanceText, widths.balance)} ${fitRight(due ? `${due.within7}/${due.within30}/${due.within90}` : '-', widths.due)}`,
+      text: ` ${fit(module.parameters.name, nameWidth)} ${fit(PROVIDERS[module.provider].title, widths.provider)} ${fitRight(String(module.parameters.sort), widths.sort)} ${fit(checkText, widths.check)} ${fit(balanceText, widths.balance)} ${fitRight(dueOf ? `${dueOf.within7}/${dueOf.within30}/${dueOf.within90}` : due ? '-' : '…', widths.due)}`,
       ...(check && !check.ok ? { color: 'red' } : under ? { color: 'yellow' } : {}),
     };
   };
@@ -91,11 +105,15 @@ export function Dashboard() {
         empty=" No processing module yet. Press a to add one (the seeds' wizard: product type, module, integration, parameters, check)."
       />
       <Text> </Text>
-      <Text wrap="truncate">
-        {' '}Due: <Text bold>{totals.within7}</Text> in 7 days · <Text bold>{totals.within30}</Text> in 30 · <Text bold>{totals.within90}</Text> in 90
-        {totals.overdue > 0 ? <Text color="red"> · {totals.overdue} overdue</Text> : null}
-        <Text dimColor> · synced {since(data.lastSync)}</Text>
-      </Text>
+      {totals ? (
+        <Text wrap="truncate">
+          {' '}Due: <Text bold>{totals.within7}</Text> in 7 days · <Text bold>{totals.within30}</Text> in 30 · <Text bold>{totals.within90}</Text> in 90
+          {totals.overdue > 0 ? <Text color="red"> · {totals.overdue} overdue</Text> : null}
+          <Text dimColor> · synced {since(due?.lastSync)}</Text>
+        </Text>
+      ) : (
+        <Text dimColor> Due: counting…</Text>
+      )}
       <Text>
         {sync.running ? <Spinner /> : ' '} {fit(sync.line, columns - 4)}
       </Text>

@@ -2,6 +2,8 @@
 import { render } from 'ink';
 import type { ConsoleServices } from '../core/services.js';
 import { App } from './app.js';
+import { loadUndici } from '../providers/http.js';
+import { PROVIDER_MODULES } from '../providers/registry.js';
 
 export async function runConsole(services: ConsoleServices): Promise<void> {
   const instance = render(<App services={services} />, {
@@ -10,5 +12,8 @@ export async function runConsole(services: ConsoleServices): Promise<void> {
     // Over SSH every byte counts: at most 30 frames a second.
     maxFps: 30,
   });
+  // Loaded now rather than on first use: a certops upgrade while the console runs replaces the
+  // bundle's files, and a module loaded later would no longer be found.
+  void Promise.all([...Object.values(PROVIDER_MODULES).map((module) => module.preload()), loadUndici()]).catch(() => {});
   await instance.waitUntilExit();
 }

@@ -1,6 +1,6 @@
 /** Logs: each module log with its debug level (0-9, BILLmanager's meanings), and a tail view. */
 import { Box, Text } from 'ink';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS } from '../providers/log.js';
 import { down, up, useConsole, useKeys } from './context.js';
 import { fit, fitRight } from './widgets/text.js';
@@ -11,6 +11,8 @@ export function LogsScreen() {
   const logs = useMemo(() => services.logs(), [services, version]);
   const [cursor, setCursor] = useState(0);
   const [tailing, setTailing] = useState<string | null>(null);
+  const [levels, setLevels] = useState<Readonly<Record<string, number>>>({});
+  const saving = useRef<Promise<void>>(Promise.resolve());
   const lines = useMemo(() => (tailing ? services.tail(tailing, Math.max(1, bodyRows - 3)) : []), [services, tailing, version, bodyRows]);
   const selected = logs[cursor];
 
@@ -26,8 +28,12 @@ export function LogsScreen() {
       else if (down(input, key)) setCursor((c) => Math.min(logs.length - 1, c + 1));
       else if (key.return && selected) setTailing(selected.logName);
       else if ((input === '+' || input === '-') && selected) {
-        const level = Math.max(0, Math.min(9, selected.level + (input === '+' ? 1 : -1)));
-        void services.setLogLevel(selected.logName, level).then(() => setVersion((v) => v + 1));
+        // Shown at once and saved behind: quick presses each count, whatever the save's pace.
+        const level = Math.max(0, Math.min(9, (levels[selected.logName] ?? selected.level) + (input === '+' ? 1 : -1)));
+        setLevels((l) => ({ ...l, [selected.logName]: level }));
+        // One save after the other: saved concurrently, an earlier level could land last.
+        const name = selected.logName;
+        saving.current = saving.current.then(() => services.setLogLevel(name, level)).catch(() => {});
       } else if (input === 'r') setVersion((v) => v + 1);
       else return false;
       return true;
@@ -43,16 +49,20 @@ export function LogsScreen() {
       </Box>
     );
   }
+  // The meaning takes what 80 columns leave after the fixed columns.
+  const meaningWidth = Math.max(12, columns - 1 - 1 - 20 - 1 - 17 - 1 - 5 - 2 - 9 - 1);
   return (
     <Box flexDirection="column">
-      <Text bold>{` ${fit('Log', 18)} ${fit('Module', 17)} ${fitRight('Level', 5)}  ${fit('Meaning', 36)} ${fitRight('Size', 9)}`}</Text>
+      <Text bold>{` ${fit('Log', 20)} ${fit('Module', 17)} ${fitRight('Level', 5)}  ${fit('Meaning', meaningWidth)} ${fitRight('Size', 9)}`}</Text>
       {logs.map((log, index) => (
         <Text key={log.logName} inverse={index === cursor}>
-          {` ${fit(`${log.logName}.log`, 18)} ${fit(log.title, 17)} ${fitRight(String(log.level), 5)}  ${fit(log.meaning, 36)} ${fitRight(log.bytes === null ? '-' : `${Math.ceil(log.bytes / 1024)} KiB`, 9)}`}
+          {` ${fit(`${log.logName}.log`, 20)} ${fit(log.title, 17)} ${fitRight(String(levels[log.logName] ?? log.level), 5)}  ${fit(LOG_LEVELS[(levels[log.logName] ?? log.level) as keyof typeof LOG_LEVELS], meaningWidth)} ${fitRight(log.bytes === null ? '-' : `${Math.ceil(log.bytes / 1024)} KiB`, 9)}`}
         </Text>
       ))}
       <Text> </Text>
-      <Text dimColor>Levels: {Object.entries(LOG_LEVELS).map(([n, meaning]) => `${n} ${meaning}`).join(' · ')}</Text>
+      <Text dimColor wrap="wrap">
+        Levels: {Object.entries(LOG_LEVELS).map(([n, meaning]) => `${n} ${meaning}`).join(' · ')}
+      </Text>
       <Text dimColor>{fit(`Folder: ${selected ? selected.file.replace(/\/[^/]+$/, '') : ''}  (the same as debug.conf's "pmglobalsign.* 9"; also: certops debug)`, columns - 1)}</Text>
     </Box>
   );

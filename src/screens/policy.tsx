@@ -27,7 +27,7 @@ export function PolicyScreen() {
       else if (field === 0 && (key.leftArrow || key.rightArrow || input === ' ')) {
         const index = SUBSCRIPTION_POLICIES.indexOf(policy) + (key.leftArrow ? -1 : 1);
         setPolicy(SUBSCRIPTION_POLICIES[(index + SUBSCRIPTION_POLICIES.length) % SUBSCRIPTION_POLICIES.length] as SubscriptionPolicy);
-      } else if (field === 1 && /^\d$/.test(input)) setBeforeText((t) => (t === '0' ? input : `${t}${input}`).slice(0, 4));
+      } else if (field === 1 && /^\d+$/.test(input)) setBeforeText((t) => (t === '0' ? input : `${t}${input}`).slice(0, 4));
       else if (field === 1 && (key.backspace || key.delete)) setBeforeText((t) => t.slice(0, -1));
       else if (field === 1 && (key.leftArrow || key.rightArrow)) {
         const current = before.ok ? before.value : 0;

@@ -5,12 +5,12 @@
  * is formatted and rendered.
  */
 import { Box, Text } from 'ink';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { formatDay, parseDay, type Day } from '../rules/calendar.js';
 import type { ProjectedAction } from '../rules/projection.js';
-import { dueDate, type TimelineEntry } from '../core/timeline.js';
+import { dueDate, type Timeline, type TimelineEntry } from '../core/timeline.js';
 import { down, up, useConsole, useKeys } from './context.js';
-import { useSync } from './use-sync.js';
+import { useSync, type SyncState } from './use-sync.js';
 import { Spinner } from './widgets/spinner.js';
 import { fit, since } from './widgets/text.js';
 import { WindowList } from './widgets/window-list.js';
@@ -57,12 +57,30 @@ export function buildRows(entries: readonly TimelineEntry[], grouping: 'month' |
 }
 
 export function TimelineScreen() {
-  const { services, columns, bodyRows } = useConsole();
+  const { services } = useConsole();
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   const [sync, startSync] = useSync(services, reload);
+  // The timeline of a big inventory takes a moment to build: the screen shows at once, then fills in.
+  const [timeline, setTimeline] = useState<ReturnType<typeof services.timeline> | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => setTimeline(services.timeline()), 0);
+    return () => clearTimeout(timer);
+  }, [services, version]);
+  return timeline ? <TimelineView timeline={timeline} sync={sync} startSync={startSync} /> : <Text> Loading the certificate inventory…</Text>;
+}
+
+function TimelineView({
+  timeline,
+  sync,
+  startSync,
+}: {
+  readonly timeline: Timeline;
+  readonly sync: SyncState;
+  readonly startSync: () => void;
+}) {
+  const { services, columns, bodyRows } = useConsole();
   const today = formatDay(services.today());
-  const timeline = useMemo(() => services.timeline(), [services, version]);
   const moduleNames = useMemo(() => ['all', ...timeline.modules.map((m) => m.name)], [timeline]);
   const [actionFilter, setActionFilter] = useState(0);
   const [moduleFilter, setModuleFilter] = useState(0);

@@ -137,7 +137,7 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
   const others = () => services.modules().filter((m) => m.id !== editing?.id);
 
   const judge = (f: Field, current: Values = values): string | null => {
-    const message = services.fieldError(draft(current), f.section, f.key);
+    const message = services.fieldError(draft(current), f.section, f.key, editing);
     if (message) return message;
     if (f.section === 'parameters' && f.key === 'name') {
       const clash = others().find((m) => m.parameters.name.trim().toLowerCase() === String(current['parameters.name'] ?? '').trim().toLowerCase());
@@ -202,7 +202,8 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
     setSaving('Saving…');
     const done = editing ? services.editModule(editing, changeOf(draft()), result) : services.addModule(draft(), result);
     void done.then(
-      (module) => replace({ id: 'module', moduleId: module.id }),
+      // An edit goes back to the module it came from; a new module replaces the wizard.
+      (module) => (editing ? pop() : replace({ id: 'module', moduleId: module.id })),
       (error: unknown) => setSaving(`Not saved: ${(error as Error).message}`),
     );
   };
