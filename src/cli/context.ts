@@ -23,7 +23,7 @@ export const WORKSPACE_FLAGS = {
 } as const;
 
 export const WORKSPACE_HELP = `  --config-dir DIR     the configuration folder (default: $CERTOPS_CONFIG_DIR, else ~/.config/certops)
-  --json               print JSON (documented shapes; see the README)
+  --json               print JSON (shapes in docs/commands/)
   --no-color           no colour (also NO_COLOR=1)
   -h, --help           show this help`;
 

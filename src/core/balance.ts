@@ -1,7 +1,7 @@
 /** Use case: a module's balance at its provider, against its processing module minimal balance. */
 import type { ProviderId } from '../providers/catalog.js';
 import { moduleFailure, type ModuleFailure } from './check.js';
-import { withModuleClient, type ModuleRuntime, type ProcessingModule } from './module.js';
+import { logFailure, withModuleClient, type ModuleRuntime, type ProcessingModule } from './module.js';
 
 export type BalanceResult =
   | {
@@ -32,6 +32,7 @@ export async function moduleBalance(module: ProcessingModule, runtime: ModuleRun
       checkedAt: now().toISOString(),
     };
   } catch (error) {
+    logFailure(module, runtime, 'balance query', error);
     return moduleFailure(module, error, now());
   }
 }

@@ -5,7 +5,7 @@
  */
 import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
 import { ProviderError, type FailureCause } from '../providers/types.js';
-import { withModuleClient, type ModuleRuntime, type ProcessingModule } from './module.js';
+import { logFailure, withModuleClient, type ModuleRuntime, type ProcessingModule } from './module.js';
 
 export interface ModuleFailure {
   readonly ok: false;
@@ -92,6 +92,7 @@ export async function checkModule(module: ProcessingModule, runtime: ModuleRunti
     const { roundTripMs } = await withModuleClient(module, runtime, (client) => client.checkConnection());
     return { ok: true, module: module.parameters.name, provider: module.provider, roundTripMs: Math.round(roundTripMs), checkedAt: now().toISOString() };
   } catch (error) {
+    logFailure(module, runtime, 'connection check', error);
     return moduleFailure(module, error, now());
   }
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import type { ProviderId } from '../providers/catalog.js';
-import { DEFAULT_LOG_LEVEL, fileLog, silentLog } from '../providers/log.js';
+import { DEFAULT_LOG_LEVEL, fileLog, silentLog, type ModuleLog } from '../providers/log.js';
 import { providerModule } from '../providers/registry.js';
 import type { ModuleParameters, NetworkSettings } from '../providers/settings.js';
 import { ProviderError, type ProviderClient } from '../providers/types.js';
@@ -37,6 +37,23 @@ export function moduleSecrets(module: ProcessingModule): string[] {
     .filter((value): value is string => typeof value === 'string' && value.length > 0);
 }
 
+/** The module's log (pmenomssl.log, …) at the level debug.conf gives it; secrets masked. */
+export function moduleLog(module: ProcessingModule, runtime: ModuleRuntime): ModuleLog {
+  const logName = providerModule(module.provider).facts.logName;
+  const level = runtime.logLevels?.get(logName) ?? DEFAULT_LOG_LEVEL;
+  return runtime.logDirectory === null ? silentLog : fileLog({ directory: runtime.logDirectory, logName, level, secrets: moduleSecrets(module) });
+}
+
+/** Writes a failed operation to the module's log (level 3, errors), as BILLmanager's modules do. */
+export function logFailure(module: ProcessingModule, runtime: ModuleRuntime, operation: string, error: unknown): void {
+  const detail = error instanceof ProviderError ? `${error.failure}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  try {
+    moduleLog(module, runtime).write(3, `${module.parameters.name}: ${operation} failed: ${detail}`);
+  } catch {
+    // A log that cannot be written must not hide the failure itself.
+  }
+}
+
 export function openModuleClient(module: ProcessingModule, runtime: ModuleRuntime): ProviderClient {
   const provider = providerModule(module.provider);
   let caPem: string | undefined;
@@ -50,10 +67,7 @@ export function openModuleClient(module: ProcessingModule, runtime: ModuleRuntim
       throw new ProviderError('configuration', `the CA file ${module.network.caFile} holds no PEM certificate`);
     }
   }
-  const logName = provider.facts.logName;
-  const level = runtime.logLevels?.get(logName) ?? DEFAULT_LOG_LEVEL;
-  const log =
-    runtime.logDirectory === null ? silentLog : fileLog({ directory: runtime.logDirectory, logName, level, secrets: moduleSecrets(module) });
+  const log = moduleLog(module, runtime);
   return provider.createClient({
     integration: provider.integrationSchema.parse(module.integration),
     network: module.network,

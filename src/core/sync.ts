@@ -4,7 +4,7 @@
  * or is killed half-way leaves the previous inventory whole (the file is replaced atomically).
  */
 import { ProviderError, type CertificateRecord } from '../providers/types.js';
-import { openModuleClient, type ModuleRuntime } from './module.js';
+import { logFailure, openModuleClient, type ModuleRuntime } from './module.js';
 import type { StoredModule } from './store.js';
 import type { Inventory, Workspace } from './workspace.js';
 
@@ -37,6 +37,7 @@ export async function syncModule(
     }
   } catch (error) {
     const failure = error instanceof ProviderError ? error : new ProviderError('unexpected-response', (error as Error).message);
+    logFailure(module, runtime, 'certificate list (sync)', failure);
     const at = new Date().toISOString();
     const kept = await workspace.inventory.update((inventory) => ({
       data: { ...inventory, failures: { ...inventory.failures, [key]: { at, cause: failure.failure, detail: failure.message } } },

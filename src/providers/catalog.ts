@@ -26,6 +26,8 @@ export interface ProviderFacts {
 }
 
 export interface Troubleshooting {
+  /** The seeds' line before the steps. */
+  readonly heading: string;
   readonly parameters: string;
   readonly reachable: string;
   /** Only the seeds of LeaderTelecom, GlobalSign and ENOM name the IP allow-list step. */
@@ -36,6 +38,7 @@ const supported: AutomaticReissue = { supported: true };
 const CANNOT_CONNECT = 'Cannot connect to the processing module';
 // Seeds 000, 003 and 004 ("Check connection").
 const CA_STEPS: Troubleshooting = {
+  heading: 'perform the following steps:',
   parameters: 'make sure the connection parameters are correct',
   reachable: 'check that the URL-address of the Certification Authority is accessible from the server with BILLmanager',
   ipAllowed: 'make sure that API calls can be executed from the BILLmanager IP address in the Certification Authority Client area',
@@ -61,6 +64,7 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderFacts>> = {
     connectionFailedMessage: 'Failed to establish a connection to the processing module',
     // Seed 002 ("Connection check") names two steps and no allow-list.
     troubleshooting: {
+      heading: 'make sure that:',
       parameters: 'the connection details are correct',
       reachable: 'The URL address of the certificate authority is available from the server where BILLmanager is installed.',
       ipAllowed: null,

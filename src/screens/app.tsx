@@ -201,7 +201,10 @@ export function App({ services, initial, size }: AppProps) {
           {/* Keyed by depth: going back to a screen of the same kind must mount it afresh. */}
           {help ? <HelpScreen screen={top.id} /> : <Fragment key={stack.length}>{renderScreen(top)}</Fragment>}
         </Box>
-        <Text dimColor>{fit(help ? 'Esc close help' : `${hints}${hints ? '  ' : ''}${stack.length > 1 ? 'Esc back  ' : ''}? help  q quit`, columns - 1)}</Text>
+        {/* In a text field q and ? are letters: the footer does not promise them there. */}
+        <Text dimColor>
+          {fit(help ? 'Esc close help' : `${hints}${hints ? '  ' : ''}${stack.length > 1 ? 'Esc back' : ''}${textMode.current ? '' : `${stack.length > 1 ? '  ' : ''}? help  q quit`}`, columns - 1)}
+        </Text>
       </Box>
     </Console.Provider>
   );

@@ -36,7 +36,8 @@ export function BalancesScreen() {
   );
 
   if (modules.length === 0) return <Text>No processing module yet. Add one from the dashboard (a).</Text>;
-  const nameWidth = Math.max(12, columns - 70);
+  // Fixed columns fit 80 terminal columns; the status takes 16, the name what a wider one adds.
+  const nameWidth = Math.max(10, columns - 1 - 1 - 17 - 1 - 18 - 1 - 10 - 2 - 16);
   return (
     <Box flexDirection="column">
       <Text bold>{` ${fit('Module', nameWidth)} ${fit('Provider', 17)} ${fitRight('Balance', 18)} ${fitRight('Minimal', 10)}  Status`}</Text>
@@ -48,7 +49,7 @@ export function BalancesScreen() {
             <Spinner /> querying
           </Text>
         ) : !result.ok ? (
-          <Text color="red">{CAUSE_LABELS[result.cause]}</Text>
+          <Text color="red">{fit(CAUSE_LABELS[result.cause], 16)}</Text>
         ) : result.underMinimum ? (
           <Text color="yellow" bold>
             ▼ UNDER MINIMUM

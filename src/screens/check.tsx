@@ -48,7 +48,7 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
   return (
     <Box flexDirection="column">
       <Text dimColor>
-        {done < modules.length ? `Checking ${modules.length - done} of ${modules.length}…` : `All ${modules.length} checked.`}
+        {done < modules.length ? `Checking: ${done} of ${modules.length} answered…` : `Checked ${modules.length} module${modules.length === 1 ? '' : 's'}.`}
       </Text>
       {modules.map((module, index) => {
         const result = results.get(module.id);
@@ -69,6 +69,7 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
           <Box paddingLeft={2}>
             <Text wrap="wrap">{detail.detail}</Text>
           </Box>
+          {selected ? <Text>{' '}{PROVIDERS[selected.provider].troubleshooting.heading}</Text> : null}
           {detail.steps.map((s) => (
             <Box key={s}>
               <Text>{'  • '}</Text>

@@ -13,6 +13,25 @@ import { fit, fitRight, money, since } from './widgets/text.js';
 import { WindowList } from './widgets/window-list.js';
 import { Spinner } from './widgets/spinner.js';
 
+/** Failure causes in a dozen characters, for the 80-column check column. */
+const SHORT_CAUSES: Readonly<Record<string, string>> = {
+  credentials: 'credentials',
+  'ip-not-allowed': 'IP refused',
+  'account-locked': 'locked',
+  'unexpected-response': 'bad answer',
+  'http-status': 'HTTP error',
+  'tls-untrusted': 'TLS untrusted',
+  'too-large': 'too large',
+  'provider-error': 'provider err',
+  'insecure-url': 'insecure URL',
+  configuration: 'config',
+  refused: 'refused',
+  timeout: 'timeout',
+  dns: 'DNS',
+  tls: 'TLS',
+  network: 'network',
+};
+
 export function Dashboard() {
   const { services, push, columns, bodyRows } = useConsole();
   const [version, setVersion] = useState(0);
@@ -47,7 +66,7 @@ export function Dashboard() {
   const totals = due?.totals;
   const perModule = due?.perModule ?? new Map<number, ReturnType<typeof dueCounts>>();
   // Fixed columns sized for 80 terminal columns; the name takes what a wider terminal adds.
-  const widths = { sort: 4, check: 16, balance: 17, due: 9, provider: columns >= 100 ? 16 : 13 };
+  const widths = { sort: 4, check: 16, balance: 18, due: 8, provider: columns >= 100 ? 16 : 13 };
   const nameWidth = Math.max(8, columns - 1 - 1 - widths.sort - widths.check - widths.balance - widths.due - widths.provider - 6);
 
   useKeys(
@@ -70,7 +89,7 @@ export function Dashboard() {
     'a add  m modules  c check  b balances  s sync  t timeline  p policy  l logs',
   );
 
-  const header = ` ${fit('Name', nameWidth)} ${fit('Provider', widths.provider)} ${fitRight('Sort', widths.sort)} ${fit('Last check', widths.check)} ${fit('Balance / minimal', widths.balance)} ${fitRight('7/30/90d', widths.due)}`;
+  const header = ` ${fit('Name', nameWidth)} ${fit('Provider', widths.provider)} ${fitRight('Sort', widths.sort)} ${fit('Last check', widths.check)} ${fit('Balance/minimal', widths.balance)} ${fitRight('7/30/90', widths.due)}`;
   const row = (index: number) => {
     const module = modules[index];
     if (!module) return { text: '' };
@@ -80,8 +99,12 @@ export function Dashboard() {
     const under = balance !== undefined && min !== null && balance.amount < min;
     // Terse, to fit 80 columns: "✓ 42 ms 3m", "✗ credentials 3m".
     const age = since(check?.at).replace(' ago', '');
-    const checkText = check ? (check.ok ? `✓ ${check.roundTripMs ?? 0} ms ${age}` : `✗ ${check.cause ?? ''} ${age}`) : module.notVerified ? 'not verified' : 'never checked';
-    const balanceText = balance ? `${under ? '▼ ' : ''}${money(balance.amount, balance.currency)}${min !== null ? ` / ${min}` : ''}` : `not queried${min !== null ? ` / ${min}` : ''}`;
+    const checkText = check ? (check.ok ? `✓ ${check.roundTripMs ?? 0} ms ${age}` : `✗ ${SHORT_CAUSES[check.cause ?? ''] ?? check.cause ?? ''} ${age}`) : module.notVerified ? 'not verified' : 'never checked';
+    // Whole units keep amount, currency and the minimal balance in the column at 80 columns.
+    const whole = (n: number) => Math.round(n).toLocaleString('en-US');
+    const balanceText = balance
+      ? `${under ? '▼' : ''}${whole(balance.amount)} ${balance.currency}${min !== null ? `/${whole(min)}` : ''}`
+      : `not queried${min !== null ? `/${whole(min)}` : ''}`;
     const dueOf = perModule.get(module.id);
     return {
       text: ` ${fit(module.parameters.name, nameWidth)} ${fit(PROVIDERS[module.provider].title, widths.provider)} ${fitRight(String(module.parameters.sort), widths.sort)} ${fit(checkText, widths.check)} ${fit(balanceText, widths.balance)} ${fitRight(dueOf ? `${dueOf.within7}/${dueOf.within30}/${dueOf.within90}` : due ? '-' : '…', widths.due)}`,

@@ -16,7 +16,7 @@ function useRemoval(onRemoved: () => void) {
   const [message, setMessage] = useState('');
   const handle = (input: string): boolean => {
     if (!asking) return false;
-    if (input === 'y') {
+    if (/^y/i.test(input)) {
       const module = asking;
       setAsking(null);
       void services.removeModule(module).then(
@@ -130,7 +130,9 @@ export function ModuleView({ moduleId }: { readonly moduleId: number }) {
         {module.notVerified ? <Text color="yellow"> not verified</Text> : null}
       </Text>
       <Text dimColor>Integration settings</Text>
-      {Object.entries(masked.integration).map(([key, value]) => line(labels.get(key) ?? key, value))}
+      {Object.entries(masked.integration)
+        .filter(([key]) => labels.has(key) || key === 'serviceUrl')
+        .map(([key, value]) => line(labels.get(key) ?? 'Service URL', value))}
       <Text dimColor>Processing module parameters</Text>
       {line('Department', module.parameters.department)}
       {line('Sort', module.parameters.sort)}
@@ -141,7 +143,12 @@ export function ModuleView({ moduleId }: { readonly moduleId: number }) {
       {module.network.caFile ? line('CA file', module.network.caFile) : null}
       <Text dimColor>Status</Text>
       {line('Last check', check ? (check.ok ? `ok, ${check.roundTripMs ?? 0} ms, ${since(check.at)}` : `failed: ${check.cause ?? ''} (${since(check.at)})`) : 'never')}
-      {line('Balance', balance ? `${balance.amount} ${balance.currency} (${since(balance.at)})` : 'unknown')}
+      {line(
+        'Balance',
+        balance
+          ? `${balance.amount} ${balance.currency} (${since(balance.at)})${module.parameters.minimalBalance !== null && balance.amount < module.parameters.minimalBalance ? ` ▼ under the minimal balance ${module.parameters.minimalBalance}` : ''}`
+          : 'unknown (b on the dashboard queries it)',
+      )}
       <Text> </Text>
       {removal.asking ? (
         <Text color="yellow" bold>

@@ -40,7 +40,7 @@ export function PolicyScreen() {
           void services.setPolicy(next).then(
             () => {
               setSaved(next);
-              setMessage(`Saved: SSLSubscriptionPolicy ${next.policy}, SSLSubscriptionBefore ${next.beforeDays}.`);
+              setMessage('');
             },
             (error: unknown) => setMessage(`Not saved: ${(error as Error).message}`),
           );
@@ -56,17 +56,18 @@ export function PolicyScreen() {
     <Box flexDirection="column">
       <Text>
         {mark(0)}
-        {fit('Expired certificate processing policy (SSLSubscriptionPolicy)', 62)}{' '}
+        {fit('Expired certificate processing policy (SSLSubscriptionPolicy)', columns - 26)}{' '}
         {SUBSCRIPTION_POLICIES.map((p) => (
+          // Brackets mark the choice without colour too (NO_COLOR).
           <Text key={p} {...(p === policy ? { inverse: true } : { dimColor: true })}>
-            {` ${p} `}
+            {p === policy ? `[${p}]` : ` ${p} `}
           </Text>
         ))}
       </Text>
       <Text dimColor>{`    ${POLICY_DESCRIPTIONS[policy]}${policy === 'auto' ? ' (default)' : ''}`}</Text>
       <Text>
         {mark(1)}
-        {fit('Period to start working with expiring certificate (SSLSubscriptionBefore)', 62)} <Text inverse={field === 1}>{` ${beforeText || ' '} `}</Text> days
+        {fit('Period to start working with expiring certificate (SSLSubscriptionBefore)', columns - 26)} <Text inverse={field === 1}>{`[${beforeText || ' '}]`}</Text> days
       </Text>
       {before.ok ? <Text dimColor>    default 10, at most {MAX_SUBSCRIPTION_BEFORE_DAYS}</Text> : <Text color="red">    ✗ {before.error}</Text>}
       <Text> </Text>

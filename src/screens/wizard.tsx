@@ -297,8 +297,12 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
       ? '↑ ↓ choose  Enter select'
       : step === 'check'
         ? check === null
-          ? 'y check then save  n save without checking'
-          : 'Enter save  r retry  e fix settings  s save anyway'
+          ? 'y check first  n save without checking'
+          : check === 'running' || check === 'skipped'
+            ? ''
+            : check.ok
+              ? 'Enter save  r check again  e change the settings'
+              : 'e fix the settings  r retry  s save anyway (not verified)'
         : `Tab ↓ next field  ↑ previous  Enter next${provider === 'leadertelecom' && step === 'integration' ? '  Ctrl+N add new client' : ''}`,
     inText,
   );
@@ -342,23 +346,32 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
                       state={{ value: typeof value === 'string' ? value : '', cursor: Math.min(cursor, typeof value === 'string' ? value.length : 0) }}
                       focused={focused}
                       secret={f.kind === 'secret'}
-                      placeholder={editing && f.kind === 'secret' ? '(unchanged)' : (f.placeholder ?? '')}
+                      placeholder={editing && f.kind === 'secret' ? '(unchanged)' : placeholderOf(f)}
                       width={valueWidth}
                     />
                   )}
                 </Box>
-                {error ? <Text color="red">{`    ${' '.repeat(labelWidth)}✗ ${fit(error, valueWidth - 2).trimEnd()}`}</Text> : null}
+                {error ? (
+                  <Box paddingLeft={labelWidth + 4}>
+                    <Text color="red" wrap="wrap">
+                      ✗ {error}
+                    </Text>
+                  </Box>
+                ) : null}
               </Box>
             );
           })
         : null}
       {(step === 'integration' || step === 'parameters') && field ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text dimColor>{fit(`${field.label}: ${field.help}`, columns - 2)}</Text>
+          <Text dimColor wrap="wrap">
+            {field.label}: {field.help}
+          </Text>
           {step === 'integration' && services.sandboxAccount(provider) ? (
-            <Text color="yellow">
-              {fit(`SANDBOX test account: username ${services.sandboxAccount(provider)?.username}, password ${services.sandboxAccount(provider)?.password}`, columns - 2)}
-            </Text>
+            <Box flexDirection="column">
+              <Text color="yellow">SANDBOX test account: {services.sandboxAccount(provider)?.username}</Text>
+              <Text color="yellow">SANDBOX test password: {services.sandboxAccount(provider)?.password}</Text>
+            </Box>
           ) : null}
           {provider === 'leadertelecom' && step === 'integration' ? (
             <Text>
@@ -372,12 +385,24 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
   );
 }
 
+/** What an empty field shows: the value used when it is left blank, or an example of a required one. */
+function placeholderOf(field: Field): string {
+  if (!field.placeholder) return '';
+  if (field.placeholder.startsWith('(')) return field.placeholder;
+  return field.kind === 'url' && field.section === 'integration' && !providerRequired(field) ? `blank: ${field.placeholder}` : `e.g. ${field.placeholder}`;
+}
+
+function providerRequired(field: Field): boolean {
+  return field.key === 'url';
+}
+
 /** For an edit: the whole draft's sections (the core keeps what is not changed). */
 function changeOf(draft: ModuleDraft) {
   return { parameters: draft.parameters, integration: draft.integration, network: draft.network };
 }
 
 function CheckStep({ check, editing, saving, columns }: { check: CheckResult | 'running' | 'skipped' | null; editing: boolean; saving: string | null; columns: number }) {
+  const heading = check && typeof check === 'object' ? PROVIDERS[check.provider].troubleshooting.heading : '';
   if (saving) return <Text>{saving}</Text>;
   if (check === null) return <Text>{editing ? 'Check the connection with the new settings before saving? (y / n)' : ''}</Text>;
   if (check === 'running' || check === 'skipped')
@@ -405,7 +430,7 @@ function CheckStep({ check, editing, saving, columns }: { check: CheckResult | '
         </Text>
       </Box>
       <Text> </Text>
-      <Text>Perform the following steps:</Text>
+      <Text>{heading.charAt(0).toUpperCase() + heading.slice(1)}</Text>
       {check.steps.map((s) => (
         <Box key={s}>
           <Text>{'  • '}</Text>
@@ -413,7 +438,7 @@ function CheckStep({ check, editing, saving, columns }: { check: CheckResult | '
         </Box>
       ))}
       <Text> </Text>
-      <Text>e fix the settings · r retry · s save anyway (marked "not verified") · Esc back</Text>
+      <Text>e fix the settings · r retry · s save anyway (marked "not verified")</Text>
     </Box>
   );
 }

@@ -97,6 +97,14 @@ describe('connection check (core)', () => {
     expect(results[0]).toMatchObject({ cause: 'timeout' });
   });
 
+  it('writes a failed check to the module log at the default level', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'certops-logs-'));
+    await checkModule(await enomModule({ faults: ['wrong-credentials'] }), { ...runtime, logDirectory: directory });
+    const log = readFileSync(join(directory, 'pmenomssl.log'), 'utf8');
+    expect(log).toMatch(/\[pmenomssl\] L3 eNom main: connection check failed: credentials: eNom rejected the username or password/);
+    expect(log).not.toContain('enom-sandbox-pass');
+  });
+
   it('writes the module log at the level debug.conf gives it', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'certops-logs-'));
     await checkModule(await enomModule(), { ...runtime, logDirectory: directory, logLevels: new Map([['pmenomssl', 9]]) });

@@ -31,7 +31,7 @@ export function normalize(frame: string): string {
   return frame
     .replace(/\/tmp\/certops-[\w-]+\/config/g, '<config>')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
-    .replace(/(SANDBOX test account: username \S+, password )\S+/g, '$1<sandbox password>')
+    .replace(/(SANDBOX test password: )\S+/g, '$1<sandbox password>')
     .replace(/\b\d+[smhd] ago\b/g, '<ago>')
     .replace(/(\d+ ms|✗ [\w-]+) \d+[smhd]\b/g, '$1 <ago>')
     .replace(/\b(in|ok,?) \d+ ms\b/g, '$1 <n> ms')

@@ -33,7 +33,7 @@ describe('console: dashboard', () => {
     await recordBalance(workspace, first.id, { ok: true, module: first.parameters.name, provider: first.provider, amount: 40, currency: 'EUR', minimalBalance: 100, underMinimum: true, checkedAt: new Date().toISOString() });
     const ui = await renderConsole(servicesFor(workspace, sandboxes));
     const frame = await ui.waitFor('enom sandbox');
-    expect(frame).toContain('▼ 40.00 EUR / 100');
+    expect(frame).toContain('▼40 EUR/100');
     expect(frame).toContain('✗ credentials');
     expect(frame).toContain('SANDBOX');
     expect(ui.rawFrame().split('\n').filter((line) => line.length > 79)).toEqual([]);

@@ -57,7 +57,7 @@ describe('console: checks and balances', { timeout: 30_000 }, () => {
     sandboxes[1]?.sandbox.faults.add('ip-not-allowed');
     const ui = await renderConsole(servicesFor(workspace, sandboxes));
     await ui.press('c');
-    await ui.waitFor('All 2 checked.');
+    await ui.waitFor('Checked 2 modules.');
     await ui.press(KEY.down);
     const frame = await ui.waitFor('Failed to establish a connection to the processing module');
     expect(frame).toContain('✓ enom sandbox');
@@ -71,7 +71,7 @@ describe('console: checks and balances', { timeout: 30_000 }, () => {
     const { workspace, sandboxes } = await harness.withModules(['leadertelecom', 'enom'], 5);
     const ui = await renderConsole(servicesFor(workspace, sandboxes));
     await ui.press('b');
-    const frame = await ui.waitFor(/enom sandbox.*ok/);
+    const frame = await ui.waitFor(/leaderteleco.*EUR.*ok[\s\S]*enom sandbox.*ok/);
     expect(frame).toMatchSnapshot();
     ui.unmount();
     const { workspace: poor, sandboxes: poorSandboxes } = await harness.withModules(['ispmanager'], 5);

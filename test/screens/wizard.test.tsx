@@ -66,7 +66,7 @@ describe('console: the add-module wizard, for each provider', { timeout: 30_000 
     expect(module).toMatchObject({ provider, notVerified: false, parameters: { name: `${provider} main`, sort: 10, minimalBalance: 100 } });
     expect(module?.integration.password).toBe(sandbox.sandbox.account.password);
     // The password typed never shows; only the demo's hint line names the sandbox's test password.
-    const leaks = ui.frames().flatMap((f) => f.split('\n')).filter((line) => line.includes(sandbox.sandbox.account.password) && !line.startsWith('SANDBOX test account'));
+    const leaks = ui.frames().flatMap((f) => f.split('\n')).filter((line) => line.includes(sandbox.sandbox.account.password) && !line.startsWith('SANDBOX test password'));
     expect(leaks).toEqual([]);
     ui.unmount();
   });
@@ -79,7 +79,7 @@ describe('console: wizard behaviour', { timeout: 30_000 }, () => {
     await ui.waitFor('No processing module yet');
     await ui.press('a', KEY.enter, KEY.down, KEY.down, KEY.down, KEY.enter);
     await ui.waitFor('Integration settings — ENOM');
-    expect(ui.frame()).toContain('API URL           https://reseller.enom.com/interface.asp');
+    expect(ui.frame()).toContain('API URL           blank: https://reseller.enom.com/interface.asp');
     await ui.press(`${KEY.ctrlU}http://reseller.enom.com/interface.asp${KEY.enter}`);
     expect(await ui.waitFor('✗ plain http:// is refused for reseller.enom.com')).toMatchSnapshot('insecure URL refused');
     await ui.press(KEY.up, `${KEY.ctrlU}${KEY.enter}`, `reseller${KEY.enter}`, `pw${KEY.enter}`, KEY.enter);
@@ -105,7 +105,7 @@ describe('console: wizard behaviour', { timeout: 30_000 }, () => {
     const ui = await renderConsole(servicesFor(harness.fresh()));
     await ui.press('a', KEY.enter, KEY.enter);
     await ui.waitFor('Integration settings — LeaderTelecom');
-    expect(ui.frame()).toContain('API URL           https://api.leaderssl.com/api/v1');
+    expect(ui.frame()).toContain('API URL           blank: https://api.leaderssl.com/api/v1');
     expect(await ui.press('\u000E')).toContain('[x] Add New Client (Ctrl+N) register with LeaderSSL: https://www.leaderssl.com/');
     ui.unmount();
   });

@@ -3,7 +3,7 @@
  * stdout are terminals; otherwise it says which scripted commands do the same. Colour is switched
  * off before Ink loads when NO_COLOR, TERM=dumb or --no-color ask for it (chalk ignores NO_COLOR).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dayOfInstant, parseDay, type Day } from '../../rules/calendar.js';
@@ -83,7 +83,8 @@ export async function run(args: readonly string[], io: ConsoleIo, demo = false):
     await start(new ConsoleServices(new Workspace(resolveConfigDirectory(flags['config-dir'], io.env)), today ? { today } : {}));
     return ExitCode.ok;
   }
-  const directory = flags['config-dir'] ?? join(mkdtempSync(join(tmpdir(), 'certops-demo-')), 'config');
+  const temporary = flags['config-dir'] === undefined ? mkdtempSync(join(tmpdir(), 'certops-demo-')) : null;
+  const directory = flags['config-dir'] ?? join(temporary as string, 'config');
   const workspace = new Workspace(directory);
   const sandboxes = await startSandboxes({ providers: PROVIDER_IDS, port: 0, tls: false, certificates: 300, latencyMs: 0, faults: [], today: today ?? dayOfInstant(new Date()) });
   try {
@@ -111,7 +112,9 @@ export async function run(args: readonly string[], io: ConsoleIo, demo = false):
     await start(new ConsoleServices(workspace, { sandbox: true, sandboxAccounts, ...(today ? { today } : {}) }));
   } finally {
     await stopSandboxes(sandboxes);
+    // The demo's own configuration holds the sandboxes' test passwords: it goes with them.
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
   }
-  io.stderr.write(`certops demo: stopped the sandboxes; the demo configuration stays in ${directory}\n`);
+  io.stderr.write(temporary ? 'certops demo: stopped the sandboxes and removed the demo configuration\n' : `certops demo: stopped the sandboxes; the configuration stays in ${directory}\n`);
   return ExitCode.ok;
 }

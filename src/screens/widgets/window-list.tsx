@@ -33,9 +33,11 @@ export const WindowList = memo(function WindowList({ count, cursor, height, row,
   for (let index = start.current; index < Math.min(count, start.current + height); index += 1) {
     const { text, color, dim, heading } = row(index);
     const selected = index === cursor;
+    // The first column marks the selected row with ›, so it shows without colour too (NO_COLOR).
+    const marked = selected && text.startsWith(' ') ? `›${text.slice(1)}` : text;
     visible.push(
       <Text key={index} {...(color ? { color } : {})} dimColor={Boolean(dim) && !selected} inverse={selected} bold={Boolean(heading)}>
-        {text}
+        {marked}
       </Text>,
     );
   }
