@@ -1,7 +1,7 @@
 /**
  * Benchmark of the scripted commands: cold runs of the built binary next to `node -e 0`, measured in
  * the same run. The four providers' sandboxes run in this process with 300 ms of latency per
- * request; the workspace is set up with the core's addModule, not through the CLI.
+ * request; the workspace is set up with the core's addSandboxModules, not through the CLI.
  * Run: npm run build && npm run bench:cli [-- --runs N --check-runs N]
  *
  * Targets: --version within 1.5x of node -e 0; module list within 2.5x; check --all within 1.2x of
@@ -12,9 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dayOfInstant } from '../src/rules/calendar.js';
-import { PROVIDER_IDS, PROVIDERS } from '../src/providers/catalog.js';
-import { addModule } from '../src/core/modules.js';
-import { startSandboxes, stopSandboxes } from '../src/core/sandboxes.js';
+import { PROVIDER_IDS } from '../src/providers/catalog.js';
+import { addSandboxModules, startSandboxes, stopSandboxes } from '../src/core/sandboxes.js';
 import { Workspace } from '../src/core/workspace.js';
 
 const LATENCY_MS = 300;
@@ -105,24 +104,7 @@ async function main(): Promise<void> {
   const sandboxes = await startSandboxes({ providers: PROVIDER_IDS, port: 0, tls: false, certificates: 40, latencyMs: LATENCY_MS, faults: [], today: dayOfInstant(new Date()) });
   try {
     const workspace = new Workspace(configDir);
-    for (const [index, sandbox] of sandboxes.entries()) {
-      await addModule(
-        workspace,
-        {
-          provider: sandbox.provider,
-          parameters: {
-            name: `${PROVIDERS[sandbox.provider].title} main`,
-            department: 'SSL desk',
-            sort: (index + 1) * 10,
-            minimalBalance: 100,
-            ...(PROVIDERS[sandbox.provider].hasDataCenter ? { dataCenter: 'DC1' } : {}),
-          },
-          integration: sandbox.integration,
-          network: {},
-        },
-        { notVerified: false },
-      );
-    }
+    await addSandboxModules(workspace, sandboxes, { name: (title) => `${title} main`, department: 'SSL desk', dataCenter: 'DC1' });
     const names = workspace.store.read().modules.map((module) => module.parameters.name);
 
     // `module list` belongs to another command's work; fall back to `policy show --json` without it.

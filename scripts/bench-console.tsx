@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { day } from '../src/rules/calendar.js';
-import { PROVIDERS, PROVIDER_IDS, type ProviderId } from '../src/providers/catalog.js';
-import { addModule } from '../src/core/modules.js';
-import { startSandboxes, stopSandboxes } from '../src/core/sandboxes.js';
+import { PROVIDER_IDS, type ProviderId } from '../src/providers/catalog.js';
+import { addSandboxModules, startSandboxes, stopSandboxes } from '../src/core/sandboxes.js';
 import { ConsoleServices } from '../src/core/services.js';
 import { syncModules } from '../src/core/sync.js';
 import { Workspace } from '../src/core/workspace.js';
@@ -28,18 +27,7 @@ async function workspaceWith(providers: readonly ProviderId[], certificates: num
   const workspace = new Workspace(directory);
   const sandboxes = await startSandboxes({ providers, port: 0, tls: false, certificates, latencyMs: 0, faults: [], today: TODAY });
   try {
-    for (const [index, { provider, integration }] of sandboxes.entries()) {
-      await addModule(
-        workspace,
-        {
-          provider,
-          parameters: { name: `${PROVIDERS[provider].title} bench`, department: 'SSL', sort: index, minimalBalance: 100, ...(PROVIDERS[provider].hasDataCenter ? { dataCenter: 'DC' } : {}) },
-          integration,
-          network: { totalTimeoutMs: 120_000 },
-        },
-        { notVerified: false },
-      );
-    }
+    await addSandboxModules(workspace, sandboxes, { name: (title) => `${title} bench`, department: 'SSL', dataCenter: 'DC', network: { totalTimeoutMs: 120_000 } });
     const started = performance.now();
     await syncModules(workspace, workspace.store.read().modules, workspace.runtime());
     return { directory, syncSeconds: (performance.now() - started) / 1000 };

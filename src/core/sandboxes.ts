@@ -6,7 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Day } from '../rules/calendar.js';
-import type { ProviderId } from '../providers/catalog.js';
+import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
+import { addModule } from './modules.js';
+import type { SandboxAccountHint } from './services.js';
+import type { StoredModule } from './store.js';
+import type { Workspace } from './workspace.js';
 import { providerModule } from '../providers/registry.js';
 import { CertificateBook } from '../providers/sandbox-kit/dataset.js';
 import { startSandbox, type RunningSandbox, type SandboxFault } from '../providers/sandbox-kit/server.js';
@@ -67,4 +71,47 @@ export async function startSandboxes(request: SandboxesRequest): Promise<Started
 
 export async function stopSandboxes(sandboxes: readonly StartedSandbox[]): Promise<void> {
   await Promise.all(sandboxes.map(({ sandbox }) => sandbox.stop()));
+}
+
+export interface SandboxModuleOptions {
+  /** The module's name from its provider's title and id. */
+  readonly name: (title: string, provider: ProviderId) => string;
+  readonly department: string;
+  /** Used for the providers whose modules have a data center. */
+  readonly dataCenter: string;
+  readonly minimalBalance?: (index: number) => number | null;
+  readonly network?: Readonly<Record<string, unknown>>;
+}
+
+/** One processing module per started sandbox, pointing at it (the demo, benchmarks and tests). */
+export async function addSandboxModules(workspace: Workspace, sandboxes: readonly StartedSandbox[], options: SandboxModuleOptions): Promise<StoredModule[]> {
+  const added: StoredModule[] = [];
+  for (const [index, { provider, integration }] of sandboxes.entries()) {
+    added.push(
+      await addModule(
+        workspace,
+        {
+          provider,
+          parameters: {
+            name: options.name(PROVIDERS[provider].title, provider),
+            department: options.department,
+            sort: (index + 1) * 10,
+            minimalBalance: options.minimalBalance ? options.minimalBalance(index) : 100,
+            ...(PROVIDERS[provider].hasDataCenter ? { dataCenter: options.dataCenter } : {}),
+          },
+          integration,
+          network: options.network ?? {},
+        },
+        { notVerified: false },
+      ),
+    );
+  }
+  return added;
+}
+
+/** Each sandbox's address and test account, for the demo's wizard hints. */
+export function sandboxAccountsOf(sandboxes: readonly StartedSandbox[]): Partial<Record<ProviderId, SandboxAccountHint>> {
+  return Object.fromEntries(
+    sandboxes.map(({ provider, sandbox }) => [provider, { endpoint: sandbox.url, username: sandbox.account.username, password: sandbox.account.password }]),
+  );
 }

@@ -6,7 +6,7 @@ import { render } from 'ink-testing-library';
 import { App } from '../../src/screens/app.js';
 import type { ScreenSpec } from '../../src/screens/context.js';
 import { ConsoleServices } from '../../src/core/services.js';
-import type { StartedSandbox } from '../../src/core/sandboxes.js';
+import { sandboxAccountsOf, type StartedSandbox } from '../../src/core/sandboxes.js';
 import type { Workspace } from '../../src/core/workspace.js';
 import { TODAY } from './workspace.js';
 
@@ -39,10 +39,7 @@ export function normalize(frame: string): string {
 }
 
 export function servicesFor(workspace: Workspace, sandboxes: readonly StartedSandbox[] = []): ConsoleServices {
-  const sandboxAccounts = Object.fromEntries(
-    sandboxes.map(({ provider, sandbox }) => [provider, { endpoint: sandbox.url, username: sandbox.account.username, password: sandbox.account.password }]),
-  );
-  return new ConsoleServices(workspace, { today: TODAY, sandbox: sandboxes.length > 0, sandboxAccounts, runtime: { readRetries: 0 } });
+  return new ConsoleServices(workspace, { today: TODAY, sandbox: sandboxes.length > 0, sandboxAccounts: sandboxAccountsOf(sandboxes), runtime: { readRetries: 0 } });
 }
 
 export interface ConsoleDriver {

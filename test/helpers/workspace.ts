@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { day } from '../../src/rules/calendar.js';
 import type { ProviderId } from '../../src/providers/catalog.js';
-import { addModule } from '../../src/core/modules.js';
-import { startSandboxes, stopSandboxes, type StartedSandbox } from '../../src/core/sandboxes.js';
+import { addSandboxModules, startSandboxes, stopSandboxes, type StartedSandbox } from '../../src/core/sandboxes.js';
 import type { StoredModule } from '../../src/core/store.js';
 import { Workspace } from '../../src/core/workspace.js';
 
@@ -26,27 +25,12 @@ export function workspaceHarness() {
       const workspace = this.fresh();
       const sandboxes = await startSandboxes({ providers, port: 0, tls: false, certificates, latencyMs: 0, faults: [], today: TODAY });
       running.push(...sandboxes);
-      const modules: StoredModule[] = [];
-      for (const [index, sandbox] of sandboxes.entries()) {
-        modules.push(
-          await addModule(
-            workspace,
-            {
-              provider: sandbox.provider,
-              parameters: {
-                name: `${sandbox.provider} sandbox`,
-                department: 'SSL desk',
-                sort: (index + 1) * 10,
-                minimalBalance: 100,
-                ...(['enom', 'ispmanager'].includes(sandbox.provider) ? { dataCenter: 'DC1' } : {}),
-              },
-              integration: sandbox.integration,
-              network: { totalTimeoutMs: 2000 },
-            },
-            { notVerified: false },
-          ),
-        );
-      }
+      const modules = await addSandboxModules(workspace, sandboxes, {
+        name: (_title, provider) => `${provider} sandbox`,
+        department: 'SSL desk',
+        dataCenter: 'DC1',
+        network: { totalTimeoutMs: 2000 },
+      });
       return { workspace, modules, sandboxes };
     },
   };

@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dayOfInstant, parseDay, type Day } from '../../rules/calendar.js';
-import { PROVIDER_IDS, PROVIDERS } from '../../providers/catalog.js';
-import { addModule } from '../../core/modules.js';
-import { startSandboxes, stopSandboxes } from '../../core/sandboxes.js';
+import { PROVIDER_IDS } from '../../providers/catalog.js';
+import { addSandboxModules, sandboxAccountsOf, startSandboxes, stopSandboxes } from '../../core/sandboxes.js';
 import { ConsoleServices } from '../../core/services.js';
 import { resolveConfigDirectory } from '../../core/store.js';
 import { Workspace } from '../../core/workspace.js';
@@ -88,27 +87,15 @@ export async function run(args: readonly string[], io: ConsoleIo, demo = false):
   const workspace = new Workspace(directory);
   const sandboxes = await startSandboxes({ providers: PROVIDER_IDS, port: 0, tls: false, certificates: 300, latencyMs: 0, faults: [], today: today ?? dayOfInstant(new Date()) });
   try {
-    for (const [index, sandbox] of sandboxes.entries()) {
-      await addModule(
-        workspace,
-        {
-          provider: sandbox.provider,
-          parameters: {
-            name: `${PROVIDERS[sandbox.provider].title} sandbox`,
-            department: 'SSL support',
-            sort: (index + 1) * 10,
-            minimalBalance: index === 1 ? 20000 : 100,
-            ...(PROVIDERS[sandbox.provider].hasDataCenter ? { dataCenter: 'Main DC' } : {}),
-          },
-          integration: sandbox.integration,
-          network: { connectTimeoutMs: 3000, totalTimeoutMs: 10000 },
-        },
-        { notVerified: false },
-      );
-    }
-    const sandboxAccounts = Object.fromEntries(
-      sandboxes.map(({ provider, sandbox }) => [provider, { endpoint: sandbox.url, username: sandbox.account.username, password: sandbox.account.password }]),
-    );
+    await addSandboxModules(workspace, sandboxes, {
+      name: (title) => `${title} sandbox`,
+      department: 'SSL support',
+      dataCenter: 'Main DC',
+      // The second module's minimal balance is above its balance, so the demo shows the ▼ warning.
+      minimalBalance: (index) => (index === 1 ? 20000 : 100),
+      network: { connectTimeoutMs: 3000, totalTimeoutMs: 10000 },
+    });
+    const sandboxAccounts = sandboxAccountsOf(sandboxes);
     await start(new ConsoleServices(workspace, { sandbox: true, sandboxAccounts, ...(today ? { today } : {}) }));
   } finally {
     await stopSandboxes(sandboxes);

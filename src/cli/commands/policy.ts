@@ -16,6 +16,7 @@ import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../co
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { ACTION_LABELS } from '../labels.js';
 
 export const summary = 'show or set the reissue policy (SSLSubscriptionPolicy/Before)';
 
@@ -72,14 +73,6 @@ export function parseToday(text: string | undefined, command: string): Day {
 export function policyJson(settings: ReissuePolicySettings) {
   return { policy: settings.policy, description: POLICY_DESCRIPTIONS[settings.policy], beforeDays: settings.beforeDays };
 }
-
-const ACTION_LABELS: Readonly<Record<ProjectedAction, string>> = {
-  reissue: 'reissue',
-  'notify-client': 'notify client',
-  'manual-task': 'manual task',
-  none: 'none',
-  'end-of-term': 'term ends',
-};
 
 const actionText = (side: PolicyPreviewChange['before']) => (side === null ? 'not due' : `${side.actionDate ?? '-'} ${ACTION_LABELS[side.action]}`);
 

@@ -13,6 +13,7 @@ import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 import { noModulesMessage } from './check.js';
+import { ACTION_LABELS } from '../labels.js';
 
 export const summary = 'certificates due for reissue (table, JSON, CSV, iCalendar)';
 
@@ -153,14 +154,6 @@ function parseRequest(args: readonly string[]): Request | 'help' {
     configDir: flags['config-dir'],
   };
 }
-
-const ACTION_LABELS: Readonly<Record<ProjectedAction, string>> = {
-  reissue: 'reissue',
-  'notify-client': 'notify client',
-  'manual-task': 'manual task',
-  none: 'none',
-  'end-of-term': 'term ends',
-};
 
 const actionLabel = (entry: TimelineEntry) => (entry.action === 'manual-task' && entry.department ? `manual task (${entry.department})` : ACTION_LABELS[entry.action]);
 
