@@ -66,7 +66,7 @@ export function Dashboard() {
   const totals = due?.totals;
   const perModule = due?.perModule ?? new Map<number, ReturnType<typeof dueCounts>>();
   // Fixed columns sized for 80 terminal columns; the name takes what a wider terminal adds.
-  const widths = { sort: 4, check: 16, balance: 18, due: 8, provider: columns >= 100 ? 16 : 13 };
+  const widths = { sort: 4, check: 16, balance: 17, due: 9, provider: columns >= 100 ? 16 : 13 };
   const nameWidth = Math.max(8, columns - 1 - 1 - widths.sort - widths.check - widths.balance - widths.due - widths.provider - 6);
 
   useKeys(
@@ -104,7 +104,7 @@ export function Dashboard() {
     const whole = (n: number) => Math.round(n).toLocaleString('en-US');
     const balanceText = balance
       ? `${under ? '▼' : ''}${whole(balance.amount)} ${balance.currency}${min !== null ? `/${whole(min)}` : ''}`
-      : `not queried${min !== null ? `/${whole(min)}` : ''}`;
+      : `unknown${min !== null ? `/${whole(min)}` : ''}`;
     const dueOf = perModule.get(module.id);
     return {
       text: ` ${fit(module.parameters.name, nameWidth)} ${fit(PROVIDERS[module.provider].title, widths.provider)} ${fitRight(String(module.parameters.sort), widths.sort)} ${fit(checkText, widths.check)} ${fit(balanceText, widths.balance)} ${fitRight(dueOf ? `${dueOf.within7}/${dueOf.within30}/${dueOf.within90}` : due ? '-' : '…', widths.due)}`,

@@ -10,6 +10,7 @@ import { dayOfInstant, parseDay, type Day } from '../../rules/calendar.js';
 import { PROVIDER_IDS } from '../../providers/catalog.js';
 import { addSandboxModules, sandboxAccountsOf, startSandboxes, stopSandboxes } from '../../core/sandboxes.js';
 import { ConsoleServices } from '../../core/services.js';
+import { syncModules } from '../../core/sync.js';
 import { resolveConfigDirectory } from '../../core/store.js';
 import { Workspace } from '../../core/workspace.js';
 import { noPositionals, parseFlags } from '../args.js';
@@ -87,7 +88,7 @@ export async function run(args: readonly string[], io: ConsoleIo, demo = false):
   const workspace = new Workspace(directory);
   const sandboxes = await startSandboxes({ providers: PROVIDER_IDS, port: 0, tls: false, certificates: 300, latencyMs: 0, faults: [], today: today ?? dayOfInstant(new Date()) });
   try {
-    await addSandboxModules(workspace, sandboxes, {
+    const modules = await addSandboxModules(workspace, sandboxes, {
       name: (title) => `${title} sandbox`,
       department: 'SSL support',
       dataCenter: 'Main DC',
@@ -95,6 +96,8 @@ export async function run(args: readonly string[], io: ConsoleIo, demo = false):
       minimalBalance: (index) => (index === 1 ? 20000 : 100),
       network: { connectTimeoutMs: 3000, totalTimeoutMs: 10000 },
     });
+    // The timeline and the dashboard's due counts have real data from the first screen on.
+    await syncModules(workspace, modules, workspace.runtime());
     const sandboxAccounts = sandboxAccountsOf(sandboxes);
     await start(new ConsoleServices(workspace, { sandbox: true, sandboxAccounts, ...(today ? { today } : {}) }));
   } finally {
