@@ -15,7 +15,7 @@ import type { ModuleChange, ModuleDraft, ModuleSection, ValidModule } from './mo
 import { previewPolicy, readPolicy, setPolicy } from './policy.js';
 import type { StoredModule } from './store.js';
 import { syncModules, type SyncProgress, type SyncResult } from './sync.js';
-import { buildTimeline, dueCounts, type ReissuePolicySettings, type Timeline } from './timeline.js';
+import { buildTimeline, type ReissuePolicySettings, type Timeline } from './timeline.js';
 import type { Workspace, WorkspaceState } from './workspace.js';
 import type { ModuleRuntime } from './module.js';
 
@@ -125,10 +125,6 @@ export class ConsoleServices {
 
   timeline(settings?: ReissuePolicySettings): Timeline {
     return buildTimeline(this.workspace, this.today(), settings);
-  }
-
-  dueCounts(timeline: Timeline = this.timeline()) {
-    return dueCounts(timeline.entries, this.today());
   }
 
   policy(): ReissuePolicySettings {

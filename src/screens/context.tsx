@@ -62,5 +62,3 @@ export function useKeys(handler: KeyHandler, hints: string, textMode = false): v
 
 export const up = (input: string, key: Key) => key.upArrow || input === 'k';
 export const down = (input: string, key: Key) => key.downArrow || input === 'j';
-export const pageUp = (key: Key) => key.pageUp;
-export const pageDown = (key: Key) => key.pageDown;
