@@ -5,13 +5,14 @@
  * under a lock. Like the configuration, a file that fails validation is never overwritten.
  */
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import type { $ZodType } from 'zod/v4/core';
 import { ConfigError } from './store.js';
 
 export class JsonFile<T> {
   constructor(
     readonly file: string,
-    private readonly schema: z.ZodType<T>,
+    private readonly schema: $ZodType<T>,
     private readonly empty: () => T,
   ) {}
 
@@ -31,7 +32,7 @@ export class JsonFile<T> {
     } catch (error) {
       throw new ConfigError(this.file, `${this.file} is not valid JSON (${(error as Error).message}); fix or move it: certops will not write to it meanwhile`);
     }
-    const parsed = this.schema.safeParse(json);
+    const parsed = z.safeParse(this.schema, json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ConfigError(this.file, `${this.file} is not valid: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}; fix or move it: certops will not write to it meanwhile`);
@@ -50,7 +51,7 @@ export class JsonFile<T> {
     });
     try {
       const { data, result } = change(this.read());
-      await writeFile(this.file, JSON.stringify(this.schema.parse(data)), { mode: 0o600 });
+      await writeFile(this.file, JSON.stringify(z.parse(this.schema, data)), { mode: 0o600 });
       return result;
     } finally {
       await release();
