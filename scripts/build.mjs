@@ -29,18 +29,6 @@ await build({
   external: ['react-devtools-core'],
   // certops decides itself whether it runs interactively; Ink must not second-guess it from CI=.
   alias: { 'is-in-ci': './src/screens/not-in-ci.ts' },
-  plugins: [
-    {
-      // zod exposes all ~60 of its message locales on the z namespace, so every one would be bundled
-      // and compiled at each start (~300 KB); certops speaks English only.
-      name: 'zod-english-only',
-      setup(builder) {
-        builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-          args.importer.includes(`${'node_modules'}/zod/`) ? { path: fileURLToPath(new URL('./zod-locales-en.mjs', import.meta.url)) } : undefined,
-        );
-      },
-    },
-  ],
   logLevel: 'warning',
   define: {
     __CERTOPS_VERSION__: JSON.stringify(pkg.version),

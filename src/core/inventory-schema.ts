@@ -1,19 +1,19 @@
 /** The stored form of a CertificateRecord (providers/types.ts), validated when the inventory is read. */
-import { z } from 'zod';
+import * as z from '../providers/zod.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 
 export const CertificateRecordSchema = z.object({
   id: z.string(),
   mainDomain: z.string(),
-  otherNames: z.array(z.string()).nullable(),
-  validation: z.enum(['dv', 'ov', 'ev']).nullable(),
+  otherNames: z.nullable(z.array(z.string())),
+  validation: z.nullable(z.enum(['dv', 'ov', 'ev'])),
   multiDomain: z.boolean(),
-  orderDate: day.nullable(),
-  validFrom: day.nullable(),
-  validTo: day.nullable(),
-  termMonths: z.number().int().positive().nullable(),
+  orderDate: z.nullable(day),
+  validFrom: z.nullable(day),
+  validTo: z.nullable(day),
+  termMonths: z.nullable(z.int().check(z.positive())),
   status: z.enum(['issued', 'pending', 'expired', 'cancelled', 'revoked', 'unknown']),
   providerStatus: z.string(),
-  product: z.string().nullable(),
+  product: z.nullable(z.string()),
 });

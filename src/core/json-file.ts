@@ -5,7 +5,7 @@
  * under a lock. Like the configuration, a file that fails validation is never overwritten.
  */
 import { readFileSync } from 'node:fs';
-import * as z from 'zod/mini';
+import * as z from '../providers/zod.js';
 import type { $ZodType } from 'zod/v4/core';
 import { ConfigError } from './store.js';
 

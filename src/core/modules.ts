@@ -3,7 +3,7 @@
  * and remember their last check and balance. The console's wizard and the scripted commands both
  * come here, so a field is judged the same way wherever it is typed.
  */
-import { z } from 'zod';
+import type * as z from '../providers/zod.js';
 import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
 import { providerModule } from '../providers/registry.js';
 import { moduleParametersSchemaFor, networkSettingsSchema, type ModuleParameters, type NetworkSettings } from '../providers/settings.js';
@@ -44,13 +44,13 @@ export class ModuleNotFoundError extends Error {
 
 export const SECRET_MASK = '••••';
 
-function schemaOf(provider: ProviderId, section: ModuleSection): z.ZodType {
+function schemaOf(provider: ProviderId, section: ModuleSection): z.ZodMiniType {
   if (section === 'parameters') return moduleParametersSchemaFor(PROVIDERS[provider]);
   if (section === 'network') return networkSettingsSchema;
   return providerModule(provider).integrationSchema;
 }
 
-function issuesOf(error: z.ZodError, section: ModuleSection): FieldIssue[] {
+function issuesOf(error: z.core.$ZodError, section: ModuleSection): FieldIssue[] {
   return error.issues.map((issue) => ({ section, field: String(issue.path[0] ?? section), message: issue.message }));
 }
 

@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type Conf from 'conf';
-import { z } from 'zod';
+import * as z from '../providers/zod.js';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../providers/catalog.js';
 import { providerModule } from '../providers/registry.js';
 import { moduleParametersSchemaFor, networkSettingsSchema } from '../providers/settings.js';
@@ -32,29 +32,32 @@ export class ConfigError extends Error {
   }
 }
 
+const positiveInt = () => z.int().check(z.positive());
+
 const storedModuleSchema = z.object({
-  id: z.number().int().positive(),
+  id: positiveInt(),
   provider: z.enum(PROVIDER_IDS as [ProviderId, ...ProviderId[]]),
   parameters: z.record(z.string(), z.unknown()),
   integration: z.record(z.string(), z.unknown()),
-  network: z.record(z.string(), z.unknown()).default({}),
+  network: z._default(z.record(z.string(), z.unknown()), {}),
   createdAt: z.string(),
   /** Saved although its connection check failed ("save anyway" in the wizard). */
-  notVerified: z.boolean().default(false),
+  notVerified: z._default(z.boolean(), false),
 });
 
 const storeFileSchema = z.object({
-  version: z.literal(1).default(1),
-  nextModuleId: z.number().int().positive().default(1),
-  modules: z.array(storedModuleSchema).default([]),
-  reissuePolicy: z
-    .object({
-      policy: z.enum(SUBSCRIPTION_POLICIES as ['auto', 'manual', 'none']).default(DEFAULT_SUBSCRIPTION_POLICY),
-      beforeDays: z.number().int().min(0).max(MAX_SUBSCRIPTION_BEFORE_DAYS).default(DEFAULT_SUBSCRIPTION_BEFORE_DAYS),
-    })
-    .default({ policy: DEFAULT_SUBSCRIPTION_POLICY, beforeDays: DEFAULT_SUBSCRIPTION_BEFORE_DAYS }),
+  version: z._default(z.literal(1), 1),
+  nextModuleId: z._default(positiveInt(), 1),
+  modules: z._default(z.array(storedModuleSchema), []),
+  reissuePolicy: z._default(
+    z.object({
+      policy: z._default(z.enum(SUBSCRIPTION_POLICIES as ['auto', 'manual', 'none']), DEFAULT_SUBSCRIPTION_POLICY),
+      beforeDays: z._default(z.int().check(z.gte(0), z.lte(MAX_SUBSCRIPTION_BEFORE_DAYS)), DEFAULT_SUBSCRIPTION_BEFORE_DAYS),
+    }),
+    { policy: DEFAULT_SUBSCRIPTION_POLICY, beforeDays: DEFAULT_SUBSCRIPTION_BEFORE_DAYS },
+  ),
   /** debug.conf levels per log name (pmglobalsign → 9). */
-  debugLevels: z.record(z.string(), z.number().int().min(0).max(9)).default({}),
+  debugLevels: z._default(z.record(z.string(), z.int().check(z.gte(0), z.lte(9))), {}),
 });
 
 export interface StoredModule extends ProcessingModule {
@@ -78,7 +81,7 @@ export function resolveConfigDirectory(flag: string | undefined, env: Readonly<R
   return join(base, 'certops');
 }
 
-function describeIssues(error: z.ZodError, prefix: string): string {
+function describeIssues(error: z.core.$ZodError, prefix: string): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.')}: ${issue.message}`)

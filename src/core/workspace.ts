@@ -4,7 +4,7 @@
  * inventory of the last sync, and the module logs. `--config-dir` moves all of it at once.
  */
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../providers/zod.js';
 import type { FailureCause } from '../providers/types.js';
 import { CertificateRecordSchema } from './inventory-schema.js';
 import { JsonFile } from './json-file.js';
@@ -14,9 +14,9 @@ import { Store } from './store.js';
 const lastCheckSchema = z.object({
   ok: z.boolean(),
   at: z.string(),
-  roundTripMs: z.number().optional(),
-  cause: z.string().optional(),
-  detail: z.string().optional(),
+  roundTripMs: z.optional(z.number()),
+  cause: z.optional(z.string()),
+  detail: z.optional(z.string()),
 });
 
 const lastBalanceSchema = z.object({
@@ -26,25 +26,26 @@ const lastBalanceSchema = z.object({
 });
 
 export const stateSchema = z.object({
-  checks: z.record(z.string(), lastCheckSchema).default({}),
-  balances: z.record(z.string(), lastBalanceSchema).default({}),
+  checks: z._default(z.record(z.string(), lastCheckSchema), {}),
+  balances: z._default(z.record(z.string(), lastBalanceSchema), {}),
 });
 export type WorkspaceState = z.infer<typeof stateSchema>;
 export type LastCheck = z.infer<typeof lastCheckSchema> & { cause?: FailureCause | string };
 
 export const inventorySchema = z.object({
   /** Per module id: the certificates of its last successful sync. */
-  modules: z
-    .record(
+  modules: z._default(
+    z.record(
       z.string(),
       z.object({
         syncedAt: z.string(),
         certificates: z.array(CertificateRecordSchema),
       }),
-    )
-    .default({}),
+    ),
+    {},
+  ),
   /** Per module id: the error of its last failed sync, while the previous list is kept. */
-  failures: z.record(z.string(), z.object({ at: z.string(), cause: z.string(), detail: z.string() })).default({}),
+  failures: z._default(z.record(z.string(), z.object({ at: z.string(), cause: z.string(), detail: z.string() })), {}),
 });
 export type Inventory = z.infer<typeof inventorySchema>;
 

@@ -1,5 +1,5 @@
 /** The record each provider folder exports for the registry (kept apart from it: no import cycle). */
-import type { z } from 'zod';
+import type * as z from './zod.js';
 import { PROVIDERS, type ProviderFacts, type ProviderId } from './catalog.js';
 import type { RunningSandbox, SandboxAccount, SandboxProtocol } from './sandbox-kit/server.js';
 import type { ClientConfig } from './settings.js';
@@ -23,7 +23,7 @@ export interface ProviderModule {
   /** The integration settings in the seeds' order. */
   readonly fields: readonly IntegrationField[];
   /** Validates the integration settings (the wizard's step 3 and the CLI flags share it). */
-  readonly integrationSchema: z.ZodType<Record<string, unknown>>;
+  readonly integrationSchema: z.ZodMiniType<Record<string, unknown>>;
   /** Names of the integration settings that are secrets (masked, never echoed). */
   readonly secretFields: readonly string[];
   createClient(config: ClientConfig<Record<string, unknown>>): ProviderClient;
@@ -73,7 +73,7 @@ export function lazyClient<Integration>(
 
 export function providerEntry<Integration>(
   id: ProviderId,
-  integrationSchema: z.ZodType<Integration>,
+  integrationSchema: z.ZodMiniType<Integration>,
   loadClient: () => Promise<ClientFactory<Integration>>,
   reissueSupport: (certificate: CertificateRecord) => ReissueSupport,
   loadSandbox: () => Promise<ProviderSandbox>,
@@ -83,7 +83,7 @@ export function providerEntry<Integration>(
   return {
     facts: PROVIDERS[id],
     fields,
-    integrationSchema: integrationSchema as unknown as z.ZodType<Record<string, unknown>>,
+    integrationSchema: integrationSchema as unknown as z.ZodMiniType<Record<string, unknown>>,
     secretFields,
     createClient: lazyClient(loadClient, reissueSupport) as unknown as ProviderModule['createClient'],
     reissueSupport,

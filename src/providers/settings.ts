@@ -3,32 +3,36 @@
  * the seeds' module parameters and the network settings of certops. One zod schema each, shared by
  * the console's wizard and the scripted commands' flags.
  */
-import { z } from 'zod';
+import * as z from './zod.js';
 import type { ModuleLog } from './log.js';
 import { checkApiUrl } from './url-policy.js';
 import { createTransport, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TOTAL_TIMEOUT_MS, type Transport } from './http.js';
 import type { LookupFunction } from 'node:net';
 
 /** An API address certops may send credentials to (https, or http on loopback only). */
-export const apiUrlSchema = z.string().trim().superRefine((text, context) => {
-  const checked = checkApiUrl(text);
-  if (!checked.ok) context.addIssue({ code: 'custom', message: checked.error });
-});
+export const apiUrlSchema = z.string().check(
+  z.trim(),
+  z.superRefine((text, context) => {
+    const checked = checkApiUrl(text);
+    if (!checked.ok) context.addIssue({ code: 'custom', message: checked.error, input: text });
+  }),
+);
 
-export const requiredText = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is empty`);
+export const requiredText = (what: string, maxLength?: { readonly length: number; readonly message: string }) =>
+  z.string({ error: `${what} is required` }).check(z.trim(), z.minLength(1, `${what} is empty`), ...(maxLength ? [z.maxLength(maxLength.length, maxLength.message)] : []));
 
 /** A secret: kept as typed (no trimming: spaces may be part of a password), never empty. */
-export const secretSchema = (what: string) => z.string({ error: `${what} is required` }).min(1, `${what} is empty`);
+export const secretSchema = (what: string) => z.string({ error: `${what} is required` }).check(z.minLength(1, `${what} is empty`));
 
 /** The seeds' "Processing module parameters". */
 export const moduleParametersSchema = z.object({
-  name: requiredText('the name').max(100, 'the name is longer than 100 characters'),
+  name: requiredText('the name', { length: 100, message: 'the name is longer than 100 characters' }),
   department: requiredText('the department'),
-  sort: z.number({ error: 'sort must be a whole number' }).int('sort must be a whole number').min(0, 'sort cannot be negative').max(1_000_000),
+  sort: z.int({ error: 'sort must be a whole number' }).check(z.gte(0, 'sort cannot be negative'), z.lte(1_000_000, 'sort is at most 1000000')),
   /** In the provider's currency; null when the field is left empty (no low-balance check, as in BILLmanager). */
-  minimalBalance: z.number({ error: 'the minimal balance must be a number' }).finite().min(0, 'the minimal balance cannot be negative').nullable(),
+  minimalBalance: z.nullable(z.number({ error: 'the minimal balance must be a number' }).check(z.gte(0, 'the minimal balance cannot be negative'))),
   /** Only for providers whose module has a data center (Ispmanager (SSL), ENOM). */
-  dataCenter: requiredText('the data center').optional(),
+  dataCenter: z.optional(requiredText('the data center')),
 });
 export type ModuleParameters = z.infer<typeof moduleParametersSchema>;
 
@@ -40,26 +44,26 @@ export type ModuleParameters = z.infer<typeof moduleParametersSchema>;
 export function moduleParametersSchemaFor(provider: { readonly title: string; readonly hasDataCenter: boolean }) {
   const article = /^[aeiou]/i.test(provider.title) ? 'an' : 'a';
   const needed = `${article} ${provider.title} processing module needs a data center`;
-  return moduleParametersSchema.extend({
+  return z.extend(moduleParametersSchema, {
     dataCenter: provider.hasDataCenter
-      ? z.string({ error: needed }).trim().min(1, needed)
-      : z.undefined({ error: `${article} ${provider.title} processing module has no data center` }).optional(),
+      ? z.string({ error: needed }).check(z.trim(), z.minLength(1, needed))
+      : z.optional(z.undefined({ error: `${article} ${provider.title} processing module has no data center` })),
   });
 }
 
 const timeoutSchema = (what: string, min: number, max: number, fallback: number) =>
-  z
-    .number({ error: `the ${what} must be a number of milliseconds` })
-    .int(`the ${what} must be a whole number of milliseconds`)
-    .min(min, `the ${what} must be at least ${min} ms`)
-    .max(max, `the ${what} must be at most ${max} ms`)
-    .default(fallback);
+  z._default(
+    z
+      .int({ error: (issue) => (issue.code === 'invalid_type' && typeof issue.input !== 'number' ? `the ${what} must be a number of milliseconds` : `the ${what} must be a whole number of milliseconds`) })
+      .check(z.gte(min, `the ${what} must be at least ${min} ms`), z.lte(max, `the ${what} must be at most ${max} ms`)),
+    fallback,
+  );
 
 export const networkSettingsSchema = z.object({
   /** Points the module at a sandbox, a proxy or a provider's new address without a code change. */
-  endpoint: apiUrlSchema.optional(),
+  endpoint: z.optional(apiUrlSchema),
   /** A PEM file with a CA to trust besides the system's. */
-  caFile: z.string().trim().min(1).optional(),
+  caFile: z.optional(z.string().check(z.trim(), z.minLength(1, 'the CA file is empty'))),
   connectTimeoutMs: timeoutSchema('connect timeout', 100, 600_000, DEFAULT_CONNECT_TIMEOUT_MS),
   totalTimeoutMs: timeoutSchema('total timeout', 100, 3_600_000, DEFAULT_TOTAL_TIMEOUT_MS),
 });

@@ -1,5 +1,5 @@
 /** ENOM integration settings (seed 004): API URL, username, password. */
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { apiUrlSchema, requiredText, secretSchema } from '../settings.js';
 
 export const ENOM_API_URL = 'https://reseller.enom.com/interface.asp';
@@ -7,7 +7,7 @@ export const ENOM_API_URL = 'https://reseller.enom.com/interface.asp';
 export const ENOM_TEST_API_URL = 'https://resellertest.enom.com/interface.asp';
 
 export const enomIntegrationSchema = z.object({
-  apiUrl: apiUrlSchema.default(ENOM_API_URL),
+  apiUrl: z._default(apiUrlSchema, ENOM_API_URL),
   username: requiredText('the username'),
   /** The account password or an eNom API token (eNom accepts either as pw). */
   password: secretSchema('the password'),

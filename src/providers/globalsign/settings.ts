@@ -4,7 +4,7 @@
  * service URL or certops' network endpoint overrides it.
  */
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { apiUrlSchema, requiredText, secretSchema, type NetworkSettings } from '../settings.js';
 import type { GlobalsignService } from './wire.js';
 
@@ -14,23 +14,25 @@ export const GLOBALSIGN_DEMO_URL = 'https://test-gcc.globalsign.com/kb/ws/v1/';
 const FLAG_WORDS: Readonly<Record<string, boolean>> = { true: true, on: true, yes: true, '1': true, false: false, off: false, no: false, '0': false };
 
 /** Demo as a boolean; the words BILLmanager's forms and CLI flags use (on/off, yes/no, 1/0) are read too. */
-const demoSchema = z
-  .preprocess(
-    (value) => (typeof value === 'string' ? (FLAG_WORDS[value.trim().toLowerCase()] ?? value) : value),
+const demoSchema = z._default(
+  z.pipe(
+    z.transform((value: unknown) => (typeof value === 'string' ? (FLAG_WORDS[value.trim().toLowerCase()] ?? value) : value)),
     z.boolean({ error: 'Demo must be true or false' }),
-  )
-  .default(false);
+  ),
+  false,
+);
 
 /** The local source address: an IPv4 or IPv6 literal of this server; an empty field means none. */
-const ipAddressSchema = z.preprocess(
-  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-  z
-    .string({ error: 'the IP address must be text' })
-    .trim()
-    .superRefine((text, context) => {
-      if (isIP(text) === 0) context.addIssue({ code: 'custom', message: `the IP address "${text}" is not an IPv4 or IPv6 address` });
-    })
-    .optional(),
+const ipAddressSchema = z.pipe(
+  z.transform((value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)),
+  z.optional(
+    z.string({ error: 'the IP address must be text' }).check(
+      z.trim(),
+      z.superRefine((text, context) => {
+        if (isIP(text) === 0) context.addIssue({ code: 'custom', message: `the IP address "${text}" is not an IPv4 or IPv6 address`, input: text });
+      }),
+    ),
+  ),
 );
 
 export const globalsignIntegrationSchema = z.object({
@@ -42,7 +44,7 @@ export const globalsignIntegrationSchema = z.object({
   /** The local address API requests are sent from: the one registered with GlobalSign for API access. */
   ipAddress: ipAddressSchema,
   /** Overrides the base URL chosen by Demo; for sandboxes and proxies. certops' network endpoint overrides both. */
-  serviceUrl: apiUrlSchema.optional(),
+  serviceUrl: z.optional(apiUrlSchema),
 });
 export type GlobalsignIntegration = z.infer<typeof globalsignIntegrationSchema>;
 

@@ -6,7 +6,7 @@
  * on that account breaks the integration: the API cannot answer a second factor, so every call is
  * refused. Disable 2FA on it, or use a separate account without 2FA for the integration.
  */
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { apiUrlSchema, requiredText, secretSchema } from '../settings.js';
 
 /** The .com side of ispmanager's billing; the .ru side is https://api.ispmanager.com/billmgr. No default: the seed asks for it. */
@@ -19,11 +19,11 @@ export const ISPMANAGER_ACCOUNT_HELP =
 
 export const ispmanagerIntegrationSchema = z.object({
   /** "URL ispmanager": required, no default. A bare host is completed with /billmgr (wire.ts). */
-  url: requiredText('the URL ispmanager').pipe(apiUrlSchema),
+  url: z.pipe(requiredText('the URL ispmanager'), apiUrlSchema),
   /** The login in the ispmanager client area. It travels as authinfo=<user>:<password>, so it cannot hold a colon. */
-  username: requiredText('the user name').refine((name) => !name.includes(':'), {
-    message: 'the user name cannot contain ":" (the API separates it from the password with one)',
-  }),
+  username: requiredText('the user name').check(
+    z.refine((name) => !name.includes(':'), 'the user name cannot contain ":" (the API separates it from the password with one)'),
+  ),
   /** The account password; kept as typed. An account with 2FA switched on cannot be used. */
   password: secretSchema('the password'),
 });

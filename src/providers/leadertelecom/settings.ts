@@ -1,5 +1,5 @@
 /** LeaderTelecom integration settings (seed 000): username, password, API URL (blank means the default). */
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { apiUrlSchema, requiredText, secretSchema } from '../settings.js';
 
 /** Seed 000: "You can leave the field blank. The billing platform will apply https://api.leaderssl.com/api/v1". */
@@ -19,6 +19,6 @@ export const leadertelecomIntegrationSchema = z.object({
   /** The LeaderSSL login (the account's e-mail address). */
   username: requiredText('the username'),
   password: secretSchema('the password'),
-  apiUrl: z.preprocess(blankToDefault, apiUrlSchema),
+  apiUrl: z.pipe(z.transform(blankToDefault), apiUrlSchema),
 });
 export type LeadertelecomIntegration = z.infer<typeof leadertelecomIntegrationSchema>;
