@@ -139,6 +139,7 @@ export function App({ services, initial, size }: AppProps) {
   const [help, setHelp] = useState(false);
   const [hints, setHints] = useState('');
   const keyHandler = useRef<KeyHandler | null>(null);
+  const keyPending = useRef(false);
   const textMode = useRef(false);
   // Some terminals report 0 or no size at all (tmux start-up, odd SSH clients): fall back to 80x24.
   const columns = Math.min(Math.max(size?.columns ?? (stdout.columns || 80), 40), 240);
@@ -149,22 +150,30 @@ export function App({ services, initial, size }: AppProps) {
   const pop = useCallback(() => dispatch({ type: 'pop' }), []);
   const replace = useCallback((screen: ScreenSpec) => dispatch({ type: 'replace', screen }), []);
   const context = useMemo<ConsoleContext>(
-    () => ({ services, push, pop, replace, quit: exit, columns, bodyRows: rows - 4, keyHandler, textMode, setHints }),
+    () => ({ services, push, pop, replace, quit: exit, columns, bodyRows: rows - 4, keyHandler, keyPending, textMode, setHints }),
     [services, push, pop, replace, exit, columns, rows],
   );
 
   // Ink hands over every key of a chunk in one tick (typed ahead over SSH: ↓ ↓ Enter), before
-  // React renders; a key must see what the previous one did. Keys therefore wait in a queue and go
-  // to the screen one per render, each to the handler of the state the last one produced.
+  // React renders; a key must see what the previous one did. A key that finds nothing pending goes
+  // to the screen at once; the others wait in a queue and go one per render, each to the handler of
+  // the state the last one produced. (Queueing every key cost a second full frame per keystroke.)
   const queue = useRef<[string, Key][]>([]);
   const [pump, setPump] = useState(0);
   useInput((input, key) => {
-    queue.current.push(...splitChunk(input, key));
+    const keys = splitChunk(input, key);
+    if (!keyPending.current && queue.current.length === 0) {
+      keyPending.current = true;
+      handleKey(...(keys.shift() as [string, Key]));
+    }
+    if (keys.length === 0) return;
+    queue.current.push(...keys);
     setPump((p) => p + 1);
   });
   useEffect(() => {
     const next = queue.current.shift();
     if (!next) return;
+    keyPending.current = true;
     handleKey(...next);
     if (queue.current.length > 0) setPump((p) => p + 1);
   }, [pump]);

@@ -34,6 +34,8 @@ export interface ConsoleContext {
   readonly bodyRows: number;
   /** The key handler of the screen on top. */
   readonly keyHandler: { current: KeyHandler | null };
+  /** A key was handled and the screen has not rendered since: its handler may not see that key yet. */
+  readonly keyPending: { current: boolean };
   /** While a text field has the focus, q and ? are letters, not commands. */
   readonly textMode: { current: boolean };
   /** The footer's key hints for the screen on top. */
@@ -55,6 +57,8 @@ export function useKeys(handler: KeyHandler, hints: string, textMode = false): v
   latest.current = handler;
   useLayoutEffect(() => {
     context.keyHandler.current = (input, key) => latest.current(input, key);
+    // Rendered: the handler now sees the state of every key handled so far.
+    context.keyPending.current = false;
     context.textMode.current = textMode;
     context.setHints(hints);
   });
