@@ -82,6 +82,19 @@ describe('message templates', () => {
     expect(() => renderTemplate('expiration', template, SAMPLE_VALUES.expiration)).toThrow(TemplateError);
   });
 
+  it.each([
+    ['expirydate', 'expirationDate'],
+    ['Domain', 'domain'],
+    ['paid_until', 'paidUntil'],
+    ['action', 'actionDate'],
+  ])('suggests {%s} -> {%s}', (typo, meant) => {
+    expect(checkTemplate('expiration', { subject: `{${typo}}`, body: 'b' })[0]?.message).toContain(`did you mean {${meant}}?`);
+  });
+
+  it('suggests nothing for a word unlike any placeholder', () => {
+    expect(checkTemplate('expiration', { subject: '{client}', body: 'b' })[0]?.message).not.toContain('did you mean');
+  });
+
   it('reports a problem in the subject and one in the body together', () => {
     expect(checkTemplate('low-balance', { subject: '{x}', body: '{y}' }).map((issue) => issue.field)).toEqual(['subject', 'body']);
   });

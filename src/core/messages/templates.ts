@@ -136,9 +136,20 @@ function distance(a: string, b: string): number {
   return row[b.length] as number;
 }
 
+/** Letters two names share at their start, in any case ({expiry} and {expirationDate}: 5). */
+function sharedStart(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i]?.toLowerCase() === b[i]?.toLowerCase()) i += 1;
+  return i;
+}
+
+/** The placeholder a typo most likely meant: close in spelling, or sharing a start of 4 letters or more. */
 function suggestion(unknown: string, known: readonly string[]): string {
-  const best = known.map((name) => ({ name, d: distance(unknown, name) })).sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= Math.max(2, Math.floor(best.name.length / 3)) ? `did you mean {${best.name}}? ` : '';
+  const likely = known
+    .map((name) => ({ name, d: distance(unknown, name), start: sharedStart(unknown, name) }))
+    .filter(({ name, d, start }) => d <= Math.max(2, Math.floor(name.length / 3)) || start >= 4)
+    .sort((x, y) => x.d - y.d || y.start - x.start)[0];
+  return likely ? `did you mean {${likely.name}}? ` : '';
 }
 
 /**
