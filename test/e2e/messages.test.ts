@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BIN, type CliRun } from '../helpers/cli.js';
 import { smtpHarness } from '../helpers/smtp.js';
@@ -17,9 +18,9 @@ const PASSWORD = 'E2e-Smtp-Pass-c0ffee';
 const SECRET_FORMS = [PASSWORD, Buffer.from(PASSWORD).toString('base64')];
 
 /** The binary, with text on its standard input (the SMTP server runs in this process: never block it). */
-function certops(args: readonly string[], env: Record<string, string> = {}, input?: string): Promise<CliRun> {
+function certops(args: readonly string[], env: Record<string, string> = {}, input?: string, nodeArgs: readonly string[] = []): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -171,5 +172,31 @@ describe('certops messages, the binary', { timeout: 120_000 }, () => {
       expect(run.stderr).toContain(`${file} is not valid JSON`);
     }
     expect(readFileSync(file, 'utf8')).toBe('{"smtp": {');
+  });
+
+  it('loads nodemailer only to deliver: show and the settings commands never load it', async () => {
+    // A module hook of Node's records every module the process resolves.
+    const hooks = mkdtempSync(join(tmpdir(), 'certops-hooks-'));
+    const log = join(hooks, 'loaded.txt');
+    writeFileSync(
+      join(hooks, 'hooks.mjs'),
+      "import { appendFileSync } from 'node:fs';\nlet log;\nexport function initialize(data) { log = data.log; }\n" +
+        'export async function resolve(specifier, context, next) { const result = await next(specifier, context); appendFileSync(log, `${result.url}\\n`); return result; }\n',
+    );
+    writeFileSync(join(hooks, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url, { data: { log: ${JSON.stringify(log)} } });\n`);
+    const withHooks = ['--import', pathToFileURL(join(hooks, 'register.mjs')).href];
+    const env = { CERTOPS_CONFIG_DIR: configDir() };
+    const loaded = async (args: readonly string[]) => {
+      writeFileSync(log, '');
+      const run = await certops(args, env, undefined, withHooks);
+      expect(run.code, run.stderr).toBe(0);
+      return readFileSync(log, 'utf8');
+    };
+    for (const args of [['messages', 'show'], ['messages', 'department', 'set', 'D', '--email', 'd@example.com'], ['messages', 'outbox']]) {
+      const urls = await loaded(args);
+      expect(urls, args.join(' ')).toMatch(/\/dist\/messages-[^/]+\.js$/m);
+      expect(urls, args.join(' ')).not.toMatch(/nodemailer/);
+    }
+    expect(await loaded(['messages', 'test', '--to', 'me@example.com'])).toMatch(/\/dist\/nodemailer-[^/]+\.js$/m);
   });
 });
