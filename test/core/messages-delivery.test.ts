@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deliver, deliveredRecord, listOutbox, MailError, messagesState, type OutgoingMessage } from '../../src/core/messages/mail.js';
+import { deliver, deliveredRecord, listOutbox, MailError, mailError, messagesState, type OutgoingMessage } from '../../src/core/messages/mail.js';
 import { setSmtp, type SmtpInput } from '../../src/core/messages/settings.js';
 import { Workspace } from '../../src/core/workspace.js';
 import { smtpHarness } from '../helpers/smtp.js';
@@ -144,6 +144,30 @@ describe('delivery by SMTP', () => {
     expect(delivery).toMatchObject({ via: 'smtp', rejected: ['gone@example.com'] });
     expect(server.received[0]?.envelope.to).toEqual(['here@example.com']);
     await expect(deliver(workspace, message('k-none', ['gone@example.com']))).rejects.toMatchObject({ failure: 'rejected' });
+  });
+});
+
+describe('SMTP error messages', () => {
+  const settings = { host: 'smtp.example.com', port: 587, security: 'starttls' as const, username: 'billing', password: PASSWORD, from: 'b@example.com', caFile: null };
+
+  it('never carry the password, even when a server echoes it back (plain, base64, AUTH PLAIN)', () => {
+    const plain = Buffer.from(`\0billing\0${PASSWORD}`).toString('base64');
+    const echoed = Object.assign(new Error(`Invalid login: 535 ${PASSWORD} ${Buffer.from(PASSWORD).toString('base64')} ${plain}`), { code: 'EAUTH' });
+    const error = mailError(echoed, settings);
+    expect(error.failure).toBe('auth-failed');
+    expect(error.message).toBe('the SMTP server smtp.example.com:587 refused the login of "billing": Invalid login: 535 •••• •••• ••••; check the username and the password (certops messages smtp set)');
+  });
+
+  it.each([
+    [{ code: 'EDNS', message: 'getaddrinfo ENOTFOUND smtp.example.com' }, 'dns', /^the SMTP host name smtp\.example\.com cannot be resolved/],
+    [{ code: 'ETIMEDOUT', message: 'Greeting never received' }, 'timeout', /did not answer in time \(Greeting never received\)$/],
+    [{ code: 'EENVELOPE', message: 'No recipients defined' }, 'rejected', /refused the sender or the recipients/],
+    [{ code: 'EMESSAGE', message: 'Message failed: 552 too big', responseCode: 552 }, 'rejected', /refused the message: Message failed: 552 too big$/],
+    [{ code: 'ESOCKET', message: 'read ECONNRESET' }, 'other', /^the connection to the SMTP server smtp\.example\.com:587 failed: read ECONNRESET$/],
+  ])('maps %j to %s', (raw, failure, message) => {
+    const error = mailError(Object.assign(new Error(raw.message), raw), settings);
+    expect(error.failure).toBe(failure);
+    expect(error.message).toMatch(message);
   });
 });
 
