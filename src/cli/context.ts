@@ -69,11 +69,13 @@ export function exitCodeFor(error: unknown, io: CliIo, command: string): number 
 /**
  * The password of a module, never from argv: --password-stdin, --password-file or CERTOPS_PASSWORD
  * (least safe: inherited by child processes). One trailing newline is dropped; nothing else.
+ * `envVariable` names another variable for another secret (CERTOPS_SMTP_PASSWORD).
  */
 export async function readSecret(
   flags: { readonly 'password-stdin'?: boolean | undefined; readonly 'password-file'?: string | undefined },
   io: CliIo & { readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean } },
   command: string,
+  envVariable = 'CERTOPS_PASSWORD',
 ): Promise<string | undefined> {
   const sources = [flags['password-stdin'] ? 'stdin' : null, flags['password-file'] ? 'file' : null].filter(Boolean);
   if (sources.length > 1) throw new UsageError('give the password one way: --password-stdin or --password-file', command);
@@ -92,8 +94,8 @@ export async function readSecret(
       throw new UsageError(`--password-file: ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, command);
     }
     if ((statSync(file).mode & 0o077) !== 0) io.stderr.write(`warning: ${file} is readable by other users; chmod 600 ${file}\n`);
-  } else if (io.env.CERTOPS_PASSWORD !== undefined) {
-    secret = io.env.CERTOPS_PASSWORD;
+  } else if (io.env[envVariable] !== undefined) {
+    secret = io.env[envVariable];
   }
   if (secret === undefined) return undefined;
   secret = secret.replace(/\r?\n$/, '');
@@ -102,9 +104,9 @@ export async function readSecret(
 }
 
 /** Refuses `--password VALUE`: it would land in shell history and `ps`. */
-export function refusePlainPassword(args: readonly string[], command: string): void {
+export function refusePlainPassword(args: readonly string[], command: string, envVariable = 'CERTOPS_PASSWORD'): void {
   if (args.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
-    throw new UsageError('a password is never given as an argument (it would show in shell history and ps); use --password-stdin, --password-file FILE or CERTOPS_PASSWORD', command);
+    throw new UsageError(`a password is never given as an argument (it would show in shell history and ps); use --password-stdin, --password-file FILE or ${envVariable}`, command);
   }
 }
 
