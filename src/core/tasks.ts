@@ -302,9 +302,7 @@ export async function closeTask(workspace: Workspace, id: string, note?: string,
     const tasks = file.read().tasks;
     return closed(tasks[pick(tasks)] as ManualTask, text, now);
   }
-  // Checked before the lock too, so a mistake leaves even the lock file alone.
-  const current = file.read().tasks;
-  closed(current[pick(current)] as ManualTask, text, now);
+  // An unknown or closed task throws inside the change: the lock is released and nothing written.
   return file.update((data) => {
     const index = pick(data.tasks);
     const task = closed(data.tasks[index] as ManualTask, text, now);
@@ -324,9 +322,14 @@ export interface PendingCount {
  * listed with 0 when they have none, so a monitoring alert on them clears instead of vanishing.
  */
 export function pendingCounts(workspace: Workspace): PendingCount[] {
+  return countPending(tasksFile(workspace).read().tasks, workspace.store.read().modules.map((module) => module.parameters.department));
+}
+
+/** pendingCounts over tasks already read (tasks.json of a big account takes a moment to read). */
+export function countPending(tasks: readonly ManualTask[], moduleDepartments: readonly string[]): PendingCount[] {
   const counts = new Map<string, number>();
-  for (const module of workspace.store.read().modules) counts.set(module.parameters.department.trim(), 0);
-  for (const task of tasksFile(workspace).read().tasks) {
+  for (const department of moduleDepartments) counts.set(department.trim(), 0);
+  for (const task of tasks) {
     if (task.closedAt === undefined) counts.set(task.department, (counts.get(task.department) ?? 0) + 1);
   }
   return [...counts].map(([department, open]) => ({ department, open })).sort((a, b) => a.department.localeCompare(b.department));
