@@ -5,7 +5,11 @@ export interface Column {
 }
 
 export function formatTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((column, i) => Math.max(column.title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  // A loop, not Math.max(...rows): spreading 150 000 rows into arguments overflows the stack.
+  const widths = columns.map((column) => column.title.length);
+  for (const row of rows) {
+    for (let i = 0; i < widths.length; i += 1) widths[i] = Math.max(widths[i] ?? 0, (row[i] ?? '').length);
+  }
   const render = (cells: readonly string[]) =>
     columns
       .map((column, i) => {
