@@ -64,6 +64,7 @@ export function lazyClient<Integration>(
       },
       reissueSupport,
       reissue: async (request) => (await client()).reissue(request),
+      originalCsr: async (certificate) => (await client()).originalCsr(certificate),
       close: async () => {
         if (real) await (await real).close();
       },

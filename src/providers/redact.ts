@@ -2,7 +2,7 @@
  * Secrets out of every text certops writes: each known secret in the forms it travels in (raw,
  * URL-encoded, form-encoded, XML-escaped, JSON-escaped), and, for secrets a caller forgot to register, the
  * fields that carry them in the four protocols (pw=, password=, authinfo=, auth_token, X-AUTH-TOKEN,
- * <Password>, "password": ...).
+ * <Password>, "password": ...), and private keys (PEM key blocks, eNom's <PVT>).
  */
 import { escapeXml } from './xml-escape.js';
 
@@ -20,6 +20,11 @@ const FIELD_PATTERNS: readonly [RegExp, string][] = [
   [/("(?:password|pw|auth_token|authinfo|token|x-auth-token|auth)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`],
   // BILLmanager's JSON puts values under "$": {"authinfo": {"$": "user:password"}}.
   [/("(?:password|authinfo|auth)"\s*:\s*\{\s*"\$"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`],
+  // Private keys: eNom's CertGetCertDetail hands one back in <PVT> beside the CSR, BILLmanager's
+  // certificate.order.csr in model.key. A PEM key block is masked whole, a cut-off one to the end.
+  [/(-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----)[\s\S]*?(-----END \2PRIVATE KEY-----)/g, `$1${MASK}$3`],
+  [/(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(?!\*\*\*-----END )[\s\S]*$/, `$1${MASK}`],
+  [/(<(?:\w+:)?PVT>)[\s\S]*?(<\/(?:\w+:)?PVT>)/gi, `$1${MASK}$2`],
 ];
 
 export function redact(text: string, secrets: readonly string[] = []): string {

@@ -99,5 +99,12 @@ export interface ProviderClient {
   reissueSupport(certificate: CertificateRecord): ReissueSupport;
   /** Never retried: a reissue whose outcome is unknown is looked up, not repeated. */
   reissue(request: ReissueRequest): Promise<ReissueOutcome>;
+  /**
+   * The PEM CSR the order was placed (or last reissued) with, where the provider's API returns it
+   * (GlobalSign: GetOrderByOrderID with ReturnOriginalCSR; eNom: CertGetCertDetail). null where the
+   * provider keeps none for this order or has no such call (LeaderTelecom, Ispmanager (SSL)).
+   * A read: retried like the other reads.
+   */
+  originalCsr(certificate: CertificateRecord): Promise<string | null>;
   close(): Promise<void>;
 }

@@ -63,6 +63,20 @@ describe('redaction', () => {
     expect(redact(input)).toBe(output);
   });
 
+  it('masks private keys: whole PEM blocks, cut-off ones to the end, and eNom\'s <PVT>', () => {
+    const key = ['-----BEGIN PRIVATE KEY-----', 'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgqdn7J1eJ8UjktcA8', 'hm55kbsX/55bj3YXJ9Y8+N38NTGhRANCAARLFgSvWfOljr', '-----END PRIVATE KEY-----'];
+    expect(redact(`a ${key.join('\n')} b`)).toBe('a -----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY----- b');
+    // JSON-escaped, as BILLmanager's model.key would carry it.
+    expect(redact(JSON.stringify({ key: key.join('\n'), csr: 'x' }))).toBe('{"key":"-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----","csr":"x"}');
+    expect(redact('-----BEGIN RSA PRIVATE KEY-----\r\nMIIEow\r\n-----END RSA PRIVATE KEY-----')).toBe('-----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----');
+    expect(redact(`x -----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI\n-----END EC PRIVATE KEY----- y ${key.slice(0, 2).join('\n')}`)).toBe(
+      'x -----BEGIN EC PRIVATE KEY-----***-----END EC PRIVATE KEY----- y -----BEGIN PRIVATE KEY-----***',
+    );
+    expect(redact('<CSR><![CDATA[csr]]></CSR><PVT><![CDATA[secret key text]]></PVT>')).toBe('<CSR><![CDATA[csr]]></CSR><PVT>***</PVT>');
+    const csr = '-----BEGIN CERTIFICATE REQUEST-----\nMIIBEDCBtgIBADAa\n-----END CERTIFICATE REQUEST-----';
+    expect(redact(csr)).toBe(csr);
+  });
+
   it('masks registered secrets in raw, URL, form and XML forms, longest first', () => {
     expect(redact('a b&c a%20b%26c a+b%26c a b&amp;c a b', ['a b&c', 'a b'])).toBe('*** *** *** *** ***');
     expect(redact('{"note":"p\\"w"}', ['p"w'])).toBe('{"note":"***"}');

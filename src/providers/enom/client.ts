@@ -13,12 +13,13 @@ import {
   enomValidation,
   parseEnomAmount,
   parseEnomDate,
+  readEnomCsr,
 } from './wire.js';
 
 const PROVIDER = 'eNom';
 
 export function createEnomClient(config: ClientConfig<EnomIntegration>): ProviderClient {
-  const { integration, network } = config;
+  const { integration, network, log } = config;
   const url = new URL(network.endpoint ?? integration.apiUrl);
   const transport = moduleTransport(config, PROVIDER, [integration.password]);
 
@@ -122,6 +123,23 @@ export function createEnomClient(config: ClientConfig<EnomIntegration>): Provide
         throw new ProviderError('unexpected-response', `${PROVIDER} CertReissueCert: the answer does not say Success`);
       }
       return { certificateId: certificate.id, message: xmlText(xmlAt(root, 'Message')) };
+    },
+
+    /** CertGetCertDetail's CSR. The answer also carries the private key (PVT) when eNom made it: only the log sees it, masked. */
+    async originalCsr(certificate: CertificateRecord) {
+      const { root } = await call('CertGetCertDetail', { CertID: certificate.id }, true);
+      if (xmlAt(root, 'CertGetCertDetail') === null) {
+        throw new ProviderError('unexpected-response', `${PROVIDER} CertGetCertDetail: the answer for certificate ${certificate.id} has no <CertGetCertDetail>`);
+      }
+      const found = readEnomCsr(root);
+      if (found.kind === 'invalid') {
+        throw new ProviderError('unexpected-response', `${PROVIDER} CertGetCertDetail: the CSR of certificate ${certificate.id} is not a CSR (${found.reason})`);
+      }
+      if (found.kind === 'none') {
+        log.write(6, `${PROVIDER} CertGetCertDetail: certificate ${certificate.id} has no CSR`);
+        return null;
+      }
+      return found.pem;
     },
 
     close: () => transport.close(),

@@ -2,13 +2,18 @@
  * eNom's interface.asp in XML (providers.md §3), what both the client and the sandbox must agree on.
  * Confirmed: command/uid/pw/responsetype parameters, the interface-response envelope, ErrCount and
  * errors/ErrN, GetBalance's comma-separated amounts, CertGetCerts paging (StartPosition, at most 250
- * per page) and field names, M/D/YYYY dates, CertReissueCert's CertID/CSR.
+ * per page) and field names, M/D/YYYY dates, CertReissueCert's CertID/CSR, CertGetCertDetail's
+ * CertID and its `CertGetCertDetail` wrapper with the CSR (CDATA, "NEW CERTIFICATE REQUEST" armour,
+ * indented lines), the private key (PVT) beside it, and its `M/D/YYYY h:mm:ss AM/PM` dates.
  * ASSUMPTIONS (one function each, so one edit fixes them): the wording of a locked-account error;
- * which product names mean DV/OV/EV, multi-domain, and reissue through CertReissueCert.
+ * which product names mean DV/OV/EV, multi-domain, and reissue through CertReissueCert; that the
+ * detail's CSR is the last reissue's once there was one.
  */
 import { formatDay, dayFromParts, type Day } from '../../rules/calendar.js';
 import type { ValidationType } from '../../rules/cab-forum.js';
+import { readCsrText, type CsrText } from '../csr-pem.js';
 import type { CertificateRecord, CertificateStatus, FailureCause, ReissueSupport } from '../types.js';
+import { xmlAt, xmlText } from '../xml.js';
 
 export const ENOM_MAX_PAGE_SIZE = 250;
 
@@ -37,6 +42,23 @@ export function parseEnomDate(text: string | null): string | null {
 export function formatEnomDate(value: Day): string {
   const [year, month, dayOfMonth] = formatDay(value).split('-').map(Number);
   return `${month}/${dayOfMonth}/${year}`;
+}
+
+/** CertGetCertDetail's date and time, "12/15/2017 5:13:02 PM", of a day and the seconds into it. */
+export function formatEnomDateTime(value: Day, secondsOfDay: number): string {
+  const seconds = Math.max(0, Math.min(86_399, Math.floor(secondsOfDay)));
+  const hours = Math.floor(seconds / 3600);
+  const clock = `${hours % 12 === 0 ? 12 : hours % 12}:${String(Math.floor(seconds / 60) % 60).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+  return `${formatEnomDate(value)} ${clock} ${hours < 12 ? 'AM' : 'PM'}`;
+}
+
+/**
+ * The CSR of a CertGetCertDetail answer (`interface-response`): `CertGetCertDetail/CSR`, a CDATA PEM
+ * (providers.md §3.7). Empty before the certificate is configured. ASSUMPTION: after
+ * CertReissueCert it holds the reissue's CSR (the reference says only "CSR code").
+ */
+export function readEnomCsr(root: unknown): CsrText {
+  return readCsrText(xmlText(xmlAt(root, 'CertGetCertDetail', 'CSR')));
 }
 
 /** "2,261.65" or "-1,832.23" to a number; null for anything else. */

@@ -23,9 +23,11 @@ import {
   globalsignStatus,
   globalsignStatusCode,
   globalsignValidation,
+  originalCsrPayload,
   parseGlobalsignDay,
   parseGlobalsignInstant,
   readGlobalsignBalance,
+  readGlobalsignOriginalCsr,
   reissuePayload,
   sanOptionOn,
   soapRequest,
@@ -271,6 +273,21 @@ export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegratio
       if (!orderId) throw new ProviderError('unexpected-response', `${PROVIDER} ReIssue: the answer has no new OrderID`);
       const message = [`reissued as order ${orderId} (replaces ${certificate.id})`, ...warnings].join('; ');
       return { certificateId: orderId, message };
+    },
+
+    /** GetOrderByOrderID with ReturnOriginalCSR: after a reissue, the new order id gives the reissue's CSR. */
+    async originalCsr(certificate: CertificateRecord) {
+      const { response } = await call('GetOrderByOrderID', originalCsrPayload(certificate.id), true);
+      if (xmlAt(response, 'OrderDetail') === null) throw new ProviderError('unexpected-response', `${PROVIDER} GetOrderByOrderID: the answer for order ${certificate.id} has no OrderDetail`);
+      const found = readGlobalsignOriginalCsr(response);
+      if (found.kind === 'invalid') {
+        throw new ProviderError('unexpected-response', `${PROVIDER} GetOrderByOrderID: the OriginalCSR of order ${certificate.id} is not a CSR (${found.reason})`);
+      }
+      if (found.kind === 'none') {
+        log.write(6, `${PROVIDER} GetOrderByOrderID: order ${certificate.id} has no OriginalCSR`);
+        return null;
+      }
+      return found.pem;
     },
 
     close: () => transport.close(),

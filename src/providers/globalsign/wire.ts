@@ -7,18 +7,21 @@
  * `SuccessCode` 0 / 1 (warning) / -1 and `Errors/Error/{ErrorCode, ErrorField, ErrorMessage}`; the
  * codes -4001, -4201, -9939 (and the others below); GetOrderByDateRange's `FromDate`, `ToDate`,
  * `OrderQueryOption` and `OrderDetails/OrderDetail` tree; ReIssue's `OrderParameter/CSR`,
- * `TargetOrderID`, `HashAlgorithm` and its answer's new `OrderID`; status codes 1–7; ISO dates with
- * milliseconds and an offset; the SANOptionType codes of BILLmanager's module.
+ * `TargetOrderID`, `HashAlgorithm` and its answer's new `OrderID`; GetOrderByOrderID's `OrderID`,
+ * `OrderQueryOption/ReturnOriginalCSR` and `OrderDetail/Fulfillment/OriginalCSR`; status codes 1–7;
+ * ISO dates with milliseconds and an offset; the SANOptionType codes of BILLmanager's module.
  * ASSUMPTIONS (one function or constant each, so one edit fixes them): AccountSnapshot's balance
  * fields and default currency; the answer to a date window holding too many orders (its limit and
  * error code); how a product code tells DV/OV/EV; how SAN entries tell a multi-domain certificate;
  * which status wins when the order's and the certificate's differ; dates without an offset; ReIssue
- * without DNSNames; BILLmanager's SANOptionType table being GlobalSign's; the locked account's text.
+ * without DNSNames; BILLmanager's SANOptionType table being GlobalSign's; the locked account's text;
+ * ReturnOriginalCSR without ReturnFulfillment, and the form of OriginalCSR (PEM or bare base64).
  */
 import { isIP } from 'node:net';
 import type { ValidationType } from '../../rules/cab-forum.js';
 import { dayFromParts, dayOfInstant, formatDay } from '../../rules/calendar.js';
 import { UC_SAN_PREFIXES } from '../../rules/uc-sans.js';
+import { readCsrText, type CsrText } from '../csr-pem.js';
 import type { Balance, CertificateStatus, FailureCause } from '../types.js';
 import { escapeXml, xmlAt, xmlText, type XmlNode } from '../xml.js';
 
@@ -127,6 +130,25 @@ export function reissuePayload(targetOrderId: string, csr: string): string {
     `<OrderParameter><CSR>${escapeXml(csr.trim())}</CSR></OrderParameter>` +
     `<TargetOrderID>${escapeXml(targetOrderId)}</TargetOrderID><HashAlgorithm>SHA256</HashAlgorithm>`
   );
+}
+
+/**
+ * GetOrderByOrderID's request payload asking for the order's original CSR (providers.md §2.7:
+ * `OrderQueryOption/ReturnOriginalCSR`). ASSUMPTION: the flag alone makes GlobalSign fill
+ * `Fulfillment/OriginalCSR`; ReturnFulfillment (the certificate and CA chain) is not asked for.
+ */
+export function originalCsrPayload(orderId: string): string {
+  return `<OrderID>${escapeXml(orderId)}</OrderID><OrderQueryOption><ReturnOriginalCSR>true</ReturnOriginalCSR></OrderQueryOption>`;
+}
+
+/**
+ * The original CSR in a GetOrderByOrderID `Response`: `OrderDetail/Fulfillment/OriginalCSR` (the
+ * WSDL's place for it). ASSUMPTION: its form; the WSDL types it as a string and no recording holds
+ * one, so a PEM (with the CRLF line ends GlobalSign writes its certificates with) and bare base64 of
+ * the DER are both read. A missing, nil or empty element is no CSR.
+ */
+export function readGlobalsignOriginalCsr(response: unknown): CsrText {
+  return readCsrText(xmlText(xmlAt(response, 'OrderDetail', 'Fulfillment', 'OriginalCSR')));
 }
 
 /** The sandbox's (and GlobalSign's Japanese servers') way of writing an instant: millis and an offset. */

@@ -173,6 +173,10 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
       return { certificateId: certificate.id, message };
     },
 
+    // No documented call returns an order's CSR (providers.md §4.8, §4.9: certificate.order.csr makes
+    // a new key and CSR for a new order), so none is asked.
+    originalCsr: async () => null,
+
     close: () => transport.close(),
   };
 }

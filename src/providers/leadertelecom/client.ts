@@ -235,6 +235,9 @@ export function createLeadersslClient(config: ClientConfig<LeadertelecomIntegrat
       return leadersslReissueOutcome(json, certificate.id);
     },
 
+    // No call of LeaderSSL's API returns an order's CSR (providers.md §1.3), so none is asked.
+    originalCsr: async () => null,
+
     close: () => transport.close(),
   };
 }

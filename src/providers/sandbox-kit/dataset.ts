@@ -24,7 +24,10 @@ export interface SandboxCertificate {
   readonly validFrom: Day;
   readonly validTo: Day;
   readonly status: SandboxStatus;
-  /** The CSR of the last issue or reissue, when one was sent to the sandbox. */
+  /**
+   * The CSR of the last issue or reissue: the one sent to the sandbox, or the one it made on the first
+   * request for it (CertificateBook.csrOf); null until then.
+   */
   readonly csr: string | null;
   readonly reissues: number;
 }
@@ -57,6 +60,10 @@ export class CertificateBook {
   readonly today: Day;
   private readonly seed: number;
   private readonly changed = new Map<number, SandboxCertificate>();
+  /** Private keys of the CSRs the book made itself (none for a CSR a reissue brought). */
+  private readonly privateKeys = new Map<number, string>();
+  /** CSRs being made, so two requests at once for one certificate get the same one. */
+  private readonly pendingCsrs = new Map<number, Promise<string>>();
   /** Orders of the same day, term and type share one projection: 100 000 orders need only a few thousand. */
   private readonly projections = new Map<string, ReturnType<typeof projectSubscription>>();
 
@@ -137,6 +144,38 @@ export class CertificateBook {
   }
 
   /**
+   * The certificate's CSR: the one last sent to the sandbox, else a real PKCS#10 for its names made on
+   * this first request and kept, so the order answers with the same CSR ever after. Made lazily (a
+   * 100 000-certificate book makes none up front), with the X.509 library loaded only then. The key
+   * is random; the book's seeded certificates do not depend on it.
+   */
+  async csrOf(index: number): Promise<string> {
+    const current = this.get(index);
+    if (current.csr !== null) return current.csr;
+    let pending = this.pendingCsrs.get(index);
+    if (!pending) {
+      pending = (async () => {
+        const { createSandboxCsr } = await import('./csr.js');
+        const made = await createSandboxCsr(current.mainDomain, current.otherNames);
+        const now = this.get(index);
+        // A reissue that arrived meanwhile wins: its CSR is the one in force.
+        if (now.csr === null) {
+          this.changed.set(index, { ...now, csr: made.csr });
+          this.privateKeys.set(index, made.privateKey);
+        }
+        return this.get(index).csr ?? made.csr;
+      })().finally(() => this.pendingCsrs.delete(index));
+      this.pendingCsrs.set(index, pending);
+    }
+    return pending;
+  }
+
+  /** The PEM private key of the certificate's CSR when the book made that CSR; null otherwise. */
+  privateKeyOf(index: number): string | null {
+    return this.privateKeys.get(index) ?? null;
+  }
+
+  /**
    * A working reissue: the certificate gets a new technical certificate from `on` (as the rules give
    * it), carrying the new CSR. Refused, like real CAs do, for certificates not issued or past their term.
    */
@@ -147,6 +186,7 @@ export class CertificateBook {
     const next = technicalCertificate(on, current.paidUntil);
     const updated: SandboxCertificate = { ...current, validFrom: next.issued, validTo: next.expires, csr, reissues: current.reissues + 1 };
     this.changed.set(index, updated);
+    this.privateKeys.delete(index);
     return updated;
   }
 }
