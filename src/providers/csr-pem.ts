@@ -34,9 +34,16 @@ export function csrPemOf(der: Buffer): string {
   return ['-----BEGIN CERTIFICATE REQUEST-----', ...lines, '-----END CERTIFICATE REQUEST-----'].join('\n');
 }
 
+/**
+ * XML character references for whitespace. GlobalSign writes its PEMs' CRs as `&#xD;`, and the XML
+ * parser (src/providers/xml.ts, fast-xml-parser without HTML entities) leaves numeric references
+ * undecoded, so they arrive here as text.
+ */
+const WHITESPACE_REFERENCE = /&#(?:[xX]0*(?:9|[aAdD]|20)|0*(?:9|10|13|32));/g;
+
 /** Reads a CSR field: PEM (NEW or not, any line ends and indentation) or bare base64 of the DER. */
 export function readCsrText(text: string | null | undefined): CsrText {
-  const trimmed = (text ?? '').trim();
+  const trimmed = (text ?? '').replace(WHITESPACE_REFERENCE, '\n').trim();
   if (trimmed === '') return { kind: 'none' };
   let body = trimmed;
   if (trimmed.includes('-----')) {

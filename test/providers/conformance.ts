@@ -16,7 +16,8 @@ import { CertificateBook } from '../../src/providers/sandbox-kit/dataset.js';
 import { startSandbox, type RunningSandbox, type SandboxAccount, type SandboxFault, type SandboxOptions } from '../../src/providers/sandbox-kit/server.js';
 import { networkSettingsSchema, type ClientConfig } from '../../src/providers/settings.js';
 import { ProviderError, type CertificateRecord, type FailureCause, type ProviderClient } from '../../src/providers/types.js';
-import { makeCsr } from '../helpers/csr.js';
+import { readCsrText } from '../../src/providers/csr-pem.js';
+import { makeCsr, parseCsr } from '../helpers/csr.js';
 
 export const TODAY = day('2026-11-23');
 
@@ -25,6 +26,8 @@ export interface ConformanceOptions {
   readonly certificates: number;
   /** Extra integration settings for every client (e.g. GlobalSign's source IP address). */
   readonly integration?: Record<string, unknown>;
+  /** Whether the provider's API returns an order's CSR (originalCsr); where not, the client answers null without a request. */
+  readonly originalCsr: boolean;
 }
 
 export interface Harness {
@@ -33,7 +36,7 @@ export interface Harness {
   client(sandbox: RunningSandbox, options?: { integration?: Record<string, unknown>; network?: Record<string, unknown>; config?: Partial<ClientConfig<Record<string, unknown>>> }): ProviderClient;
 }
 
-export function providerHarness(id: ProviderId, defaults: ConformanceOptions): Harness {
+export function providerHarness(id: ProviderId, defaults: Omit<ConformanceOptions, 'originalCsr'>): Harness {
   const module = providerModule(id);
   const sandboxes: RunningSandbox[] = [];
   const clients: ProviderClient[] = [];
@@ -82,6 +85,21 @@ async function listAll(client: ProviderClient, onProgress?: (listed: number, tot
   for await (const page of client.listCertificates({ onProgress: (p) => onProgress?.(p.listed, p.total) })) all.push(...page);
   return all;
 }
+
+/** The book index of a listed certificate (main domains carry the index, so they are unique). */
+function bookIndex(sandbox: RunningSandbox, record: CertificateRecord): number {
+  for (let index = 0; index < sandbox.book.size; index += 1) if (sandbox.book.get(index).mainDomain === record.mainDomain) return index;
+  throw new Error(`${record.mainDomain} is not in the book`);
+}
+
+/** The canonical PEM of a CSR as sent. */
+function canonical(csr: string): string {
+  const read = readCsrText(csr);
+  if (read.kind !== 'pem') throw new Error('not a CSR');
+  return read.pem;
+}
+
+const CANONICAL_PEM = /^-----BEGIN CERTIFICATE REQUEST-----\n(?:[A-Za-z0-9+/=]{1,64}\n)+-----END CERTIFICATE REQUEST-----$/;
 
 export function providerConformance(id: ProviderId, options: ConformanceOptions): void {
   const module = providerModule(id);
@@ -171,6 +189,75 @@ export function providerConformance(id: ProviderId, options: ConformanceOptions)
       ['hang', 'timeout'],
       ['oversized', 'too-large'],
     ];
+
+    if (options.originalCsr) {
+      it('returns the order\'s original CSR: a PEM PKCS#10 with its common name and names, the same each time', async () => {
+        const sandbox = await harness.start({ certificates: 40 });
+        const client = harness.client(sandbox);
+        const records = await listAll(client);
+        const picks = [records[0], records[1], records.find((r) => r.multiDomain), records.find((r) => r.status !== 'issued')].filter(
+          (r, i, all): r is CertificateRecord => r !== undefined && all.indexOf(r) === i,
+        );
+        expect(picks.length).toBeGreaterThanOrEqual(3);
+        for (const record of picks) {
+          const index = bookIndex(sandbox, record);
+          const expected = sandbox.book.get(index);
+          expect(expected.csr).toBeNull();
+          const pem = await client.originalCsr(record);
+          expect(pem, record.id).toMatch(CANONICAL_PEM);
+          const parsed = await parseCsr(pem as string);
+          expect(parsed.verified).toBe(true);
+          expect(parsed.commonName).toEqual([expected.mainDomain]);
+          expect([...parsed.dnsNames].sort()).toEqual([...new Set([expected.mainDomain, ...expected.otherNames])].sort());
+          expect(canonical(sandbox.book.get(index).csr as string)).toBe(pem);
+          expect(await client.originalCsr(record)).toBe(pem);
+        }
+      });
+
+      it('returns the CSR a reissue sent once the certificate was reissued', async () => {
+        const sandbox = await harness.start({ certificates: 40 });
+        const client = harness.client(sandbox);
+        const records = await listAll(client);
+        const reissuable = records.find((r) => r.status === 'issued' && client.reissueSupport(r).supported) as CertificateRecord;
+        const before = await client.originalCsr(reissuable);
+        const csr = await makeCsr(reissuable.mainDomain);
+        const outcome = await client.reissue({ certificate: reissuable, csr });
+        const after = await client.originalCsr({ ...reissuable, id: outcome.certificateId });
+        expect(after).toBe(canonical(csr));
+        expect(after).not.toBe(before);
+        expect((await parseCsr(after as string)).der.equals((await parseCsr(csr)).der)).toBe(true);
+      });
+
+      it('gives the usual causes when asked for an original CSR with wrong credentials or against faults', async () => {
+        const sandbox = await harness.start({ certificates: 30, oversizedBytes: 3 * 1024 * 1024 });
+        const [record] = await listAll(harness.client(sandbox));
+        expect((await failureOf(harness.client(sandbox, { integration: { password: 'not-the-password' } }).originalCsr(record as CertificateRecord))).failure).toBe('credentials');
+        const client = harness.client(sandbox, { network: { totalTimeoutMs: 600 }, config: { maxResponseBytes: 1024 * 1024, readRetries: 0 } });
+        for (const [fault, cause] of faults) {
+          sandbox.faults.clear();
+          sandbox.faults.add(fault);
+          const failure = await failureOf(client.originalCsr(record as CertificateRecord));
+          expect(failure.failure, `${fault}: ${failure.message}`).toBe(cause);
+        }
+      });
+    } else {
+      it('answers null for an original CSR without asking the provider, before and after a reissue', async () => {
+        const sandbox = await harness.start({ certificates: 40 });
+        const client = harness.client(sandbox);
+        const records = await listAll(client);
+        const before = sandbox.requests();
+        for (const record of records.slice(0, 5)) expect(await client.originalCsr(record)).toBeNull();
+        expect(sandbox.requests()).toBe(before);
+        const reissuable = records.find((r) => r.status === 'issued' && client.reissueSupport(r).supported);
+        if (reissuable) {
+          await client.reissue({ certificate: reissuable, csr: await makeCsr(reissuable.mainDomain) });
+          expect(await client.originalCsr(reissuable)).toBeNull();
+        }
+        sandbox.faults.add('wrong-credentials');
+        expect(await client.originalCsr(records[0] as CertificateRecord)).toBeNull();
+      });
+    }
+
     it.each(faults)('gives the cause of the "%s" fault: %s', async (fault, cause) => {
       const sandbox = await harness.start({ faults: [fault], oversizedBytes: 3 * 1024 * 1024 });
       const client = harness.client(sandbox, { network: { totalTimeoutMs: 600 }, config: { maxResponseBytes: 1024 * 1024, readRetries: 0 } });
@@ -199,6 +286,11 @@ export function providerConformance(id: ProviderId, options: ConformanceOptions)
       let before = sandbox.requests();
       expect((await failureOf(client.getBalance())).failure).toBe('http-status');
       expect(sandbox.requests() - before).toBe(3);
+      if (options.originalCsr) {
+        before = sandbox.requests();
+        expect((await failureOf(client.originalCsr(records[0] as CertificateRecord))).failure).toBe('http-status');
+        expect(sandbox.requests() - before).toBe(3);
+      }
       if (reissuable) {
         before = sandbox.requests();
         expect((await failureOf(client.reissue({ certificate: reissuable, csr: await makeCsr(reissuable.mainDomain) }))).failure).toBe('http-status');
@@ -256,7 +348,11 @@ export function providerConformance(id: ProviderId, options: ConformanceOptions)
       await client.getBalance();
       const records = await listAll(client);
       const reissuable = records.find((r) => r.status === 'issued' && client.reissueSupport(r).supported);
-      if (reissuable) await client.reissue({ certificate: reissuable, csr: await makeCsr(reissuable.mainDomain) });
+      for (const record of records.slice(0, 3)) await client.originalCsr(record);
+      if (reissuable) {
+        const outcome = await client.reissue({ certificate: reissuable, csr: await makeCsr(reissuable.mainDomain) });
+        await client.originalCsr({ ...reissuable, id: outcome.certificateId });
+      }
       const messages: string[] = [];
       const bad = harness.client(sandbox, { integration: { password: wrong }, config: { log } });
       messages.push((await failureOf(bad.checkConnection())).message);
@@ -278,7 +374,10 @@ export function providerConformance(id: ProviderId, options: ConformanceOptions)
           expect(text.includes(form), `log holds ${form}`).toBe(false);
           for (const message of messages) expect(message.includes(form), `error holds ${form}`).toBe(false);
         }
+        // A multi-line secret (a private key the provider handed back) line by line: the log indents continuation lines.
+        for (const line of secret.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----'))) expect(text.includes(line), `log holds ${line}`).toBe(false);
       }
+      if (options.originalCsr) expect(text).toMatch(/-----BEGIN (NEW )?CERTIFICATE REQUEST-----/);
     });
   });
 }

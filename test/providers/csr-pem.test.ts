@@ -14,6 +14,8 @@ describe('a CSR as providers return it, made one canonical PEM', () => {
   it.each([
     ['NEW armour, indented lines (eNom)', ['-----BEGIN NEW CERTIFICATE REQUEST-----', ...EXAMPLE_CSR_LINES, '-----END NEW CERTIFICATE REQUEST-----'].join('\n  ')],
     ['CRLF line ends and a final newline (GlobalSign)', `${['-----BEGIN CERTIFICATE REQUEST-----', ...EXAMPLE_CSR_LINES, '-----END CERTIFICATE REQUEST-----'].join('\r\n')}\r\n`],
+    ['CRs as XML character references the parser left undecoded (GlobalSign)', ['-----BEGIN CERTIFICATE REQUEST-----', ...EXAMPLE_CSR_LINES, '-----END CERTIFICATE REQUEST-----'].join('&#xD;\n        ')],
+    ['line ends as decimal character references', EXAMPLE_CSR_LINES.join('&#13;&#10;')],
     ['bare base64 on one line', base64],
     ['bare base64 in CRLF lines', EXAMPLE_CSR_LINES.join('\r\n')],
     ['bare base64 with surrounding blanks', `\n   ${base64}   \n`],

@@ -21,9 +21,11 @@ import {
   globalsignStatus,
   globalsignStatusCode,
   globalsignValidation,
+  originalCsrPayload,
   parseGlobalsignDay,
   parseGlobalsignInstant,
   readGlobalsignBalance,
+  readGlobalsignOriginalCsr,
   soapRequest,
 } from '../../src/providers/globalsign/wire.js';
 import { silentLog, type ModuleLog } from '../../src/providers/log.js';
@@ -32,11 +34,11 @@ import { startSandbox, type RunningSandbox } from '../../src/providers/sandbox-k
 import { networkSettingsSchema } from '../../src/providers/settings.js';
 import type { CertificateRecord, ListProgress, ProviderClient } from '../../src/providers/types.js';
 import { parseProviderXml, xmlAt, xmlText } from '../../src/providers/xml.js';
-import { makeCsr } from '../helpers/csr.js';
+import { EXAMPLE_CSR_LINES, EXAMPLE_CSR_PEM, makeCsr, parseCsr } from '../helpers/csr.js';
 import { failureOf, listAll, providerConformance, providerHarness } from './conformance.js';
 
 // 1 200 certificates over 2024-01-01..2026-11-23: some forty 30-day windows of about 35 orders each.
-providerConformance('globalsign', { certificates: 1200 });
+providerConformance('globalsign', { certificates: 1200, originalCsr: true });
 
 const ENVELOPE = 'http://schemas.xmlsoap.org/soap/envelope/';
 const NS = 'https://system.globalsign.com/kb/ws/v1/';
@@ -335,6 +337,86 @@ describe('GlobalSign wire format', () => {
     });
     expect(spans).toEqual([30, 15, 7, 3, 1]);
   });
+
+  /**
+   * A GetOrderByOrderID answer shaped after pepabo/global_sign's recording with_fulfillment.yml (its
+   * nil elements, its `&#xD;` line ends), with an OriginalCSR: no recording holds one.
+   */
+  const recordedOrder = (fulfillment: string) =>
+    `<soap:Envelope xmlns:soap="${ENVELOPE}"><soap:Body><ns2:GetOrderByOrderIDResponse xmlns:ns2="${NS}"><Response><OrderResponseHeader><SuccessCode>0</SuccessCode><Errors/>` +
+    `<Timestamp>2016-10-19T12:51:15.596+09:00</Timestamp></OrderResponseHeader><OrderID>xxxx123456789</OrderID><OrderDetail><OrderInfo><OrderId>xxxx123456789</OrderId>` +
+    `<OriginalOrderIDForRenewal xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/><ProductCode>DV_LOW_MONTH_OP</ProductCode><OrderKind>New</OrderKind>` +
+    `<Licenses>1</Licenses><DomainName>www.example.com</DomainName><OrderDate>2016-10-05T14:11:30.335+09:00</OrderDate><OrderStatus>4</OrderStatus><Price>0</Price>` +
+    `<Currency>JPY</Currency><ValidityPeriod><Months>1</Months></ValidityPeriod></OrderInfo><OrderSubInfo><CSRSkipOrderFlag>false</CSRSkipOrderFlag></OrderSubInfo>` +
+    `<OrderOption xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/><CertificateInfo xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/>` +
+    `${fulfillment}<ModificationEvents><ModificationEvent><ModificationEventName>ORDER_REQUEST</ModificationEventName>` +
+    `<ModificationEventTimestamp>2016-10-05T14:11:24.023+09:00</ModificationEventTimestamp></ModificationEvent></ModificationEvents></OrderDetail></Response></ns2:GetOrderByOrderIDResponse></soap:Body></soap:Envelope>`;
+  const responseOf = (xml: string) => xmlAt(parseProviderXml(xml, 'test'), 'Envelope', 'Body', 'GetOrderByOrderIDResponse', 'Response');
+
+  it('reads OriginalCSR from a recorded-shape answer: base64 without armour, or a PEM with CRLF line ends', async () => {
+    const bare = readGlobalsignOriginalCsr(responseOf(recordedOrder(`<Fulfillment><OriginalCSR>${EXAMPLE_CSR_LINES.join('&#xD;\n        ')}&#xD;\n        </OriginalCSR></Fulfillment>`)));
+    expect(bare).toEqual({ kind: 'pem', pem: EXAMPLE_CSR_PEM });
+    const oneLine = readGlobalsignOriginalCsr(responseOf(recordedOrder(`<Fulfillment><OriginalCSR>${EXAMPLE_CSR_LINES.join('')}</OriginalCSR></Fulfillment>`)));
+    expect(oneLine).toEqual({ kind: 'pem', pem: EXAMPLE_CSR_PEM });
+    const armoured = ['-----BEGIN CERTIFICATE REQUEST-----', ...EXAMPLE_CSR_LINES, '-----END CERTIFICATE REQUEST-----'].join('&#xD;\n        ');
+    const pem = readGlobalsignOriginalCsr(
+      responseOf(recordedOrder(`<Fulfillment><CACertificates><CACertificate><CACertType>ROOT</CACertType><CACert>-----BEGIN CERTIFICATE-----&#xD;\n        aaaaa&#xD;\n        -----END CERTIFICATE-----&#xD;\n        </CACert></CACertificate></CACertificates><OriginalCSR>${armoured}&#xD;\n        </OriginalCSR></Fulfillment>`)),
+    );
+    expect(pem).toEqual({ kind: 'pem', pem: EXAMPLE_CSR_PEM });
+    if (pem.kind === 'pem') expect(await parseCsr(pem.pem)).toMatchObject({ commonName: ['www.example.com'], dnsNames: ['www.example.com', 'example.com'], verified: true });
+  });
+
+  it('takes a nil, empty or missing OriginalCSR or Fulfillment as no CSR, and anything else as not one', () => {
+    const nil = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"';
+    for (const fulfillment of ['', `<Fulfillment ${nil}/>`, `<Fulfillment><OriginalCSR ${nil}/></Fulfillment>`, '<Fulfillment><OriginalCSR></OriginalCSR></Fulfillment>', '<Fulfillment><OriginalCSR/></Fulfillment>']) {
+      expect(readGlobalsignOriginalCsr(responseOf(recordedOrder(fulfillment))), fulfillment).toEqual({ kind: 'none' });
+    }
+    expect(readGlobalsignOriginalCsr(responseOf(recordedOrder('<Fulfillment><OriginalCSR>-----BEGIN CERTIFICATE-----&#xD;\nccccc&#xD;\n-----END CERTIFICATE-----</OriginalCSR></Fulfillment>')))).toEqual({
+      kind: 'invalid',
+      reason: "its PEM armour is not a certificate request's",
+    });
+  });
+
+  it('asks GetOrderByOrderID on GASService for the original CSR only, and answers null where the order has none', async () => {
+    const answers = [
+      recordedOrder(`<Fulfillment><OriginalCSR>${EXAMPLE_CSR_LINES.join('')}</OriginalCSR></Fulfillment>`),
+      recordedOrder('<Fulfillment><OriginalCSR xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/></Fulfillment>'),
+    ];
+    const server = await stub(() => ({ body: answers.shift() ?? '' }));
+    const lines: string[] = [];
+    const gs = client({ serviceUrl: server.url }, { log: { level: 6, write: (_level, message) => lines.push(message) } });
+    const certificate = { id: 'CE1<&>' } as CertificateRecord;
+    expect(await gs.originalCsr(certificate)).toBe(EXAMPLE_CSR_PEM);
+    expect(await gs.originalCsr(certificate)).toBeNull();
+    expect(lines).toContain('GlobalSign GetOrderByOrderID: order CE1<&> has no OriginalCSR');
+    const [request] = server.requests;
+    expect(request?.path).toBe('/kb/ws/v1/GASService');
+    expect(request?.body).toContain('<ns1:GetOrderByOrderID><Request><QueryRequestHeader>');
+    const body = xmlAt(parseProviderXml(request?.body ?? '', 'test'), 'Envelope', 'Body', 'GetOrderByOrderID', 'Request');
+    expect(xmlText(xmlAt(body, 'OrderID'))).toBe('CE1<&>');
+    expect(xmlAt(body, 'OrderQueryOption')).toEqual({ ReturnOriginalCSR: 'true' });
+    expect(originalCsrPayload('CE1')).toBe('<OrderID>CE1</OrderID><OrderQueryOption><ReturnOriginalCSR>true</ReturnOriginalCSR></OrderQueryOption>');
+  });
+
+  it('gives an OriginalCSR that is not a CSR, or an answer without OrderDetail, as an unexpected response, and -4003 as a provider error', async () => {
+    const answers = [
+      recordedOrder('<Fulfillment><OriginalCSR>Not available.</OriginalCSR></Fulfillment>'),
+      soapAnswer('GetOrderByOrderID', 'OrderResponseHeader', 0, '<Errors/>', '<OrderID>CE1</OrderID>'),
+      soapAnswer('GetOrderByOrderID', 'OrderResponseHeader', -1, `<Errors>${error('-4003', 'The specified OrderID does not exist.', 'OrderID')}</Errors>`),
+    ];
+    const server = await stub(() => ({ body: answers.shift() ?? '' }));
+    const gs = client({ serviceUrl: server.url });
+    const certificate = { id: 'CE1' } as CertificateRecord;
+    const invalid = await failureOf(gs.originalCsr(certificate));
+    expect(invalid.failure).toBe('unexpected-response');
+    expect(invalid.message).toBe('GlobalSign GetOrderByOrderID: the OriginalCSR of order CE1 is not a CSR (it is neither PEM nor base64)');
+    const empty = await failureOf(gs.originalCsr(certificate));
+    expect(empty.failure).toBe('unexpected-response');
+    expect(empty.message).toBe('GlobalSign GetOrderByOrderID: the answer for order CE1 has no OrderDetail');
+    const unknown = await failureOf(gs.originalCsr(certificate));
+    expect(unknown.failure).toBe('provider-error');
+    expect(unknown.details.providerCode).toBe('-4003');
+  });
 });
 
 describe('GlobalSign against its sandbox', () => {
@@ -499,5 +581,47 @@ describe('GlobalSign against its sandbox', () => {
     expect(xmlText(xmlAt(header(narrow), 'SuccessCode'))).toBe('0');
     const bad = await range('01/01/2024', '2024-01-31T23:59:59.999Z');
     expect(xmlText(xmlAt(header(bad), 'Errors', 'Error', 'ErrorCode'))).toBe('-104');
+  });
+
+  it('writes OriginalCSR only when asked, as a CRLF PEM for even book indexes and bare base64 for odd ones', async () => {
+    const sandbox = await harness.start();
+    const { username, password } = sandbox.account;
+    const ask = (index: number, flag: boolean) =>
+      post(
+        sandbox,
+        'GASService',
+        soapRequest('GetOrderByOrderID', 'QueryRequestHeader', username, password, flag ? originalCsrPayload(originalOrderId(index)) : `<OrderID>${originalOrderId(index)}</OrderID>`),
+      );
+    const plain = await ask(2, false);
+    expect(plain.text).not.toContain('Fulfillment');
+    expect(sandbox.book.get(2).csr).toBeNull();
+    const even = await ask(2, true);
+    expect(even.text).toMatch(/<Fulfillment><OriginalCSR>-----BEGIN CERTIFICATE REQUEST-----&#xD;\n[A-Za-z0-9+/=]{64}&#xD;\n/);
+    const odd = await ask(3, true);
+    expect(odd.text).toMatch(/<Fulfillment><OriginalCSR>[A-Za-z0-9+/=]{100,}<\/OriginalCSR><\/Fulfillment><\/OrderDetail>/);
+    for (const [index, answer] of [[2, even], [3, odd]] as const) {
+      const read = readGlobalsignOriginalCsr(xmlAt(answer.document, 'Envelope', 'Body', 'GetOrderByOrderIDResponse', 'Response'));
+      expect(read).toEqual({ kind: 'pem', pem: sandbox.book.get(index).csr });
+    }
+  });
+
+  it('keeps the replaced order\'s CSR for its old id after a reissue, and gives the new order the reissue\'s', async () => {
+    const sandbox = await harness.start();
+    const gs = harness.client(sandbox);
+    const records = await listAll(gs);
+    const issued = records.find((r) => r.status === 'issued') as CertificateRecord;
+    const [first, again] = await Promise.all([gs.originalCsr(issued), gs.originalCsr(issued)]);
+    expect(again).toBe(first);
+    const csr = await makeCsr(issued.mainDomain);
+    const outcome = await gs.reissue({ certificate: issued, csr });
+    expect(await gs.originalCsr({ ...issued, id: outcome.certificateId })).toBe(csr);
+    expect(await gs.originalCsr(issued)).toBe(first);
+    // An order never asked for before its reissue keeps a CSR of its own too.
+    const other = records.find((r) => r.status === 'issued' && r.id !== issued.id) as CertificateRecord;
+    const second = await gs.reissue({ certificate: other, csr: await makeCsr(other.mainDomain) });
+    const old = await gs.originalCsr(other);
+    expect(old).not.toBeNull();
+    expect(old).not.toBe(await gs.originalCsr({ ...other, id: second.certificateId }));
+    expect((await parseCsr(old as string)).commonName).toEqual([other.mainDomain]);
   });
 });

@@ -1,4 +1,10 @@
-/** A local eNom: interface.asp speaking the same XML (providers.md §3), on the sandbox kit. */
+/**
+ * A local eNom: interface.asp speaking the same XML (providers.md §3), on the sandbox kit. It serves
+ * CheckLogin, GetBalance, CertGetCerts, CertGetCertDetail and CertReissueCert. CertGetCertDetail
+ * answers with the CSR the book keeps for the certificate (made on first request; the reissue's after
+ * a reissue) in the documented sample's form, and, for a CSR the sandbox made itself, its private
+ * key in PVT, as eNom does for keys it generated.
+ */
 import type { ProviderSandbox } from '../provider-module.js';
 import { escapeXml } from '../xml.js';
 import type { SandboxCertificate } from '../sandbox-kit/dataset.js';
@@ -11,6 +17,7 @@ import {
   enomReissuable,
   formatEnomAmount,
   formatEnomDate,
+  formatEnomDateTime,
 } from './wire.js';
 
 const CERT_ID_BASE = 800_000;
@@ -65,6 +72,35 @@ function certXml(cert: SandboxCertificate, today: number): string {
   );
 }
 
+/** A PEM as eNom's sample writes it inside CDATA: its own armour label, every line indented by two spaces. */
+function enomPem(pem: string, label: string): string {
+  const body = pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').trim().split(/\s+/);
+  return [`-----BEGIN ${label}-----`, ...body, `-----END ${label}-----`].join('\n  ');
+}
+
+/** CertGetCertDetail's answer for one certificate (the fields of providers.md §3.7 the sandbox can fill). */
+async function certDetailXml(cert: SandboxCertificate, context: SandboxContext): Promise<string> {
+  const [statusId, status] = statusOf(cert);
+  const csr = await context.book.csrOf(cert.index);
+  const privateKey = context.book.privateKeyOf(cert.index);
+  if (privateKey) context.issueSecret(privateKey);
+  const ordered = formatEnomDateTime(cert.orderDate, (cert.index * 7_919) % 86_400);
+  return (
+    `<CertGetCertDetail><CertID>${CERT_ID_BASE + cert.index}</CertID><DomainName>${escapeXml(cert.mainDomain)}</DomainName>` +
+    `<ValidityPeriod>${cert.termYears * 12}</ValidityPeriod><OrderDate>${ordered}</OrderDate><ConfigDate>${formatEnomDateTime(cert.validFrom, 43_200)}</ConfigDate>` +
+    `<RenewalIndicator>False</RenewalIndicator><WebServerTypeID>18</WebServerTypeID><WebServerTypeName>Other</WebServerTypeName>` +
+    `<OrderID>${300_000_000 + cert.index}</OrderID><OrderDetailID>${185_000_000 + cert.index}</OrderDetailID>` +
+    `<ExpirationDate>${formatEnomDateTime(cert.validTo, 43_200)}</ExpirationDate><ServerCount>1</ServerCount><DVAuthMethod>DNS</DVAuthMethod>` +
+    `<Message></Message><CertStatusID>${statusId}</CertStatusID><CertStatus>${status}</CertStatus><CertStatusDetail></CertStatusDetail>` +
+    `<ReissueStatus>${cert.reissues > 0 ? 'Reissued' : ''}</ReissueStatus><ComodoReissueStatus></ComodoReissueStatus>` +
+    `<ProdType>${cert.multiDomain ? 29 : 23}</ProdType><ProdDesc>${escapeXml(enomProduct(cert))}</ProdDesc><UseWebHosting>0</UseWebHosting>` +
+    `<SSLCertificate><![CDATA[]]></SSLCertificate>` +
+    `<CSR><![CDATA[${enomPem(csr, 'NEW CERTIFICATE REQUEST')}]]>\n </CSR><CACerts><![CDATA[]]></CACerts>` +
+    `<PVT><![CDATA[${privateKey ? enomPem(privateKey, 'PRIVATE KEY') : '-----BEGIN RSA PRIVATE KEY-----\n  -----END RSA PRIVATE KEY-----'}]]></PVT>` +
+    `<ReferenceID></ReferenceID><DomainCountAllowed>${cert.multiDomain ? cert.otherNames.length + 1 : ''}</DomainCountAllowed></CertGetCertDetail>`
+  );
+}
+
 /** eNom reads parameters from the query string or a form body, with names in any case. */
 function parameters(request: SandboxRequest): Map<string, string> {
   const params = new Map<string, string>();
@@ -79,7 +115,7 @@ export const enomSandboxProtocol: SandboxProtocol = {
   basePath: '/interface.asp',
   malformed: () => ({ status: 200, contentType: 'text/xml; charset=utf-8', body: '<?xml version="1.0"?><interface-response><ErrCount>0</ErrCount><Balance>1,0' }),
 
-  handle(request: SandboxRequest, context: SandboxContext): SandboxResponse {
+  async handle(request: SandboxRequest, context: SandboxContext): Promise<SandboxResponse> {
     if (request.url.pathname !== '/interface.asp') return { status: 404, contentType: 'text/html', body: '<h1>404 Not Found</h1>' };
     const params = parameters(request);
     const command = (params.get('command') ?? '').toLowerCase();
@@ -106,6 +142,11 @@ export const enomSandboxProtocol: SandboxProtocol = {
           `<CertGetCerts><Certs>${certs.join('')}<StartPosition>${start}</StartPosition><PagingPageSize>${size}</PagingPageSize>` +
             `<Count>${certs.length}</Count><TotalRecords>${book.size}</TotalRecords></Certs></CertGetCerts><TotalCertCount>${book.size}</TotalCertCount>`,
         );
+      }
+      case 'certgetcertdetail': {
+        const index = Number(params.get('certid')) - CERT_ID_BASE;
+        if (!Number.isInteger(index) || index < 0 || index >= book.size) return envelope(command, '', ['Certificate not found']);
+        return envelope(command, await certDetailXml(book.get(index), context));
       }
       case 'certreissuecert': {
         const index = Number(params.get('certid')) - CERT_ID_BASE;

@@ -8,6 +8,10 @@
  * followed by a counter for reissues. A reissue creates a new order id; the certificate is then
  * listed under it (at its original order date: the book's order dates do not move), its old id
  * answers -4016 to a second ReIssue.
+ *
+ * Original CSRs: GetOrderByOrderID with `ReturnOriginalCSR` answers `Fulfillment/OriginalCSR`: the
+ * CSR the book keeps for the certificate (made on first request; the reissue's after a reissue),
+ * and for an order a reissue replaced, the CSR it had then. GetOrderByDateRange ignores the flag.
  */
 import { dayOfInstant } from '../../rules/calendar.js';
 import type { ProviderSandbox } from '../provider-module.js';
@@ -63,12 +67,14 @@ interface Ledger {
   readonly reissued: Map<string, number>;
   /** Book index → its latest order id. */
   readonly latest: Map<number, string>;
+  /** Order id a reissue replaced → the CSR that order had. */
+  readonly replacedCsrs: Map<string, string>;
 }
 
 function ledger(context: SandboxContext): Ledger {
   let value = context.state.get('globalsign-orders') as Ledger | undefined;
   if (!value) {
-    value = { next: 1, reissued: new Map(), latest: new Map() };
+    value = { next: 1, reissued: new Map(), latest: new Map(), replacedCsrs: new Map() };
     context.state.set('globalsign-orders', value);
   }
   return value;
@@ -115,9 +121,31 @@ function statusCode(cert: SandboxCertificate): number {
 /** An instant within a day, fixed per index, so times cross midnight at +09:00 for some orders. */
 const orderInstant = (cert: SandboxCertificate) => cert.orderDate * MS_PER_DAY + ((cert.index * 7_919) % 1_440) * 60_000 + (cert.index % 1000);
 
-function orderDetailXml(cert: SandboxCertificate, context: SandboxContext, options: { certificateInfo: boolean; sanEntries: boolean }): string {
+/**
+ * OriginalCSR as the sandbox writes it: GlobalSign's form is unconfirmed (wire.ts reads both), so even
+ * book indexes get a PEM with the CRLF line ends of GlobalSign's certificates, odd ones bare base64.
+ */
+function originalCsrXml(pem: string, index: number): string {
+  if (index % 2 === 1) return pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, '');
+  return pem
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => escapeXml(line.trim()))
+    .join('&#xD;\n');
+}
+
+interface DetailOptions {
+  readonly certificateInfo: boolean;
+  readonly sanEntries: boolean;
+  /** The order id to show; the certificate's latest one by default. */
+  readonly orderId?: string;
+  /** The CSR for `Fulfillment/OriginalCSR`, when asked for. */
+  readonly originalCsr?: string | null;
+}
+
+function orderDetailXml(cert: SandboxCertificate, context: SandboxContext, options: DetailOptions): string {
   const code = statusCode(cert);
-  const id = ledger(context).latest.get(cert.index) ?? originalOrderId(cert.index);
+  const id = options.orderId ?? ledger(context).latest.get(cert.index) ?? originalOrderId(cert.index);
   const ordered = orderInstant(cert);
   const issued = code === 4 || code >= 5;
   const start = cert.validFrom * MS_PER_DAY + ((cert.index * 131) % 1_440) * 60_000;
@@ -145,7 +173,8 @@ function orderDetailXml(cert: SandboxCertificate, context: SandboxContext, optio
           .map((name) => `<SANEntry><SANOptionType>${globalsignSanOptionType(name, cert.mainDomain)}</SANOptionType><SubjectAltName>${escapeXml(name)}</SubjectAltName></SANEntry>`)
           .join('')}</SANEntries>`
       : '';
-  return `<OrderDetail>${info}${subInfo}${certificate}${sans}</OrderDetail>`;
+  const fulfillment = options.originalCsr ? `<Fulfillment><OriginalCSR>${originalCsrXml(options.originalCsr, cert.index)}</OriginalCSR></Fulfillment>` : '';
+  return `<OrderDetail>${info}${subInfo}${certificate}${sans}${fulfillment}</OrderDetail>`;
 }
 
 function soap(body: string, status = 200): SandboxResponse {
@@ -203,22 +232,29 @@ function getOrderByDateRange(request: unknown, context: SandboxContext, fail: (e
   );
 }
 
-function getOrderByOrderId(request: unknown, context: SandboxContext, fail: (error: SandboxError) => SandboxResponse): SandboxResponse {
+async function getOrderByOrderId(request: unknown, context: SandboxContext, fail: (error: SandboxError) => SandboxResponse): Promise<SandboxResponse> {
   const id = (xmlText(xmlAt(request, 'OrderID')) ?? '').trim();
   if (!id) return fail({ code: ERROR_MANDATORY_MISSING, field: 'OrderID', message: 'The mandatory parameter is missing.' });
   const order = resolveOrder(id, context);
   if (!order) return fail({ code: ERROR_ORDER_NOT_FOUND, field: 'OrderID', message: 'The specified OrderID does not exist.' });
-  const options = { certificateInfo: flag(request, 'ReturnCertificateInfo'), sanEntries: flag(request, 'ReturnSANEntries') };
+  const originalCsr = flag(request, 'ReturnOriginalCSR')
+    ? (order.superseded ? ledger(context).replacedCsrs.get(id) : undefined) ?? (await context.book.csrOf(order.index))
+    : null;
+  const options = { certificateInfo: flag(request, 'ReturnCertificateInfo'), sanEntries: flag(request, 'ReturnSANEntries'), orderId: id, originalCsr };
   // The WSDL's quirk: this query's answer names its header OrderResponseHeader.
   return answer('GetOrderByOrderID', 'OrderResponseHeader', context, `<OrderID>${escapeXml(id)}</OrderID>${orderDetailXml(context.book.get(order.index), context, options)}`);
 }
 
-function reIssue(request: unknown, context: SandboxContext, fail: (error: SandboxError) => SandboxResponse): SandboxResponse {
+async function reIssue(request: unknown, context: SandboxContext, fail: (error: SandboxError) => SandboxResponse): Promise<SandboxResponse> {
   const target = (xmlText(xmlAt(request, 'TargetOrderID')) ?? '').trim();
   const csr = xmlText(xmlAt(request, 'OrderParameter', 'CSR')) ?? '';
   if (!target) return fail({ code: ERROR_MANDATORY_MISSING, field: 'TargetOrderID', message: 'The mandatory parameter is missing.' });
-  const order = resolveOrder(target, context);
-  if (!order) return fail({ code: ERROR_ORDER_NOT_FOUND, field: 'TargetOrderID', message: 'The specified OrderID does not exist.' });
+  const found = resolveOrder(target, context);
+  if (!found) return fail({ code: ERROR_ORDER_NOT_FOUND, field: 'TargetOrderID', message: 'The specified OrderID does not exist.' });
+  // The order being replaced keeps its CSR: GetOrderByOrderID on its id answers with it afterwards.
+  const previousCsr = await context.book.csrOf(found.index);
+  // Looked up again after the wait: a reissue that arrived meanwhile may have superseded the target.
+  const order = resolveOrder(target, context) ?? found;
   if (order.superseded) return fail({ code: ERROR_ALREADY_REISSUED, field: 'TargetOrderID', message: 'The certificate has already been reissued.' });
   if (!/-----BEGIN (NEW )?CERTIFICATE REQUEST-----[A-Za-z0-9+/=\s]+-----END (NEW )?CERTIFICATE REQUEST-----/.test(csr)) {
     return fail({ code: ERROR_INVALID_CSR, field: 'OrderParameter.CSR', message: 'Invalid CSR.' });
@@ -230,6 +266,7 @@ function reIssue(request: unknown, context: SandboxContext, fail: (error: Sandbo
   orders.next += 1;
   orders.reissued.set(id, order.index);
   orders.latest.set(order.index, id);
+  orders.replacedCsrs.set(target, previousCsr);
   return answer('ReIssue', 'OrderResponseHeader', context, `<OrderID>${id}</OrderID><TargetOrderID>${escapeXml(target)}</TargetOrderID>`);
 }
 
@@ -253,7 +290,7 @@ export const globalsignSandboxProtocol: SandboxProtocol = {
     body: `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP_ENVELOPE_NAMESPACE}"><soap:Body><ns2:AccountSnapshotResponse xmlns:ns2="${GLOBALSIGN_NAMESPACE}"><Response><QueryResponseHeader><SuccessCode>0</Succ`,
   }),
 
-  handle(request: SandboxRequest, context: SandboxContext): SandboxResponse {
+  handle(request: SandboxRequest, context: SandboxContext): Promise<SandboxResponse> | SandboxResponse {
     const service = request.url.pathname.startsWith(BASE_PATH) ? request.url.pathname.slice(BASE_PATH.length) : '';
     if (!(GLOBALSIGN_SERVICES as readonly string[]).includes(service)) return { status: 404, contentType: 'text/html', body: '<html><body><h1>404 Not Found</h1></body></html>' };
     if (request.method !== 'POST') return { status: 405, contentType: 'text/plain', body: 'Method Not Allowed' };
