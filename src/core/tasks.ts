@@ -11,7 +11,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod/mini';
+import * as z from '../providers/zod.js';
 import { PROVIDER_IDS, type ProviderId } from '../providers/catalog.js';
 import { parseDay } from '../rules/calendar.js';
 import { JsonFile } from './json-file.js';

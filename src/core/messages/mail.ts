@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod/mini';
+import * as z from '../../providers/zod.js';
 import { JsonFile } from '../json-file.js';
 import { ConfigError } from '../store.js';
 import type { Workspace } from '../workspace.js';

@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import * as z from 'zod/mini';
+import * as z from '../../providers/zod.js';
 import { JsonFile } from '../json-file.js';
 import type { Workspace } from '../workspace.js';
 import { checkTemplate, DEFAULT_TEMPLATES, isTemplateName, TEMPLATE_NAMES, type Template, type TemplateName } from './templates.js';
