@@ -51,3 +51,33 @@ export function parseFlags<S extends FlagSpecs>(command: string, args: readonly 
 export function noPositionals(command: string, positionals: readonly string[]): void {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, command);
 }
+
+/** Flags that may be given more than once (--module A --module B), taken out before parseFlags. */
+export function takeRepeated(command: string, args: readonly string[], names: readonly string[]): { rest: string[]; values: Map<string, string[]> } {
+  const values = new Map(names.map((name) => [name, [] as string[]]));
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    const name = names.find((n) => arg === `--${n}` || arg.startsWith(`--${n}=`));
+    if (name === undefined) {
+      rest.push(arg);
+      continue;
+    }
+    let value: string | undefined;
+    if (arg.startsWith(`--${name}=`)) value = arg.slice(name.length + 3);
+    else {
+      const next = args[i + 1];
+      if (next === undefined || next.startsWith('-')) {
+        throw new UsageError(`--${name} needs a value (for a value that starts with "-", write --${name}=VALUE)`, command);
+      }
+      value = next;
+      i += 1;
+    }
+    values.get(name)?.push(value);
+  }
+  return { rest, values };
+}

@@ -7,7 +7,7 @@ import { dayOfInstant, formatDay, parseDay, type Day } from '../../rules/calenda
 import type { ProjectedAction } from '../../rules/projection.js';
 import { findModule, listModules } from '../../core/modules.js';
 import { buildTimeline, dueCounts, dueDate, filterTimeline, type Timeline, type TimelineEntry } from '../../core/timeline.js';
-import { parseFlags } from '../args.js';
+import { parseFlags, takeRepeated } from '../args.js';
 import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -68,34 +68,6 @@ const FLAGS = {
  * Takes the flags that may be repeated (--module A --module B) out of the arguments; parseFlags
  * refuses repeats for every other flag.
  */
-function takeRepeated(args: readonly string[], names: readonly string[]): { rest: string[]; values: Map<string, string[]> } {
-  const values = new Map(names.map((name) => [name, [] as string[]]));
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    if (arg === '--') {
-      rest.push(...args.slice(i));
-      break;
-    }
-    const name = names.find((n) => arg === `--${n}` || arg.startsWith(`--${n}=`));
-    if (name === undefined) {
-      rest.push(arg);
-      continue;
-    }
-    let value: string | undefined;
-    if (arg.startsWith(`--${name}=`)) value = arg.slice(name.length + 3);
-    else {
-      const next = args[i + 1];
-      if (next === undefined || next.startsWith('-')) {
-        throw new UsageError(`--${name} needs a value (for a value that starts with "-", write --${name}=VALUE)`, 'timeline');
-      }
-      value = next;
-      i += 1;
-    }
-    values.get(name)?.push(value);
-  }
-  return { rest, values };
-}
 
 function parseWithin(text: string): number {
   const match = /^(\d+)d?$/.exec(text.trim());
@@ -126,7 +98,7 @@ interface Request {
 }
 
 function parseRequest(args: readonly string[]): Request | 'help' {
-  const { rest, values } = takeRepeated(args, ['module', 'action']);
+  const { rest, values } = takeRepeated('timeline', args, ['module', 'action']);
   const { flags, positionals } = parseFlags('timeline', rest, FLAGS);
   if (flags.help) return 'help';
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, 'timeline');
