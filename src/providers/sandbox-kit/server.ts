@@ -83,7 +83,13 @@ export interface RunningSandbox {
   readonly caPem: string | null;
   readonly account: SandboxAccount;
   readonly book: CertificateBook;
+  /** Delay before a request is handled: a slow provider (the change is not made yet). */
   latencyMs: number;
+  /**
+   * Delay after a request is handled, before its answer: the change is made and the answer is slow,
+   * so a client that gives up or dies meanwhile never learns the outcome.
+   */
+  answerDelayMs: number;
   readonly faults: Set<SandboxFault>;
   /** How many API requests it has answered (control requests excluded). */
   readonly requests: () => number;
@@ -116,6 +122,7 @@ export async function startSandbox(protocol: SandboxProtocol, options: SandboxOp
     account: options.account,
     book: options.book,
     latencyMs: options.latencyMs ?? 0,
+    answerDelayMs: 0,
     faults: new Set(options.faults ?? []),
     requests: () => served,
     issuedSecrets,
@@ -142,13 +149,14 @@ export async function startSandbox(protocol: SandboxProtocol, options: SandboxOp
   const control = (req: IncomingMessage, res: ServerResponse, body: string) => {
     if (req.method === 'POST' && req.url === '/__sandbox/faults') {
       try {
-        const wanted = JSON.parse(body || '{}') as { faults?: unknown; latencyMs?: unknown };
+        const wanted = JSON.parse(body || '{}') as { faults?: unknown; latencyMs?: unknown; answerDelayMs?: unknown };
         const faults = Array.isArray(wanted.faults) ? wanted.faults.map(String) : [];
         const unknown = faults.filter((fault) => !isSandboxFault(fault));
         if (unknown.length > 0) throw new Error(`unknown fault ${unknown.join(', ')}; faults: ${SANDBOX_FAULTS.join(', ')}`);
         sandbox.faults.clear();
         for (const fault of faults) sandbox.faults.add(fault as SandboxFault);
         if (wanted.latencyMs !== undefined) sandbox.latencyMs = Math.max(0, Number(wanted.latencyMs) || 0);
+        if (wanted.answerDelayMs !== undefined) sandbox.answerDelayMs = Math.max(0, Number(wanted.answerDelayMs) || 0);
       } catch (error) {
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message }));
         return;
@@ -156,7 +164,7 @@ export async function startSandbox(protocol: SandboxProtocol, options: SandboxOp
     }
     res
       .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ provider: protocol.provider, latencyMs: sandbox.latencyMs, faults: [...sandbox.faults], certificates: options.book.size }));
+      .end(JSON.stringify({ provider: protocol.provider, latencyMs: sandbox.latencyMs, answerDelayMs: sandbox.answerDelayMs, faults: [...sandbox.faults], certificates: options.book.size }));
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -198,6 +206,7 @@ export async function startSandbox(protocol: SandboxProtocol, options: SandboxOp
               { method: req.method ?? 'GET', url: new URL(req.url ?? '/', sandbox.origin), headers: req.headers, body, remoteAddress: normalizeAddress(req.socket.remoteAddress) },
               context,
             );
+        if (sandbox.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, sandbox.answerDelayMs));
         res.writeHead(response.status, { 'content-type': response.contentType, ...response.headers }).end(response.body);
       })().catch((error: unknown) => {
         res.writeHead(500, { 'content-type': 'text/plain' }).end(`sandbox error: ${(error as Error).message}`);
