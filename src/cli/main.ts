@@ -28,6 +28,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
   config: { summary: 'import or export billmgr.conf and debug.conf lines', load: () => import('./commands/config.js') },
   debug: { summary: 'set the debug level (0-9) of a module log', load: () => import('./commands/debug.js') },
   messages: { summary: 'message templates, department addresses, SMTP, outbox', load: () => import('./commands/messages.js') },
+  reissue: { summary: 'carry out the reissue policy for certificates whose action date has come', load: () => import('./commands/reissue.js') },
   plan: { summary: 'project the certificates of an SSL subscription up to paid until', load: () => import('./commands/plan.js') },
   sandbox: { summary: 'run local sandbox servers of the providers', load: () => import('./commands/sandbox.js') },
 };

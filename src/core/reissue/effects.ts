@@ -1,0 +1,49 @@
+/**
+ * What a reissue run does besides provider calls, on the real stores: manual tasks (core/tasks)
+ * and the client's expiration message (core/messages). Both are idempotent by key, which the run's
+ * journal relies on when it takes up a run that stopped between the two records of an action.
+ */
+import type { Day } from '../../rules/calendar.js';
+import { notifyExpiration } from '../messages/notify.js';
+import { openTask, reissueTaskKey } from '../tasks.js';
+import type { Workspace } from '../workspace.js';
+import type { RunEffects } from './run.js';
+
+export function runEffects(workspace: Workspace, today: Day, now: () => Date = () => new Date()): RunEffects {
+  void today;
+  return {
+    async openTask({ module, entry, what, why }) {
+      const opened = await openTask(
+        workspace,
+        {
+          key: reissueTaskKey(module.id, entry.certificateId, entry.actionDate),
+          department: module.parameters.department,
+          moduleId: module.id,
+          module: module.parameters.name,
+          provider: module.provider,
+          certificateId: entry.certificateId,
+          domain: entry.domain,
+          what,
+          why,
+          dueDate: entry.actionDate,
+        },
+        now(),
+      );
+      return { id: opened.task.id };
+    },
+    async notifyClient({ module, entry }) {
+      const notified = await notifyExpiration(workspace, {
+        module,
+        certificateId: entry.certificateId,
+        domain: entry.domain,
+        expirationDate: entry.expires ?? (entry.actionDate as string),
+        paidUntil: entry.paidUntil,
+        actionDate: entry.actionDate as string,
+      });
+      const delivery = notified.delivery;
+      if (delivery.via === 'smtp') return { detail: `expiration message sent by SMTP to ${delivery.to.join(', ')}` };
+      if (delivery.via === 'outbox') return { detail: `expiration message written to the outbox: ${delivery.path}${delivery.reason === 'no-recipient' ? " (no client address is known: forward it)" : ''}` };
+      return { detail: `expiration message sent earlier (${delivery.at}, ${delivery.previously})` };
+    },
+  };
+}

@@ -1,0 +1,412 @@
+/**
+ * Use case: the reissue run. Every certificate whose action date has come gets its action under
+ * the reissue policy, once: `reissue` through the provider's API (or a manual task for the module's
+ * department where the API cannot), `notify-client` as a message from the expiration template,
+ * `manual-task` as a task. Safe to run from cron:
+ *
+ * - one run at a time (a lock; a run that died leaves it to the next at once);
+ * - each action is journaled before and after (journal.ts), keyed by module, certificate and
+ *   action date, so a finished action is never done again and a killed run is taken up where it
+ *   stopped;
+ * - a reissue whose answer never came is looked up on the provider's list (rules/reissue-outcome)
+ *   before anything else is tried for it; an outcome that cannot be told becomes a manual task,
+ *   never a second reissue.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { dayOfInstant, formatDay, type Day } from '../../rules/calendar.js';
+import { judgeReissue } from '../../rules/reissue-outcome.js';
+import { ProviderError, type CertificateRecord, type FailureCause, type ProviderClient } from '../../providers/types.js';
+import { logFailure, moduleLog, openModuleClient, type ModuleRuntime } from '../module.js';
+import type { StoredModule } from '../store.js';
+import { syncModule } from '../sync.js';
+import { buildTimeline, type TimelineEntry } from '../timeline.js';
+import type { Workspace } from '../workspace.js';
+import { keyFilesFor, reissueCsr } from './csr.js';
+import { actionStates, Journal, type ActionState, type IntentRecord, type JournalRecord } from './journal.js';
+import { acquireRunLock } from './lock.js';
+
+/** The actions a run carries out; `none` and `end-of-term` only show on the timeline. */
+export type RunAction = 'reissue' | 'notify-client' | 'manual-task';
+
+/** What the run asks of the tasks and messages of certops (core/tasks, core/messages). */
+export interface RunEffects {
+  /** Opens the task for `key`, or returns the one already opened for it. */
+  openTask(request: TaskRequest): Promise<{ readonly id: string }>;
+  /** Sends the expiration message for `key` once; says how it went (SMTP, outbox, already sent). */
+  notifyClient(request: NotifyRequest): Promise<{ readonly detail: string }>;
+}
+
+export interface TaskRequest {
+  readonly key: string;
+  readonly module: StoredModule;
+  readonly entry: TimelineEntry;
+  readonly what: string;
+  readonly why: string;
+}
+
+export interface NotifyRequest {
+  readonly key: string;
+  readonly module: StoredModule;
+  readonly entry: TimelineEntry;
+}
+
+export type Outcome =
+  | 'reissued'
+  | 'notified'
+  | 'task'
+  /** Not carried out; certainly not applied (the provider could not be reached). A later run tries again. */
+  | 'retry-later'
+  /** Sent, no answer: looked up on the provider before anything else (this run or the next). */
+  | 'in-doubt'
+  /** Already finished by an earlier run. */
+  | 'already-done'
+  /** --dry-run: what the run would do. */
+  | 'would-reissue'
+  | 'would-notify'
+  | 'would-open-task'
+  | 'would-look-up';
+
+export interface ActionReport {
+  readonly key: string;
+  readonly moduleId: number;
+  readonly module: string;
+  readonly certificateId: string;
+  readonly domain: string;
+  readonly action: RunAction;
+  readonly actionDate: string;
+  readonly outcome: Outcome;
+  readonly detail: string;
+  readonly taskId?: string;
+  /** The reissued certificate's id, when the provider gave it a new one (GlobalSign). */
+  readonly newCertificateId?: string;
+  /** A generated key's file (the CSR beside it), when certops made the key. */
+  readonly keyFile?: string;
+}
+
+export interface RunReport {
+  readonly run: string;
+  readonly today: string;
+  readonly dryRun: boolean;
+  readonly actions: readonly ActionReport[];
+  /** Modules re-synced after reissues, so the timeline shows the new dates. */
+  readonly synced: readonly string[];
+}
+
+export interface RunOptions {
+  readonly today: Day;
+  readonly dryRun?: boolean;
+  /** Module names (case-insensitive); all modules when absent. */
+  readonly modules?: readonly string[];
+  readonly runtime: ModuleRuntime;
+  readonly effects: RunEffects;
+  /** Seconds to wait for another run's lock; 0 gives up at once. */
+  readonly waitSeconds?: number;
+  readonly onAction?: (report: ActionReport) => void;
+  readonly now?: () => Date;
+}
+
+/** Causes where the request certainly did not reach the provider, or was refused before any change. */
+const NOT_APPLIED: ReadonlySet<FailureCause> = new Set(['insecure-url', 'dns', 'refused', 'tls-untrusted', 'tls', 'credentials', 'ip-not-allowed', 'account-locked', 'configuration']);
+/** Causes where the provider answered that it will not reissue this certificate. */
+const REFUSED: ReadonlySet<FailureCause> = new Set(['provider-error', 'unsupported']);
+
+const MANUAL_POLICY = 'the reissue policy asks for a manual reissue';
+
+/** One action per certificate and action date, whatever the policy says by then. */
+export const actionKey = (moduleId: number, certificateId: string, actionDate: string) => `${moduleId}:${certificateId}:${actionDate}`;
+
+export const journalFile = (workspace: Workspace) => join(workspace.directory, 'journal', 'reissue.jsonl');
+export const keysDirectory = (workspace: Workspace) => join(workspace.directory, 'keys');
+
+const isRunAction = (action: string): action is RunAction => action === 'reissue' || action === 'notify-client' || action === 'manual-task';
+
+function failureOf(error: unknown): ProviderError {
+  return error instanceof ProviderError ? error : new ProviderError('unexpected-response', error instanceof Error ? error.message : String(error));
+}
+
+export async function runReissue(workspace: Workspace, options: RunOptions): Promise<RunReport> {
+  const now = options.now ?? (() => new Date());
+  const dryRun = options.dryRun ?? false;
+  const run = randomUUID();
+  const today = formatDay(options.today);
+  const release = dryRun ? null : await acquireRunLock(workspace.directory, options.waitSeconds ?? 0);
+  try {
+    const journal = new Journal(journalFile(workspace));
+    const config = workspace.store.read();
+    const wanted = options.modules?.map((name) => name.trim().toLowerCase());
+    const modules = config.modules.filter((module) => !wanted || wanted.includes(module.parameters.name.toLowerCase()));
+    const timeline = buildTimeline(workspace, options.today);
+    const inventory = workspace.inventory.read();
+    const reports: ActionReport[] = [];
+    const report = (entry: ActionReport) => {
+      reports.push(entry);
+      options.onAction?.(entry);
+    };
+    const append = (record: JournalRecord) => journal.append(record);
+    const stamp = () => ({ at: now().toISOString(), run });
+
+    const reissuedModules = new Set<StoredModule>();
+    for (const module of modules) {
+      const states = actionStates(journal.read());
+      const records = new Map((inventory.modules[String(module.id)]?.certificates ?? []).map((record) => [record.id, record as CertificateRecord]));
+      const due = timeline.entries.filter(
+        (entry) => entry.moduleId === module.id && entry.actionDate !== null && entry.actionDate <= today && isRunAction(entry.action),
+      );
+      const work = new ModuleWork(workspace, module, options, journal, states, records, report, append, stamp, dryRun);
+      try {
+        await work.recoverInDoubt();
+        for (const entry of due) await work.act(entry);
+        // Calls left in doubt by this run: looked up now, while the operator is watching.
+        if (!dryRun && work.leftInDoubt) await work.recoverInDoubt();
+        if (work.reissued) reissuedModules.add(module);
+      } finally {
+        await work.close();
+      }
+    }
+
+    const synced: string[] = [];
+    for (const module of reissuedModules) {
+      const result = await syncModule(workspace, module, options.runtime);
+      if (result.ok) synced.push(module.parameters.name);
+    }
+    return { run, today, dryRun, actions: reports, synced };
+  } finally {
+    await release?.();
+  }
+}
+
+/** The run's work on one module: its client (opened on first need), journal states and reports. */
+class ModuleWork {
+  private client: ProviderClient | null = null;
+  reissued = false;
+  leftInDoubt = false;
+
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly module: StoredModule,
+    private readonly options: RunOptions,
+    private readonly journal: Journal,
+    private states: Map<string, ActionState>,
+    private readonly records: ReadonlyMap<string, CertificateRecord>,
+    private readonly report: (entry: ActionReport) => void,
+    private readonly append: (record: JournalRecord) => void,
+    private readonly stamp: () => { at: string; run: string },
+    private readonly dryRun: boolean,
+  ) {}
+
+  private open(): ProviderClient {
+    this.client ??= openModuleClient(this.module, this.options.runtime);
+    return this.client;
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+  }
+
+  private refresh(): void {
+    this.states = actionStates(this.journal.read());
+  }
+
+  private base(entry: Pick<TimelineEntry, 'certificateId' | 'domain' | 'actionDate'>, action: RunAction, key: string) {
+    return { key, moduleId: this.module.id, module: this.module.parameters.name, certificateId: entry.certificateId, domain: entry.domain, action, actionDate: entry.actionDate ?? '' };
+  }
+
+  /**
+   * Reissues of this module that were sent and never answered: looked up on the provider's list.
+   * Found reissued: done. Found untouched: open again. Cannot tell: a manual task, never a retry.
+   * Notifications and tasks in doubt need no lookup: their own keys make a second try harmless.
+   */
+  async recoverInDoubt(): Promise<void> {
+    this.refresh();
+    const doubtful = [...this.states.values()].filter(
+      (state): state is Extract<ActionState, { state: 'in-doubt' }> => state.state === 'in-doubt' && state.intent.moduleId === this.module.id && state.intent.action === 'reissue',
+    );
+    if (doubtful.length === 0) return;
+    if (this.dryRun) {
+      for (const { intent } of doubtful) {
+        this.report({ ...this.intentBase(intent), outcome: 'would-look-up', detail: 'a reissue was sent and never answered: the run looks it up on the provider before anything else' });
+      }
+      return;
+    }
+    let listed: CertificateRecord[];
+    try {
+      listed = [];
+      for await (const page of this.open().listCertificates()) listed.push(...page);
+    } catch (error) {
+      const failure = failureOf(error);
+      logFailure(this.module, this.options.runtime, 'lookup of unanswered reissues', failure);
+      for (const { intent } of doubtful) {
+        this.report({ ...this.intentBase(intent), outcome: 'in-doubt', detail: `still in doubt: the lookup on the provider failed (${failure.failure}: ${failure.message}); the next run looks again` });
+      }
+      this.leftInDoubt = false;
+      return;
+    }
+    for (const { intent } of doubtful) {
+      const finding = judgeReissue(intent.snapshot, listed, intent.at.slice(0, 10));
+      const base = this.intentBase(intent);
+      if (finding.found === 'reissued') {
+        const detail = `found reissued on the provider${finding.certificateId !== intent.snapshot.certificateId ? ` as ${finding.certificateId}` : ''} (the answer had been lost)`;
+        this.append({ type: 'done', key: intent.key, ...this.stamp(), detail, certificateId: finding.certificateId });
+        this.reissued = true;
+        this.report({ ...base, outcome: 'reissued', detail, ...(finding.certificateId !== intent.snapshot.certificateId ? { newCertificateId: finding.certificateId } : {}), ...(intent.csr?.keyFile ? { keyFile: intent.csr.keyFile } : {}) });
+      } else if (finding.found === 'not-reissued') {
+        this.append({ type: 'not-applied', key: intent.key, ...this.stamp(), detail: 'the provider lists the certificate unchanged: the unanswered reissue was not applied' });
+      } else {
+        const entry = { certificateId: intent.snapshot.certificateId, domain: intent.snapshot.mainDomain, actionDate: base.actionDate };
+        const why = `a reissue was sent and not answered, and the provider's list cannot tell whether it was applied: ${finding.reason}. Check the order on the provider before reissuing by hand.`;
+        const task = await this.options.effects.openTask({ key: intent.key, module: this.module, entry: this.lookupEntry(intent, entry), what: 'check the reissue on the provider', why });
+        this.append({ type: 'task', key: intent.key, ...this.stamp(), taskId: task.id, reason: why });
+        this.report({ ...base, outcome: 'task', detail: why, taskId: task.id });
+      }
+    }
+    this.leftInDoubt = false;
+    this.refresh();
+  }
+
+  private intentBase(intent: IntentRecord) {
+    const actionDate = intent.key.slice(intent.key.lastIndexOf(':') + 1);
+    return this.base({ certificateId: intent.snapshot.certificateId, domain: intent.snapshot.mainDomain, actionDate }, intent.action, intent.key);
+  }
+
+  /** A timeline entry for a task about an in-doubt reissue whose certificate may have left the timeline. */
+  private lookupEntry(intent: IntentRecord, entry: { certificateId: string; domain: string; actionDate: string }): TimelineEntry {
+    return {
+      moduleId: this.module.id,
+      module: this.module.parameters.name,
+      provider: this.module.provider,
+      certificateId: entry.certificateId,
+      domain: entry.domain,
+      expires: intent.snapshot.validTo,
+      paidUntil: null,
+      termEnds: null,
+      actionDate: entry.actionDate,
+      action: 'manual-task',
+      department: this.module.parameters.department,
+      reason: null,
+      revalidate: [],
+      overdue: false,
+    };
+  }
+
+  async act(entry: TimelineEntry): Promise<void> {
+    const action = entry.action as RunAction;
+    const key = actionKey(this.module.id, entry.certificateId, entry.actionDate as string);
+    const state = this.states.get(key);
+    const base = this.base(entry, action, key);
+    if (state?.state === 'finished') {
+      this.report({ ...base, outcome: 'already-done', detail: `done by an earlier run (${state.last.at})` });
+      return;
+    }
+    if (state?.state === 'in-doubt') {
+      if (state.intent.action === 'reissue') {
+        // The lookup could not settle it: nothing is sent until it does.
+        this.report({ ...base, outcome: 'in-doubt', detail: 'sent earlier and never answered; the lookup on the provider has not settled it yet' });
+        return;
+      }
+      // A task or a message was under way when a run stopped: their own keys make doing it again harmless.
+      if (state.intent.action === 'manual-task') return this.task(entry, base, state.intent.why ?? entry.reason ?? MANUAL_POLICY, false);
+    }
+    if (action === 'manual-task') return this.task(entry, base, entry.reason ?? MANUAL_POLICY);
+    if (action === 'notify-client') return this.notify(entry, base);
+    return this.reissue(entry, base);
+  }
+
+  private snapshotOf(entry: TimelineEntry, record: CertificateRecord | undefined) {
+    return {
+      certificateId: entry.certificateId,
+      mainDomain: entry.domain,
+      orderDate: record?.orderDate ?? null,
+      validFrom: record?.validFrom ?? null,
+      validTo: record?.validTo ?? entry.expires,
+    };
+  }
+
+  private async task(entry: TimelineEntry, base: ReturnType<ModuleWork['base']>, why: string, journalIntent = true): Promise<void> {
+    if (this.dryRun) {
+      this.report({ ...base, outcome: 'would-open-task', detail: `a manual task for ${this.module.parameters.department}: ${why}` });
+      return;
+    }
+    if (journalIntent) this.append({ type: 'intent', ...base, ...this.stamp(), action: 'manual-task', snapshot: this.snapshotOf(entry, this.records.get(entry.certificateId)), why });
+    const task = await this.options.effects.openTask({ key: base.key, module: this.module, entry, what: 'reissue the certificate by hand', why });
+    this.append({ type: 'task', key: base.key, ...this.stamp(), taskId: task.id, reason: why });
+    this.report({ ...base, outcome: 'task', detail: `task ${task.id} for ${this.module.parameters.department}: ${why}`, taskId: task.id });
+  }
+
+  private async notify(entry: TimelineEntry, base: ReturnType<ModuleWork['base']>): Promise<void> {
+    if (this.dryRun) {
+      this.report({ ...base, outcome: 'would-notify', detail: 'the client gets the certificate expiration message' });
+      return;
+    }
+    this.append({ type: 'intent', ...base, ...this.stamp(), action: base.action, snapshot: this.snapshotOf(entry, this.records.get(entry.certificateId)) });
+    let sent;
+    try {
+      sent = await this.options.effects.notifyClient({ key: base.key, module: this.module, entry });
+    } catch (error) {
+      // Not sent (the SMTP server refused or could not be reached): the next run sends it.
+      const detail = error instanceof Error ? error.message : String(error);
+      this.append({ type: 'retry', key: base.key, ...this.stamp(), cause: 'mail', detail });
+      this.report({ ...base, outcome: 'retry-later', detail: `the message could not be sent (${detail}); the next run tries again` });
+      return;
+    }
+    this.append({ type: 'done', key: base.key, ...this.stamp(), detail: sent.detail });
+    this.report({ ...base, outcome: 'notified', detail: sent.detail });
+  }
+
+  private async reissue(entry: TimelineEntry, base: ReturnType<ModuleWork['base']>): Promise<void> {
+    const record = this.records.get(entry.certificateId);
+    if (!record) {
+      return this.task(entry, base, 'the certificate is missing from the inventory of the last sync');
+    }
+    if (this.dryRun) {
+      this.report({ ...base, outcome: 'would-reissue', detail: "through the provider's API, with the order's original CSR where the provider returns it, else a new key and CSR" });
+      return;
+    }
+    let csr;
+    try {
+      const client = this.open();
+      const files = keyFilesFor(keysDirectory(this.workspace), this.module.id, entry.certificateId, entry.actionDate as string);
+      csr = await reissueCsr(client, record, files);
+    } catch (error) {
+      // Nothing was sent yet: a read or the key failed.
+      const failure = failureOf(error);
+      logFailure(this.module, this.options.runtime, `reissue of ${entry.domain} (CSR)`, failure);
+      this.append({ type: 'retry', key: base.key, ...this.stamp(), cause: failure.failure, detail: failure.message });
+      this.report({ ...base, outcome: 'retry-later', detail: `the CSR could not be had (${failure.failure}: ${failure.message}); nothing was sent, the next run tries again` });
+      return;
+    }
+    this.append({
+      type: 'intent',
+      ...base,
+      ...this.stamp(),
+      action: 'reissue',
+      snapshot: this.snapshotOf(entry, record),
+      csr: { source: csr.source, ...(csr.keyFile ? { keyFile: csr.keyFile } : {}) },
+    });
+    const keyFile = csr.keyFile ? { keyFile: csr.keyFile } : {};
+    try {
+      const outcome = await this.open().reissue({ certificate: record, csr: csr.pem });
+      const detail = `${outcome.message ?? 'reissued'}; CSR: ${csr.source === 'original' ? "the order's original" : `new, key in ${csr.keyFile}`}`;
+      this.append({ type: 'done', key: base.key, ...this.stamp(), detail, certificateId: outcome.certificateId });
+      moduleLog(this.module, this.options.runtime).write(4, `${this.module.parameters.name}: reissued ${entry.domain} (certificate ${entry.certificateId}${outcome.certificateId !== entry.certificateId ? ` -> ${outcome.certificateId}` : ''})`);
+      this.reissued = true;
+      this.report({ ...base, outcome: 'reissued', detail, ...(outcome.certificateId !== entry.certificateId ? { newCertificateId: outcome.certificateId } : {}), ...keyFile });
+    } catch (error) {
+      const failure = failureOf(error);
+      logFailure(this.module, this.options.runtime, `reissue of ${entry.domain}`, failure);
+      if (NOT_APPLIED.has(failure.failure)) {
+        this.append({ type: 'retry', key: base.key, ...this.stamp(), cause: failure.failure, detail: failure.message });
+        this.report({ ...base, outcome: 'retry-later', detail: `not sent (${failure.failure}: ${failure.message}); the next run tries again`, ...keyFile });
+      } else if (REFUSED.has(failure.failure) || (failure.failure === 'http-status' && (failure.details.httpStatus ?? 500) < 500)) {
+        await this.task(entry, base, `the provider refused the automatic reissue: ${failure.message}`);
+      } else {
+        this.append({ type: 'in-doubt', key: base.key, ...this.stamp(), cause: failure.failure, detail: failure.message });
+        this.leftInDoubt = true;
+        this.report({ ...base, outcome: 'in-doubt', detail: `sent, but no answer came (${failure.failure}: ${failure.message}); it is looked up on the provider before anything else`, ...keyFile });
+      }
+    }
+  }
+}
+
+/** The UTC day of now, for callers without --now. */
+export const todayOf = (now: Date): Day => dayOfInstant(now);
