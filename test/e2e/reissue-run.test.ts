@@ -15,9 +15,12 @@ import { buildTimeline } from '../../src/core/timeline.js';
 import type { Workspace } from '../../src/core/workspace.js';
 import type { ProviderId } from '../../src/providers/catalog.js';
 import { BIN, runBin } from '../helpers/cli.js';
+import { smtpHarness } from '../helpers/smtp.js';
 import { TODAY, workspaceHarness } from '../helpers/workspace.js';
+import { setClientFallback, setSmtp } from '../../src/core/messages/settings.js';
 
 const harness = workspaceHarness();
+const smtp = smtpHarness();
 const NOW = '2026-11-23';
 
 async function setUp(providers: readonly ProviderId[], policy: 'auto' | 'manual' | 'none', beforeDays = 60, certificates = 40) {
@@ -142,6 +145,30 @@ describe('certops reissue run', { timeout: 180_000 }, () => {
     const none = await reissueRun(env);
     expect(none.code).toBe(0);
     expect(none.json?.actions).toEqual([]);
+  });
+
+  it('manual with an SMTP server: each client notice arrives once, with the template filled in; a server that refuses leaves it for the next run', async () => {
+    const { workspace, env } = await setUp(['globalsign'], 'manual');
+    const dueEntries = due(workspace);
+    const server = await smtp.start({ refuse: ['clients@example.net'] });
+    await setSmtp(workspace, { host: '127.0.0.1', port: server.port, security: 'none', from: 'Billing <billing@example.com>' });
+    await setClientFallback(workspace, 'clients@example.net');
+    const refused = await reissueRun(env);
+    expect(refused.code).toBe(4);
+    expect(new Set(refused.json?.actions.map((action) => action.outcome))).toEqual(new Set(['retry-later']));
+    expect(server.received).toHaveLength(0);
+
+    await setClientFallback(workspace, 'clients@example.com');
+    const sent = await reissueRun(env);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(server.received).toHaveLength(dueEntries.length);
+    const first = dueEntries[0] as (typeof dueEntries)[number];
+    const mail = server.received.find((received) => received.parsed.text?.includes(first.domain));
+    expect(mail?.envelope.to).toEqual(['clients@example.com']);
+    expect(mail?.parsed.text).toContain(first.expires as string);
+    const again = await reissueRun(env);
+    expect(again.json?.actions.every((action) => action.outcome === 'already-done')).toBe(true);
+    expect(server.received).toHaveLength(dueEntries.length);
   });
 
   it('a run killed after the provider reissued but before the answer came: the rerun finds it on the provider and does not reissue again', async () => {
