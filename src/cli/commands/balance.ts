@@ -3,6 +3,8 @@ import { moduleBalances, type BalanceResult } from '../../core/balance.js';
 import type { ModuleFailure } from '../../core/check.js';
 import { recordBalance } from '../../core/modules.js';
 import type { StoredModule } from '../../core/store.js';
+import type { Workspace } from '../../core/workspace.js';
+import { dayOfInstant } from '../../rules/calendar.js';
 import { PROVIDERS } from '../../providers/catalog.js';
 import { parseFlags } from '../args.js';
 import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
@@ -23,10 +25,14 @@ No names means every module.
 
 Options:
   --all                every module (the default when no name is given)
+  --notify             send the "processing module low balance" message to the department of
+                       each module under its minimum (once per module and day; SMTP, or the
+                       outbox: see certops messages)
 ${WORKSPACE_HELP}
 
 JSON (--json): {"ok", "results": [{"module", "moduleId", "provider", "ok": true, "status":
-"ok"|"under-minimum", "amount", "currency", "minimalBalance", "underMinimum", "checkedAt"}
+"ok"|"under-minimum", "amount", "currency", "minimalBalance", "underMinimum", "checkedAt",
+"notified"? (with --notify, under the minimum: "smtp"|"outbox"|"already-sent"|"failed: …")}
 or {"module", "moduleId", "provider", "ok": false, "status": "failed", "message", "cause",
 "causeLabel", "detail", "steps", "checkedAt"}]}; see docs/commands/balance.md.
 
@@ -38,9 +44,10 @@ Examples:
   certops balance
   certops balance "eNom main"
   certops balance --json | jq -r '.results[] | select(.status != "ok") | .module'
+  0 * * * * certops balance --all --notify >/dev/null
 `;
 
-const FLAGS = { ...WORKSPACE_FLAGS, all: { type: 'boolean' } } as const;
+const FLAGS = { ...WORKSPACE_FLAGS, all: { type: 'boolean' }, notify: { type: 'boolean' } } as const;
 
 type Status = 'ok' | 'under-minimum' | 'failed';
 const statusOf = (result: BalanceResult): Status => (!result.ok ? 'failed' : result.underMinimum ? 'under-minimum' : 'ok');
@@ -63,6 +70,24 @@ function resultJson(module: StoredModule, result: BalanceResult) {
   };
 }
 
+/** The low-balance messages of the modules under their minimum; per module id, how each went. */
+async function notifyUnderMinimum(workspace: Workspace, modules: readonly StoredModule[], results: readonly BalanceResult[], io: CliIo): Promise<Map<number, string>> {
+  const { notifyLowBalances } = await import('../../core/messages/notify.js');
+  const sent = await notifyLowBalances(workspace, modules, results, dayOfInstant(new Date()));
+  const outcome = new Map<number, string>();
+  for (const [moduleId, result] of sent) {
+    const module = modules.find((m) => m.id === moduleId) as StoredModule;
+    if ('failed' in result) {
+      outcome.set(moduleId, `failed: ${result.failed}`);
+      io.stderr.write(`certops balance: ${module.parameters.name}: the low balance message could not be sent: ${result.failed}\n`);
+    } else {
+      outcome.set(moduleId, result.delivery.via);
+      if (result.delivery.via === 'outbox') io.stderr.write(`certops balance: ${module.parameters.name}: the low balance message is in the outbox: ${result.delivery.path}\n`);
+    }
+  }
+  return outcome;
+}
+
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const { flags, positionals } = parseFlags('balance', args, FLAGS);
   if (flags.help) {
@@ -77,10 +102,18 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   const results = await moduleBalances(modules, workspace.runtime());
   for (const [i, result] of results.entries()) await recordBalance(workspace, (modules[i] as StoredModule).id, result);
+  const notified = flags.notify ? await notifyUnderMinimum(workspace, modules, results, io) : new Map<number, string>();
 
   const ok = results.every((result) => statusOf(result) === 'ok');
   if (flags.json) {
-    printJson(io, { ok, results: results.map((result, i) => resultJson(modules[i] as StoredModule, result)) });
+    printJson(io, {
+      ok,
+      results: results.map((result, i) => {
+        const module = modules[i] as StoredModule;
+        const sent = notified.get(module.id);
+        return { ...resultJson(module, result), ...(sent === undefined ? {} : { notified: sent }) };
+      }),
+    });
   } else {
     const rows = results.map((result, i) => {
       const module = modules[i] as StoredModule;
@@ -95,6 +128,10 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       ),
     );
     io.stdout.write(failureDetails(results.filter((result): result is ModuleFailure => !result.ok)));
+    for (const module of modules) {
+      const sent = notified.get(module.id);
+      if (sent !== undefined) io.stdout.write(`\n${module.parameters.name}: low balance message: ${sent}\n`);
+    }
   }
   return ok ? ExitCode.ok : ExitCode.problem;
 }

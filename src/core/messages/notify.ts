@@ -103,3 +103,28 @@ export async function notifyLowBalance(
   const delivery = await deliver(workspace, { key, to, subject, text: body, note }, options);
   return { notified: true, department, key, to, delivery };
 }
+
+/**
+ * The low-balance messages after a balance query: for each module whose balance was read and is
+ * under its minimum, notifyLowBalance; a message that cannot be sent is reported, not thrown, so
+ * the balances are reported whatever the mail does.
+ */
+export async function notifyLowBalances(
+  workspace: Workspace,
+  modules: readonly Pick<ProcessingModule, 'id' | 'provider' | 'parameters'>[],
+  results: readonly ({ readonly ok: false } | { readonly ok: true; readonly amount: number; readonly currency: string; readonly underMinimum: boolean })[],
+  today: Day,
+): Promise<Map<number, Extract<LowBalanceOutcome, { notified: true }> | { readonly failed: string }>> {
+  const sent = new Map<number, Extract<LowBalanceOutcome, { notified: true }> | { readonly failed: string }>();
+  for (const [index, result] of results.entries()) {
+    const module = modules[index];
+    if (!module || !result.ok || !result.underMinimum) continue;
+    try {
+      const outcome = await notifyLowBalance(workspace, module, { amount: result.amount, currency: result.currency }, today);
+      if (outcome.notified) sent.set(module.id, outcome);
+    } catch (error) {
+      sent.set(module.id, { failed: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return sent;
+}
