@@ -13,7 +13,9 @@ const parser = new XMLParser({
   trimValues: true,
   removeNSPrefix: true,
   processEntities: true,
-  htmlEntities: false,
+  // XML's numeric character references (&#xD; in GlobalSign's PEM fields) are decoded only with
+  // this switch on; it also decodes HTML's named entities, which no provider sends.
+  htmlEntities: true,
   cdataPropName: false,
 });
 
