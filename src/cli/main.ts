@@ -24,6 +24,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
   sync: { summary: 'refresh the certificate inventory from the providers', load: () => import('./commands/sync.js') },
   timeline: { summary: 'certificates due for reissue (table, JSON, CSV, iCalendar)', load: () => import('./commands/timeline.js') },
   tasks: { summary: 'manual tasks per department: list, filter, close', load: () => import('./commands/tasks.js') },
+  metrics: { summary: 'Prometheus metrics for node_exporter (balances, checks, expirations, tasks)', load: () => import('./commands/metrics.js') },
   policy: { summary: 'show or set the reissue policy (SSLSubscriptionPolicy/Before)', load: () => import('./commands/policy.js') },
   config: { summary: 'import or export billmgr.conf and debug.conf lines', load: () => import('./commands/config.js') },
   debug: { summary: 'set the debug level (0-9) of a module log', load: () => import('./commands/debug.js') },

@@ -15,6 +15,7 @@ import type { ModuleChange, ModuleDraft, ModuleSection, ValidModule } from './mo
 import { previewPolicy, readPolicy, setPolicy } from './policy.js';
 import type { StoredModule } from './store.js';
 import { syncModules, type SyncProgress, type SyncResult } from './sync.js';
+import { closeTask, findTask, listTasks, pendingCounts, TaskNotFoundError, type ManualTask, type PendingCount, type TaskFilter } from './tasks.js';
 import { buildTimeline, type ReissuePolicySettings, type Timeline } from './timeline.js';
 import type { Workspace, WorkspaceState } from './workspace.js';
 import type { ModuleRuntime } from './module.js';
@@ -125,6 +126,29 @@ export class ConsoleServices {
 
   timeline(settings?: ReissuePolicySettings): Timeline {
     return buildTimeline(this.workspace, this.today(), settings);
+  }
+
+  /** Manual tasks, open ones by default (see listTasks). */
+  tasks(filter?: TaskFilter): ManualTask[] {
+    return listTasks(this.workspace, filter);
+  }
+
+  /** One task by id, or null when there is none. */
+  task(id: string): ManualTask | null {
+    try {
+      return findTask(this.workspace, id);
+    } catch (error) {
+      if (error instanceof TaskNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  closeTask(id: string, note?: string): Promise<ManualTask> {
+    return closeTask(this.workspace, id, note);
+  }
+
+  pendingTasks(): PendingCount[] {
+    return pendingCounts(this.workspace);
   }
 
   policy(): ReissuePolicySettings {

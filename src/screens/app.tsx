@@ -14,6 +14,7 @@ import { ModulesScreen, ModuleView } from './modules.js';
 import { CheckScreen } from './check.js';
 import { BalancesScreen } from './balances.js';
 import { TimelineScreen } from './timeline.js';
+import { TaskView, TasksScreen } from './tasks.js';
 import { PolicyScreen } from './policy.js';
 import { LogsScreen } from './logs.js';
 import { fit } from './widgets/text.js';
@@ -27,6 +28,8 @@ export const TITLES: Readonly<Record<ScreenSpec['id'], string>> = {
   check: 'Connection check',
   balances: 'Balances',
   timeline: 'Reissue timeline',
+  tasks: 'Manual tasks',
+  task: 'Manual task',
   policy: 'Reissue policy',
   logs: 'Logs',
 };
@@ -118,6 +121,10 @@ function renderScreen(screen: ScreenSpec): ReactElement {
       return <BalancesScreen />;
     case 'timeline':
       return <TimelineScreen />;
+    case 'tasks':
+      return <TasksScreen {...(screen.at ? { at: screen.at } : {})} />;
+    case 'task':
+      return <TaskView taskId={screen.taskId} />;
     case 'policy':
       return <PolicyScreen />;
     case 'logs':

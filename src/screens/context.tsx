@@ -16,6 +16,12 @@ export type ScreenSpec =
   | { readonly id: 'check'; readonly moduleIds?: readonly number[] }
   | { readonly id: 'balances' }
   | { readonly id: 'timeline' }
+  | {
+      readonly id: 'tasks';
+      /** Where the list was when a task was opened from it: the view comes back to it. */
+      readonly at?: { readonly taskId: string; readonly index: number; readonly department: string; readonly status: 'open' | 'closed' | 'all' };
+    }
+  | { readonly id: 'task'; readonly taskId: string }
   | { readonly id: 'policy' }
   | { readonly id: 'logs' };
 

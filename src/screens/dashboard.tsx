@@ -42,6 +42,12 @@ export function Dashboard() {
   // Modules, checks and balances are small and shown at once; the due counts need the whole
   // timeline (100 000 certificates in a big account), so they follow the first frame.
   const data = useMemo(() => ({ modules: services.modules(), state: services.state(), warnings: services.permissionWarnings() }), [services, version]);
+  // Open manual tasks per department: tasks.json can hold thousands, so it is read after the first frame too.
+  const [pending, setPending] = useState<ReturnType<typeof services.pendingTasks> | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => setPending(services.pendingTasks()), 0);
+    return () => clearTimeout(timer);
+  }, [services, version]);
   const [due, setDue] = useState<{ totals: ReturnType<typeof dueCounts>; perModule: ReadonlyMap<number, ReturnType<typeof dueCounts>>; lastSync: string | null } | null>(null);
   useEffect(() => {
     const timer = setTimeout(() => {
@@ -79,6 +85,7 @@ export function Dashboard() {
       else if (input === 'c') push({ id: 'check' });
       else if (input === 'b') push({ id: 'balances' });
       else if (input === 't') push({ id: 'timeline' });
+      else if (input === 'o') push({ id: 'tasks' });
       else if (input === 'p') push({ id: 'policy' });
       else if (input === 'l') push({ id: 'logs' });
       else if (input === 's') startSync();
@@ -86,7 +93,10 @@ export function Dashboard() {
       else return false;
       return true;
     },
-    'a add  m modules  c check  b balances  s sync  t timeline  p policy  l logs',
+    // At 80 columns the two-space form would cut "l logs"; one middle dot per key still reads.
+    columns >= 100
+      ? 'a add  m modules  c check  b balances  s sync  t timeline  o tasks  p policy  l logs'
+      : 'a add·m modules·c check·b balances·s sync·t timeline·o tasks·p policy·l logs',
   );
 
   const header = ` ${fit('Name', nameWidth)} ${fit('Provider', widths.provider)} ${fitRight('Sort', widths.sort)} ${fit('Last check', widths.check)} ${fit('Balance/minimal', widths.balance)} ${fitRight('7/30/90', widths.due)}`;
@@ -123,7 +133,7 @@ export function Dashboard() {
       <WindowList
         count={modules.length}
         cursor={Math.min(cursor, Math.max(0, modules.length - 1))}
-        height={Math.max(3, bodyRows - 5 - data.warnings.length)}
+        height={Math.max(3, bodyRows - 6 - data.warnings.length)}
         row={row}
         empty=" No processing module yet. Press a to add one (the seeds' wizard: product type, module, integration, parameters, check)."
       />
@@ -137,9 +147,30 @@ export function Dashboard() {
       ) : (
         <Text dimColor> Due: counting…</Text>
       )}
+      {pending ? <PendingLine pending={pending} width={columns - 1} /> : <Text dimColor> Manual tasks: counting…</Text>}
       <Text>
         {sync.running ? <Spinner /> : ' '} {fit(sync.line, columns - 4)}
       </Text>
     </Box>
+  );
+}
+
+/** " Manual tasks: 12 open (SSL desk 8, Sales 4) · o lists them"; cut to the width, the key kept. */
+function PendingLine({ pending, width }: { readonly pending: ReadonlyArray<{ readonly department: string; readonly open: number }>; readonly width: number }) {
+  const open = pending.filter((p) => p.open > 0);
+  const total = open.reduce((sum, p) => sum + p.open, 0);
+  const key = ' · o lists them';
+  if (total === 0) return <Text>{fit(` Manual tasks: none open${key}`, width)}</Text>;
+  const departments = open.map((p) => `${p.department.replace(/[\u0000-\u001F\u007F-\u009F]/g, '?')} ${p.open}`).join(', ');
+  const head = ` Manual tasks: `;
+  const detail = fit(`${total} open (${departments})`, Math.max(0, width - head.length - key.length)).trimEnd();
+  return (
+    <Text>
+      {head}
+      <Text bold color="yellow">
+        {detail}
+      </Text>
+      {key}
+    </Text>
   );
 }

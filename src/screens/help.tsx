@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { ScreenSpec } from './context.js';
 
 const SCREEN_KEYS: Readonly<Record<ScreenSpec['id'], readonly string[]>> = {
-  dashboard: ['a  add a processing module', 'm  processing modules', 'c  check connections', 'b  balances', 's  sync certificates', 't  reissue timeline', 'p  reissue policy', 'l  logs', 'Enter  open the selected module'],
+  dashboard: ['a  add a processing module', 'm  processing modules', 'c  check connections', 'b  balances', 's  sync certificates', 't  reissue timeline', 'o  manual tasks of the departments', 'p  reissue policy', 'l  logs', 'Enter  open the selected module'],
   wizard: ['Enter  next field / next step', 'Tab, ↑ ↓  move between fields', 'Esc  one step back (nothing is saved until the last step)', 'On the check: r retry, s save anyway (not verified), e edit fields'],
   modules: ['Enter  view', 'e  edit', 'd  remove (asks first)', 'c  check the selected module', 'a  add'],
   module: ['e  edit', 'c  check', 'd  remove (asks first)'],
@@ -11,6 +11,8 @@ const SCREEN_KEYS: Readonly<Record<ScreenSpec['id'], readonly string[]>> = {
   check: ['r  run again', 'Enter  details of the selected module'],
   balances: ['r  refresh'],
   timeline: ['↑ ↓ j k PgUp PgDn  scroll', 'g  jump to today', 'f  filter by action', 'm  filter by module', 'w  group by week or month', 's  sync now'],
+  tasks: ['↑ ↓ j k PgUp PgDn  move', 'Enter  show the task', 'c  close the task (asks y / n)', 'd  next department (all, then each)', 'f  open, closed or all tasks', 'r  reload (a reissue run may have opened more)'],
+  task: ['c  close the task (asks y / n)', 'Esc  back to the list'],
   policy: ['↑ ↓  choose the field', '← →  change the policy or the days (type digits too)', 'Enter  save (after the preview)'],
   logs: ['↑ ↓  choose a log', '+ -  raise or lower its debug level', 'Enter  tail the log', 'r  reload'],
 };

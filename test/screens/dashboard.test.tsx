@@ -54,6 +54,7 @@ describe('console: dashboard', () => {
       ['c', 'Connection check'],
       ['b', 'Balances'],
       ['t', 'Reissue timeline'],
+      ['o', 'Manual tasks'],
       ['p', 'Reissue policy'],
       ['l', 'Logs'],
     ] as const) {

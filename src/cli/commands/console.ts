@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dayOfInstant, parseDay, type Day } from '../../rules/calendar.js';
+import { dayOfInstant, formatDay, parseDay, type Day } from '../../rules/calendar.js';
 import { PROVIDER_IDS } from '../../providers/catalog.js';
 import { ConsoleServices } from '../../core/services.js';
 import { resolveConfigDirectory } from '../../core/store.js';
@@ -20,7 +20,7 @@ export const help = `Usage: certops [--config-dir DIR] [--no-color]
        certops demo [--today YYYY-MM-DD]
 
 The console: module setup (the seeds' wizard), connection checks, balances, the reissue
-timeline, the reissue policy and the module logs. It needs a terminal (over SSH: ssh -t).
+timeline, the manual tasks of the departments, the reissue policy and the module logs. It needs a terminal (over SSH: ssh -t).
 
 certops demo starts the four providers' sandboxes and the console on a fresh temporary
 configuration that already holds one module per provider, marked SANDBOX.
@@ -30,7 +30,8 @@ export const NOT_A_TERMINAL = `the console needs a terminal (stdin and stdout mu
 Without one, the scripted commands do the same work:
   certops module list | show | add | edit | remove
   certops check --all        certops balance --all      certops sync
-  certops timeline --within 30d    certops policy show    certops debug
+  certops timeline --within 30d    certops tasks          certops policy show
+  certops debug
 Run 'certops --help' for all of them.`;
 
 const FLAGS = {
@@ -99,9 +100,11 @@ export async function run(args: readonly string[], io: ConsoleIo, demo = false):
     return ExitCode.ok;
   }
   // The sandboxes and the sync are the demo's alone: the plain console does not load them.
-  const [{ addSandboxModules, sandboxAccountsOf, startSandboxes, stopSandboxes }, { syncModules }] = await Promise.all([
+  const [{ addSandboxModules, sandboxAccountsOf, startSandboxes, stopSandboxes }, { syncModules }, { openTasks, reissueTaskInput }, { buildTimeline, dueDate }] = await Promise.all([
     import('../../core/sandboxes.js'),
     import('../../core/sync.js'),
+    import('../../core/tasks.js'),
+    import('../../core/timeline.js'),
   ]);
   const temporary = flags['config-dir'] === undefined ? mkdtempSync(join(tmpdir(), 'certops-demo-')) : null;
   const directory = flags['config-dir'] ?? join(temporary as string, 'config');
@@ -118,6 +121,11 @@ export async function run(args: readonly string[], io: ConsoleIo, demo = false):
     });
     // The timeline and the dashboard's due counts have real data from the first screen on.
     await syncModules(workspace, modules, workspace.runtime());
+    // The manual tasks a reissue run would have opened for the next 30 days, so the Tasks screen
+    // has some (LeaderTelecom's reissues are all manual: its API has no confirmed reissue call).
+    const planned = today ?? dayOfInstant(new Date());
+    const horizon = formatDay((planned + 30) as Day);
+    await openTasks(workspace, buildTimeline(workspace, planned).entries.filter((e) => e.action === 'manual-task' && dueDate(e) <= horizon).map(reissueTaskInput));
     const sandboxAccounts = sandboxAccountsOf(sandboxes);
     await start(new ConsoleServices(workspace, { sandbox: true, sandboxAccounts, ...(today ? { today } : {}) }));
   } finally {
