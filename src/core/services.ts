@@ -16,6 +16,8 @@ import { previewPolicy, readPolicy, setPolicy } from './policy.js';
 import type { StoredModule } from './store.js';
 import { syncModules, type SyncProgress, type SyncResult } from './sync.js';
 import { closeTask, findTask, listTasks, pendingCounts, TaskNotFoundError, type ManualTask, type PendingCount, type TaskFilter } from './tasks.js';
+import { runEffects } from './reissue/effects.js';
+import { runReissue, type ActionReport, type RunReport } from './reissue/run.js';
 import { buildTimeline, type ReissuePolicySettings, type Timeline } from './timeline.js';
 import type { Workspace, WorkspaceState } from './workspace.js';
 import type { ModuleRuntime } from './module.js';
@@ -126,6 +128,20 @@ export class ConsoleServices {
 
   timeline(settings?: ReissuePolicySettings): Timeline {
     return buildTimeline(this.workspace, this.today(), settings);
+  }
+
+  /**
+   * The reissue run for today (core/reissue/run.ts): with `dryRun`, what it would do. Each action is
+   * reported as it is done. Rejects with RunLockedError when another run holds the lock.
+   */
+  reissueRun(dryRun: boolean, onAction?: (action: ActionReport) => void): Promise<RunReport> {
+    return runReissue(this.workspace, {
+      today: this.today(),
+      dryRun,
+      runtime: this.runtime(),
+      effects: runEffects(this.workspace, this.today()),
+      ...(onAction ? { onAction } : {}),
+    });
   }
 
   /** Manual tasks, open ones by default (see listTasks). */

@@ -13,6 +13,7 @@ import { ModuleWizard } from './wizard.js';
 import { ModulesScreen, ModuleView } from './modules.js';
 import { CheckScreen } from './check.js';
 import { BalancesScreen } from './balances.js';
+import { ReissueScreen } from './reissue.js';
 import { TimelineScreen } from './timeline.js';
 import { TaskView, TasksScreen } from './tasks.js';
 import { PolicyScreen } from './policy.js';
@@ -29,6 +30,7 @@ export const TITLES: Readonly<Record<ScreenSpec['id'], string>> = {
   balances: 'Balances',
   timeline: 'Reissue timeline',
   tasks: 'Manual tasks',
+  reissue: 'Reissue run',
   task: 'Manual task',
   policy: 'Reissue policy',
   logs: 'Logs',
@@ -121,6 +123,8 @@ function renderScreen(screen: ScreenSpec): ReactElement {
       return <BalancesScreen />;
     case 'timeline':
       return <TimelineScreen />;
+    case 'reissue':
+      return <ReissueScreen />;
     case 'tasks':
       return <TasksScreen {...(screen.at ? { at: screen.at } : {})} />;
     case 'task':

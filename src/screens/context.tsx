@@ -16,6 +16,7 @@ export type ScreenSpec =
   | { readonly id: 'check'; readonly moduleIds?: readonly number[] }
   | { readonly id: 'balances' }
   | { readonly id: 'timeline' }
+  | { readonly id: 'reissue' }
   | {
       readonly id: 'tasks';
       /** Where the list was when a task was opened from it: the view comes back to it. */

@@ -79,7 +79,7 @@ function TimelineView({
   readonly sync: SyncState;
   readonly startSync: () => void;
 }) {
-  const { services, columns, bodyRows } = useConsole();
+  const { services, columns, bodyRows, push } = useConsole();
   const today = formatDay(services.today());
   const moduleNames = useMemo(() => ['all', ...timeline.modules.map((m) => m.name)], [timeline]);
   const [actionFilter, setActionFilter] = useState(0);
@@ -121,10 +121,11 @@ function TimelineView({
         setGrouping((g) => (g === 'month' ? 'week' : 'month'));
         setCursor(null);
       } else if (input === 's') startSync();
+      else if (input === 'r') push({ id: 'reissue' });
       else return false;
       return true;
     },
-    '↑↓ PgUp PgDn scroll  g today  f action  m module  w week/month  s sync',
+    '↑↓ PgUp PgDn scroll  g today  f action  m module  w week/month  s sync  r run',
   );
 
   const fixed = { module: 12, expires: 10, paid: 10, action: 10, kind: 9, reval: 3 };

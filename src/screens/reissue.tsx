@@ -1,0 +1,152 @@
+/**
+ * The reissue run from the timeline (r): first what it would do today (a dry run: nothing is sent),
+ * then, on y, the run itself with each action as it is done. The run is the core's
+ * (core/reissue/run.ts), the same as `certops reissue run`: journaled, once per action, locked.
+ */
+import { Box, Text } from 'ink';
+import { useEffect, useMemo, useState } from 'react';
+import type { ActionReport, Outcome, RunReport } from '../core/reissue/run.js';
+import { down, up, useConsole, useKeys } from './context.js';
+import { Spinner } from './widgets/spinner.js';
+import { fit } from './widgets/text.js';
+import { WindowList } from './widgets/window-list.js';
+
+const OUTCOME_TEXT: Readonly<Record<Outcome, string>> = {
+  reissued: 'reissued',
+  notified: 'client notified',
+  task: 'manual task',
+  'retry-later': 'not done: next run',
+  'in-doubt': 'IN DOUBT',
+  'already-done': 'done earlier',
+  'would-reissue': 'reissue',
+  'would-notify': 'notify the client',
+  'would-open-task': 'manual task',
+  'would-look-up': 'look up first',
+};
+
+type Phase =
+  | { readonly step: 'planning' }
+  | { readonly step: 'planned'; readonly plan: RunReport }
+  | { readonly step: 'running'; readonly done: readonly ActionReport[]; readonly planned: number }
+  | { readonly step: 'finished'; readonly report: RunReport }
+  | { readonly step: 'failed'; readonly message: string };
+
+function summary(actions: readonly ActionReport[]): string {
+  const counts = new Map<string, number>();
+  for (const action of actions) counts.set(OUTCOME_TEXT[action.outcome], (counts.get(OUTCOME_TEXT[action.outcome]) ?? 0) + 1);
+  return [...counts].map(([what, count]) => `${count} ${what}`).join(' · ');
+}
+
+export function ReissueScreen() {
+  const { services, columns, bodyRows, push } = useConsole();
+  const [phase, setPhase] = useState<Phase>({ step: 'planning' });
+  const [cursor, setCursor] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    services.reissueRun(true).then(
+      (plan) => live && setPhase({ step: 'planned', plan }),
+      (error: unknown) => live && setPhase({ step: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [services]);
+
+  const start = () => {
+    if (phase.step !== 'planned') return;
+    const planned = phase.plan.actions.length;
+    setPhase({ step: 'running', done: [], planned });
+    setCursor(0);
+    services
+      .reissueRun(false, (action) => setPhase((current) => (current.step === 'running' ? { ...current, done: [...current.done, action] } : current)))
+      .then(
+        (report) => setPhase({ step: 'finished', report }),
+        (error: unknown) => setPhase({ step: 'failed', message: error instanceof Error ? error.message : String(error) }),
+      );
+  };
+
+  const actions = useMemo(
+    () => (phase.step === 'planned' ? phase.plan.actions : phase.step === 'running' ? phase.done : phase.step === 'finished' ? phase.report.actions : []),
+    [phase],
+  );
+  // Summary, hint, header, the list, a blank line and two lines of detail.
+  const height = Math.max(3, bodyRows - 8);
+
+  useKeys(
+    (input, key) => {
+      if (input === 'y' && phase.step === 'planned' && phase.plan.actions.some((a) => a.outcome !== 'already-done')) start();
+      else if (input === 't' && phase.step !== 'running') push({ id: 'tasks' });
+      else if (up(input, key)) setCursor((c) => Math.max(0, c - 1));
+      else if (down(input, key)) setCursor((c) => Math.min(Math.max(0, actions.length - 1), c + 1));
+      else if (key.escape && phase.step === 'running') return true; // a run is not left half-watched
+      else return false;
+      return true;
+    },
+    phase.step === 'planned' ? 'y run now  ↑↓ details  t tasks' : phase.step === 'running' ? 'running… (Esc waits for the run)' : '↑↓ details  t tasks',
+  );
+
+  if (phase.step === 'planning') {
+    return (
+      <Text>
+        <Spinner /> Working out what is due today…
+      </Text>
+    );
+  }
+  if (phase.step === 'failed') {
+    return (
+      <Box flexDirection="column">
+        <Text color="red">The reissue run could not start: {phase.message}</Text>
+        <Text dimColor>Esc back.</Text>
+      </Box>
+    );
+  }
+
+  const nameWidth = 16;
+  const resultWidth = 18;
+  // Two spaces, three gaps and the action date: the row stays inside the frame's columns - 1.
+  const domainWidth = Math.max(10, columns - 1 - nameWidth - resultWidth - 2 - 3 - 11 - 1);
+  const selected = actions[cursor];
+  const pending = phase.step === 'planned' ? phase.plan.actions.filter((a) => a.outcome !== 'already-done').length : 0;
+  return (
+    <Box flexDirection="column">
+      {phase.step === 'planned' ? (
+        <Text>{pending === 0 ? `Nothing to do today (${phase.plan.today}).` : fit(`Due today (${phase.plan.today}): ${summary(phase.plan.actions)}`, columns - 2)}</Text>
+      ) : phase.step === 'running' ? (
+        <Text>
+          <Spinner /> Running: {phase.done.length} of {phase.planned} done{phase.done.length ? ` · ${summary(phase.done)}` : ''}
+        </Text>
+      ) : (
+        <Text color={phase.report.actions.some((a) => a.outcome === 'in-doubt' || a.outcome === 'retry-later') ? 'yellow' : 'green'}>
+          Done: {phase.report.actions.length ? summary(phase.report.actions) : 'nothing was due'}
+          {phase.report.synced.length ? ` · synced again: ${phase.report.synced.join(', ')}` : ''}
+        </Text>
+      )}
+      <Text dimColor>
+        {phase.step === 'planned' && pending > 0
+          ? 'Nothing has been sent yet: y carries it out (journaled, once per action).'
+          : phase.step === 'planned'
+            ? ' '
+            : 'The journal has each action; certops reissue run --json gives the same.'}
+      </Text>
+      <Text dimColor>{`  ${fit('Module', nameWidth)} ${fit('Domain', domainWidth)} ${fit('Action date', 11)} ${fit(phase.step === 'planned' ? 'Would' : 'Result', resultWidth)}`}</Text>
+      <WindowList
+        count={actions.length}
+        cursor={cursor}
+        height={height}
+        empty="No certificate's action date has come."
+        row={(index) => {
+          const action = actions[index] as ActionReport;
+          const warn = action.outcome === 'in-doubt' || action.outcome === 'retry-later';
+          return {
+            text: `  ${fit(action.module, nameWidth)} ${fit(action.domain, domainWidth)} ${fit(action.actionDate, 11)} ${fit(OUTCOME_TEXT[action.outcome], resultWidth)}`,
+            ...(warn ? { color: 'yellow' } : action.outcome === 'already-done' ? { dim: true } : {}),
+          };
+        }}
+      />
+      <Box marginTop={1} height={2} overflow="hidden">
+        <Text wrap="wrap">{selected ? fit(selected.detail, Math.max(10, (columns - 2) * 2)) : ' '}</Text>
+      </Box>
+    </Box>
+  );
+}
