@@ -8,9 +8,9 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { formatDay } from '../rules/calendar.js';
 import { PROVIDERS } from '../providers/catalog.js';
 import type { ManualTask, TaskStatus } from '../core/tasks.js';
-import { down, up, useConsole, useKeys, type ScreenSpec } from './context.js';
+import { useConsole, useKeys, type ScreenSpec } from './context.js';
 import { fit } from './widgets/text.js';
-import { WindowList } from './widgets/window-list.js';
+import { listMove, WindowList } from './widgets/window-list.js';
 
 const STATUS_FILTERS: readonly (TaskStatus | 'all')[] = ['open', 'closed', 'all'];
 
@@ -157,13 +157,8 @@ function TaskList({ all, reload, at }: { readonly all: readonly ManualTask[]; re
   useKeys(
     (input, key) => {
       if (closing.handle(input)) return true;
-      const last = Math.max(0, tasks.length - 1);
-      if (up(input, key)) setCursor(Math.max(0, position - 1));
-      else if (down(input, key)) setCursor(Math.min(last, position + 1));
-      else if (key.pageUp) setCursor(Math.max(0, position - height));
-      else if (key.pageDown) setCursor(Math.min(last, position + height));
-      else if (key.home) setCursor(0);
-      else if (key.end) setCursor(last);
+      const moved = listMove(input, key, position, Math.max(0, tasks.length - 1), height);
+      if (moved !== null) setCursor(moved);
       else if (key.return && selected) {
         replace({ id: 'tasks', at: { taskId: selected.id, index: position, department, status } });
         push({ id: 'task', taskId: selected.id });

@@ -9,11 +9,11 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { formatDay, parseDay, type Day } from '../rules/calendar.js';
 import type { ProjectedAction } from '../rules/projection.js';
 import { dueDate, type Timeline, type TimelineEntry } from '../core/timeline.js';
-import { down, up, useConsole, useKeys } from './context.js';
+import { useConsole, useKeys } from './context.js';
 import { useSync, type SyncState } from './use-sync.js';
 import { Spinner } from './widgets/spinner.js';
 import { fit, since } from './widgets/text.js';
-import { WindowList } from './widgets/window-list.js';
+import { listMove, WindowList } from './widgets/window-list.js';
 
 const ACTION_FILTERS: readonly (ProjectedAction | 'all')[] = ['all', 'reissue', 'notify-client', 'manual-task', 'none', 'end-of-term'];
 const SHORT_ACTION: Readonly<Record<ProjectedAction, string>> = {
@@ -103,13 +103,8 @@ function TimelineView({
 
   useKeys(
     (input, key) => {
-      const last = Math.max(0, rows.length - 1);
-      if (up(input, key)) setCursor(Math.max(0, position - 1));
-      else if (down(input, key)) setCursor(Math.min(last, position + 1));
-      else if (key.pageUp) setCursor(Math.max(0, position - height));
-      else if (key.pageDown) setCursor(Math.min(last, position + height));
-      else if (key.home) setCursor(0);
-      else if (key.end) setCursor(last);
+      const moved = listMove(input, key, position, Math.max(0, rows.length - 1), height);
+      if (moved !== null) setCursor(moved);
       else if (input === 'g') setCursor(todayRow);
       else if (input === 'f') {
         setActionFilter((f) => (f + 1) % ACTION_FILTERS.length);

@@ -243,11 +243,13 @@ describe('certops reissue run', { timeout: 180_000 }, () => {
   });
 
   it('one run at a time: a second run exits with a clear message, or waits with --wait', async () => {
-    const { sandboxes, env } = await setUp(['ispmanager'], 'auto');
+    const { workspace, sandboxes, env } = await setUp(['ispmanager'], 'auto');
     const sandbox = sandboxes[0] as StartedSandbox;
     sandbox.sandbox.latencyMs = 400;
     const first = runBin(['reissue', 'run', '--now', NOW, '--json'], env);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    // The first run holds the lock once its owner file is written beside the lock directory.
+    const owner = join(workspace.directory, 'reissue-run.owner.json');
+    for (let waited = 0; !existsSync(owner) && waited < 15_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     const second = await runBin(['reissue', 'run', '--now', NOW], env);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/another reissue run holds the lock \(pid \d+/);

@@ -7,7 +7,7 @@
  * for (inode and birth time), so it is never taken for the owner of a newer lock.
  */
 import { hostname } from 'node:os';
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class RunLockedError extends Error {
@@ -72,6 +72,7 @@ export async function acquireRunLock(workspaceDirectory: string, waitSeconds: nu
       const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), lock: identity(lockDirectory) };
       writeFileSync(ownerFile, JSON.stringify(owner), { mode: 0o600 });
       return async () => {
+        rmSync(ownerFile, { force: true });
         await release().catch(() => {});
         if (compromised) throw new RunLockedError(`the run lock ${lockDirectory} was taken over while this run held it (${(compromised as Error).message}); check the journal`);
       };

@@ -2,7 +2,7 @@
  * A list that renders only the rows that fit: 100 000 rows cost the same as 20. The window follows
  * the cursor and keeps it in view; rows are plain strings built outside React.
  */
-import { Box, Text } from 'ink';
+import { Box, Text, type Key } from 'ink';
 import { memo, useRef, type ReactElement } from 'react';
 
 export interface WindowListProps {
@@ -11,6 +11,20 @@ export interface WindowListProps {
   readonly height: number;
   readonly row: (index: number) => { readonly text: string; readonly color?: string; readonly dim?: boolean; readonly heading?: boolean };
   readonly empty?: string;
+}
+
+/**
+ * Where a list's cursor goes for a movement key (↑ ↓ j k PgUp PgDn Home End), or null for any other
+ * key; `last` is the last index, `page` the rows a page moves.
+ */
+export function listMove(input: string, key: Key, position: number, last: number, page: number): number | null {
+  if (key.upArrow || input === 'k') return Math.max(0, position - 1);
+  if (key.downArrow || input === 'j') return Math.min(last, position + 1);
+  if (key.pageUp) return Math.max(0, position - page);
+  if (key.pageDown) return Math.min(last, position + page);
+  if (key.home) return 0;
+  if (key.end) return last;
+  return null;
 }
 
 /** The first visible index for a cursor, moving the window no more than needed. */
