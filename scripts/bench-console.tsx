@@ -6,7 +6,7 @@
  *   and the peak memory of the process showing it (measured in a child process of its own).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +22,13 @@ const TODAY = day('2026-11-23');
 const BIN = join(process.cwd(), 'bin', 'certops.js');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
+/** The benchmark's temporary configurations (they hold sandbox passwords): removed at the end. */
+const temporary: string[] = [];
+
 async function workspaceWith(providers: readonly ProviderId[], certificates: number): Promise<{ directory: string; syncSeconds: number }> {
-  const directory = join(mkdtempSync(join(tmpdir(), 'certops-bench-')), 'config');
+  const parent = mkdtempSync(join(tmpdir(), 'certops-bench-'));
+  temporary.push(parent);
+  const directory = join(parent, 'config');
   const workspace = new Workspace(directory);
   const sandboxes = await startSandboxes({ providers, port: 0, tls: false, certificates, latencyMs: 0, faults: [], today: TODAY });
   try {
@@ -136,4 +141,11 @@ async function main(): Promise<void> {
   );
 }
 
-await (process.env.CERTOPS_BENCH_TIMELINE ? timelineChild(process.env.CERTOPS_BENCH_TIMELINE) : main());
+if (process.env.CERTOPS_BENCH_TIMELINE) await timelineChild(process.env.CERTOPS_BENCH_TIMELINE);
+else {
+  try {
+    await main();
+  } finally {
+    for (const directory of temporary) rmSync(directory, { recursive: true, force: true });
+  }
+}

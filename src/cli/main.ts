@@ -75,6 +75,12 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
   const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   try {
     if (!entry) throw new UsageError(first.startsWith('-') ? `unknown flag ${first}` : `unknown command "${first}"`);
+    if (first === 'console' && io.stdout.isTTY === true && process.stdin.isTTY === true && !rest.some((arg) => arg === '--help' || arg === '-h')) {
+      // The console on a terminal: Ink starts loading now, alongside the console's own code.
+      const { applyColourPolicy, loadScreens } = await import('./screens-loader.js');
+      applyColourPolicy(rest.includes('--no-color'));
+      loadScreens().catch(() => {});
+    }
     const command = await entry.load();
     return await command.run(rest, io);
   } catch (error) {

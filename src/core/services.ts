@@ -16,8 +16,7 @@ import { previewPolicy, readPolicy, setPolicy } from './policy.js';
 import type { StoredModule } from './store.js';
 import { syncModules, type SyncProgress, type SyncResult } from './sync.js';
 import { closeTask, findTask, listTasks, pendingCounts, TaskNotFoundError, type ManualTask, type PendingCount, type TaskFilter } from './tasks.js';
-import { runEffects } from './reissue/effects.js';
-import { runReissue, type ActionReport, type RunReport } from './reissue/run.js';
+import type { ActionReport, RunReport } from './reissue/run.js';
 import { buildTimeline, type ReissuePolicySettings, type Timeline } from './timeline.js';
 import type { Workspace, WorkspaceState } from './workspace.js';
 import type { ModuleRuntime } from './module.js';
@@ -134,7 +133,9 @@ export class ConsoleServices {
    * The reissue run for today (core/reissue/run.ts): with `dryRun`, what it would do. Each action is
    * reported as it is done. Rejects with RunLockedError when another run holds the lock.
    */
-  reissueRun(dryRun: boolean, onAction?: (action: ActionReport) => void): Promise<RunReport> {
+  async reissueRun(dryRun: boolean, onAction?: (action: ActionReport) => void): Promise<RunReport> {
+    // Loaded on first use: the run and the messages it sends are not needed to show the dashboard.
+    const [{ runReissue }, { runEffects }] = await Promise.all([import('./reissue/run.js'), import('./reissue/effects.js')]);
     return runReissue(this.workspace, {
       today: this.today(),
       dryRun,

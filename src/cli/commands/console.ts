@@ -14,6 +14,7 @@ import { Workspace } from '../../core/workspace.js';
 import { noPositionals, parseFlags } from '../args.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { applyColourPolicy, loadScreens } from '../screens-loader.js';
 
 export const summary = 'the console (also: certops with no command)';
 export const help = `Usage: certops [--config-dir DIR] [--no-color]
@@ -50,30 +51,8 @@ export function isInteractive(io: ConsoleIo): boolean {
   return Boolean(stdin.isTTY) && Boolean(io.stdout.isTTY) && !io.env.CERTOPS_NO_INPUT;
 }
 
-/** Maps the operator's no-colour wishes to FORCE_COLOR=0, which chalk (and so Ink) obeys. */
-export function applyColourPolicy(noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): void {
-  if (noColorFlag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb' || env.CERTOPS_NO_COLOR) env.FORCE_COLOR = '0';
-}
-
-/**
- * Imports the screens with the global fetch hidden: Ink's layout engine (yoga-layout, built with
- * emscripten) otherwise loads its WebAssembly through fetch() of a data: URL, which loads Node's
- * bundled undici and its web streams, ~80 ms of a ~400 ms start; without fetch it decodes the
- * same bytes itself.
- */
-async function importScreens(): Promise<typeof import('../../screens/index.js')> {
-  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
-  if (!descriptor?.configurable) return import('../../screens/index.js');
-  Reflect.deleteProperty(globalThis, 'fetch');
-  try {
-    return await import('../../screens/index.js');
-  } finally {
-    Object.defineProperty(globalThis, 'fetch', descriptor);
-  }
-}
-
 async function start(services: ConsoleServices): Promise<void> {
-  const { runConsole } = await importScreens();
+  const { runConsole } = await loadScreens();
   await runConsole(services);
 }
 

@@ -4,11 +4,11 @@ import { moduleTransport, type ClientConfig } from '../settings.js';
 import { ProviderError, type Balance, type CertificateRecord, type ListOptions, type ProviderClient, type ReissueRequest } from '../types.js';
 import { parseProviderXml, xmlAt, xmlList, xmlText, type XmlNode } from '../xml.js';
 import type { EnomIntegration } from './settings.js';
+import { enomReissueSupport } from './support.js';
 import {
   ENOM_MAX_PAGE_SIZE,
   enomFailureCause,
   enomMultiDomain,
-  enomReissueSupport,
   enomStatus,
   enomValidation,
   parseEnomAmount,

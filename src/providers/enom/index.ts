@@ -1,6 +1,6 @@
 /** The ENOM processing module for the registry; fields as seed 004 lists them. */
 import { providerEntry } from '../provider-module.js';
-import { enomReissueSupport } from './wire.js';
+import { enomReissueSupport } from './support.js';
 import { ENOM_API_URL, enomIntegrationSchema } from './settings.js';
 
 export const provider = providerEntry('enom', enomIntegrationSchema, async () => (await import('./client.js')).createEnomClient,

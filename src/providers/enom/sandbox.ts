@@ -9,12 +9,12 @@ import type { ProviderSandbox } from '../provider-module.js';
 import { escapeXml } from '../xml.js';
 import type { SandboxCertificate } from '../sandbox-kit/dataset.js';
 import type { SandboxContext, SandboxProtocol, SandboxRequest, SandboxResponse } from '../sandbox-kit/server.js';
+import { enomReissuable } from './support.js';
 import {
   ENOM_ACCOUNT_LOCKED,
   ENOM_BAD_CREDENTIALS,
   ENOM_IP_NOT_PERMITTED,
   ENOM_MAX_PAGE_SIZE,
-  enomReissuable,
   formatEnomAmount,
   formatEnomDate,
   formatEnomDateTime,

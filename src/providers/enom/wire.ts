@@ -12,7 +12,7 @@
 import { formatDay, dayFromParts, type Day } from '../../rules/calendar.js';
 import type { ValidationType } from '../../rules/cab-forum.js';
 import { readCsrText, type CsrText } from '../csr-pem.js';
-import type { CertificateRecord, CertificateStatus, FailureCause, ReissueSupport } from '../types.js';
+import type { CertificateRecord, CertificateStatus, FailureCause } from '../types.js';
 import { xmlAt, xmlText } from '../xml.js';
 
 export const ENOM_MAX_PAGE_SIZE = 250;
@@ -84,11 +84,6 @@ export function enomMultiDomain(productDescription: string, domainCountAllowed: 
   return (domainCountAllowed ?? 0) > 1 || /\b(UCC|SAN|multi-?domain|unified communications)\b/i.test(productDescription);
 }
 
-/** CertReissueCert is documented for Symantec, VeriSign and GeoTrust certificates (and their RapidSSL, Thawte brands). */
-export function enomReissuable(productDescription: string): boolean {
-  return /geotrust|rapidssl|symantec|verisign|thawte|digicert/i.test(productDescription);
-}
-
 /** CertStatusID to certops' status (the doc's table; 3, 5 and 11 are obsolete). */
 export function enomStatus(statusId: number | null, isExpired: boolean): CertificateStatus {
   if (isExpired) return 'expired';
@@ -109,10 +104,4 @@ export function enomStatus(statusId: number | null, isExpired: boolean): Certifi
     default:
       return 'unknown';
   }
-}
-
-export function enomReissueSupport(certificate: CertificateRecord): ReissueSupport {
-  return enomReissuable(certificate.product ?? '')
-    ? { supported: true }
-    : { supported: false, reason: `eNom's API reissues only Symantec, VeriSign and GeoTrust certificates, not ${certificate.product ?? 'this product'}` };
 }
