@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     line(`certops check "${slowestName}" (slowest)`, slowest, '');
     line('certops check --all --json', all, `${verdict(all.median / slowest.median, 1.2)} of the slowest single check`);
 
-    const scripted = ['check', 'balance', 'sync', 'timeline', 'policy', 'config', 'debug', 'module', 'plan'] as const;
+    const scripted = ['check', 'balance', 'sync', 'timeline', 'policy', 'config', 'debug', 'module', 'plan', 'reissue', 'tasks', 'metrics', 'messages'] as const;
     const found = scripted.map((command) => [command, reactInChunksOf(command)] as const).filter(([, files]) => files === null || files.length > 0);
     // The console is the control: its chunks must be found to hold React, or the check proves nothing.
     const control = reactInChunksOf('console');
