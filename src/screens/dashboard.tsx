@@ -7,6 +7,7 @@ import { Box, Text } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PROVIDERS } from '../providers/catalog.js';
 import { dueCounts } from '../core/timeline.js';
+import { collectAfterBigBuild } from './collect-garbage.js';
 import { down, up, useConsole, useKeys } from './context.js';
 import { useSync } from './use-sync.js';
 import { fit, fitRight, money, since } from './widgets/text.js';
@@ -64,6 +65,7 @@ export function Dashboard() {
         perModule: new Map([...byModule].map(([id, entries]) => [id, dueCounts(entries, today)])),
         lastSync: timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort().at(0) ?? null,
       });
+      collectAfterBigBuild(timeline.entries.length);
     }, 0);
     return () => clearTimeout(timer);
   }, [services, version]);

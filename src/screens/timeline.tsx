@@ -10,6 +10,7 @@ import { formatDay, parseDay, type Day } from '../rules/calendar.js';
 import type { ProjectedAction } from '../rules/projection.js';
 import { dueDate, type Timeline, type TimelineEntry } from '../core/timeline.js';
 import { useConsole, useKeys } from './context.js';
+import { collectAfterBigBuild } from './collect-garbage.js';
 import { useSync, type SyncState } from './use-sync.js';
 import { Spinner } from './widgets/spinner.js';
 import { fit, since } from './widgets/text.js';
@@ -64,7 +65,11 @@ export function TimelineScreen() {
   // The timeline of a big inventory takes a moment to build: the screen shows at once, then fills in.
   const [timeline, setTimeline] = useState<ReturnType<typeof services.timeline> | null>(null);
   useEffect(() => {
-    const timer = setTimeout(() => setTimeline(services.timeline()), 0);
+    const timer = setTimeout(() => {
+      const built = services.timeline();
+      setTimeline(built);
+      collectAfterBigBuild(built.entries.length);
+    }, 0);
     return () => clearTimeout(timer);
   }, [services, version]);
   return timeline ? <TimelineView timeline={timeline} sync={sync} startSync={startSync} /> : <Text> Loading the certificate inventory…</Text>;
