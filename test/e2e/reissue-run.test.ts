@@ -95,8 +95,22 @@ describe('certops reissue run', { timeout: 180_000 }, () => {
       const reissuedHere = first.json?.actions.filter((action) => action.outcome === 'reissued' && dueEntries.some((e) => e.certificateId === action.certificateId && e.provider === sandbox.provider)).length ?? 0;
       expect(sum(counts), sandbox.provider).toBe(reissuedHere);
     }
+    // Where the provider cannot reissue, a manual task: LeaderSSL (call unconfirmed) and eNom's
+    // products without an API reissue among them.
+    const taskIds = new Set(first.json?.actions.filter((action) => action.outcome === 'task').map((action) => action.certificateId));
+    expect(tasks.filter((entry) => !taskIds.has(entry.certificateId))).toEqual([]);
+    expect(new Set(tasks.map((entry) => entry.provider))).toEqual(new Set(['leadertelecom', 'enom']));
+    expect(tasks.filter((entry) => entry.provider === 'enom').every((entry) => /eNom's API reissues only/.test(entry.reason ?? ''))).toBe(true);
     // LeaderSSL's reissue call is unconfirmed: its due certificates become tasks, never API calls.
     expect(sum(reissueCounts(sandboxes.find((s) => s.provider === 'leadertelecom') as StartedSandbox))).toBe(0);
+    // GlobalSign and eNom return the order's CSR; Ispmanager (SSL) keeps none, so certops makes a key.
+    const reissuedBy = (provider: ProviderId) =>
+      first.json?.actions.filter((action) => action.outcome === 'reissued' && reissues.some((e) => e.certificateId === action.certificateId && e.provider === provider)) ?? [];
+    for (const provider of ['globalsign', 'enom'] as const) {
+      expect(reissuedBy(provider).length, provider).toBeGreaterThan(0);
+      expect(reissuedBy(provider).every((action) => action.detail.endsWith("CSR: the order's original") && action.keyFile === undefined), provider).toBe(true);
+    }
+    expect(reissuedBy('ispmanager').every((action) => action.keyFile !== undefined)).toBe(true);
     // A new key was made owner-only where the provider keeps no CSR; its CSR sits beside it.
     const keyFiles = first.json?.actions.flatMap((action) => (action.keyFile ? [action.keyFile] : [])) ?? [];
     for (const file of keyFiles) {
