@@ -10,7 +10,7 @@ import { dueCounts } from '../core/timeline.js';
 import { collectAfterBigBuild } from './collect-garbage.js';
 import { down, up, useConsole, useKeys } from './context.js';
 import { useSync } from './use-sync.js';
-import { fit, fitRight, money, since } from './widgets/text.js';
+import { fit, fitRight, grouped, money, since } from './widgets/text.js';
 import { WindowList } from './widgets/window-list.js';
 import { Spinner } from './widgets/spinner.js';
 
@@ -113,10 +113,10 @@ export function Dashboard() {
     const age = since(check?.at).replace(' ago', '');
     const checkText = check ? (check.ok ? `✓ ${check.roundTripMs ?? 0} ms ${age}` : `✗ ${SHORT_CAUSES[check.cause ?? ''] ?? check.cause ?? ''} ${age}`) : module.notVerified ? 'not verified' : 'never checked';
     // Whole units keep amount, currency and the minimal balance in the column at 80 columns.
-    const whole = (n: number) => Math.round(n).toLocaleString('en-US');
+
     const balanceText = balance
-      ? `${under ? '▼' : ''}${whole(balance.amount)} ${balance.currency}${min !== null ? `/${whole(min)}` : ''}`
-      : `unknown${min !== null ? `/${whole(min)}` : ''}`;
+      ? `${under ? '▼' : ''}${grouped(balance.amount)} ${balance.currency}${min !== null ? `/${grouped(min)}` : ''}`
+      : `unknown${min !== null ? `/${grouped(min)}` : ''}`;
     const dueOf = perModule.get(module.id);
     return {
       text: ` ${fit(module.parameters.name, nameWidth)} ${fit(PROVIDERS[module.provider].title, widths.provider)} ${fitRight(String(module.parameters.sort), widths.sort)} ${fit(checkText, widths.check)} ${fit(balanceText, widths.balance)} ${fitRight(dueOf ? `${dueOf.within7}/${dueOf.within30}/${dueOf.within90}` : due ? '-' : '…', widths.due)}`,

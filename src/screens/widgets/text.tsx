@@ -18,6 +18,15 @@ export function since(iso: string | null | undefined, now = Date.now()): string 
   return `${Math.round(seconds / 86_400)}d ago`;
 }
 
+/**
+ * A whole number with thousands separators (1,234,567). Written out rather than toLocaleString:
+ * the first toLocaleString of a process loads ICU's number formatting, ~10 ms of the dashboard's
+ * first frame.
+ */
+export function grouped(whole: number): string {
+  return String(Math.round(whole)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function money(amount: number, currency: string): string {
   return `${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
 }
