@@ -140,7 +140,7 @@ export class ConsoleServices {
       today: this.today(),
       dryRun,
       runtime: this.runtime(),
-      effects: runEffects(this.workspace, this.today()),
+      effects: runEffects(this.workspace),
       ...(onAction ? { onAction } : {}),
     });
   }

@@ -1,4 +1,5 @@
 /** `certops reissue run`: carry out the actions whose date has come, once each (cron-friendly). */
+import { findModule, listModules, ModuleNotFoundError } from '../../core/modules.js';
 import { ConfigError } from '../../core/store.js';
 import { JournalError } from '../../core/reissue/journal.js';
 import { RunLockedError } from '../../core/reissue/lock.js';
@@ -101,12 +102,15 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   const workspace = openWorkspace(flags, io);
   const modules = values.get('module') ?? [];
-  const known = workspace.store.read().modules.map((module) => module.parameters.name);
-  for (const name of modules) {
-    if (!known.some((k) => k.toLowerCase() === name.trim().toLowerCase())) {
-      throw new UsageError(`--module: no processing module is named "${name}" (there are: ${known.join(', ') || 'none'})`, 'reissue run');
+  const known = listModules(workspace);
+  const moduleIds = modules.map((name) => {
+    try {
+      return findModule(known, name).id;
+    } catch (error) {
+      if (error instanceof ModuleNotFoundError) throw new UsageError(`--module: ${error.message}`, 'reissue run');
+      throw error;
     }
-  }
+  });
 
   const live = !flags.json && io.stderr.isTTY === true;
   let report;
@@ -114,9 +118,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     report = await runReissue(workspace, {
       today,
       dryRun: flags['dry-run'] ?? false,
-      ...(modules.length > 0 ? { modules } : {}),
+      ...(moduleIds.length > 0 ? { moduleIds } : {}),
       runtime: workspace.runtime(),
-      effects: runEffects(workspace, today),
+      effects: runEffects(workspace),
       waitSeconds,
       ...(live ? { onAction: (action: ActionReport) => io.stderr.write(`${action.module}: ${action.domain}: ${OUTCOME_WORDS[action.outcome]}\n`) } : {}),
     });

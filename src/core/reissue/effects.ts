@@ -3,14 +3,12 @@
  * and the client's expiration message (core/messages). Both are idempotent by key, which the run's
  * journal relies on when it takes up a run that stopped between the two records of an action.
  */
-import type { Day } from '../../rules/calendar.js';
 import { notifyExpiration } from '../messages/notify.js';
 import { openTask, reissueTaskKey } from '../tasks.js';
 import type { Workspace } from '../workspace.js';
 import type { RunEffects } from './run.js';
 
-export function runEffects(workspace: Workspace, today: Day, now: () => Date = () => new Date()): RunEffects {
-  void today;
+export function runEffects(workspace: Workspace, now: () => Date = () => new Date()): RunEffects {
   return {
     async openTask({ module, entry, what, why }) {
       const opened = await openTask(

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { dayOfInstant, formatDay, type Day } from '../../rules/calendar.js';
+import { formatDay, type Day } from '../../rules/calendar.js';
 import { judgeReissue } from '../../rules/reissue-outcome.js';
 import { ProviderError, type CertificateRecord, type FailureCause, type ProviderClient } from '../../providers/types.js';
 import { logFailure, moduleLog, openModuleClient, type ModuleRuntime } from '../module.js';
@@ -37,8 +37,8 @@ export interface RunEffects {
   notifyClient(request: NotifyRequest): Promise<{ readonly detail: string }>;
 }
 
+/** The task and message keep keys of their own (core/tasks, core/messages), from the same three parts. */
 export interface TaskRequest {
-  readonly key: string;
   readonly module: StoredModule;
   readonly entry: TimelineEntry;
   readonly what: string;
@@ -46,7 +46,6 @@ export interface TaskRequest {
 }
 
 export interface NotifyRequest {
-  readonly key: string;
   readonly module: StoredModule;
   readonly entry: TimelineEntry;
 }
@@ -96,8 +95,8 @@ export interface RunReport {
 export interface RunOptions {
   readonly today: Day;
   readonly dryRun?: boolean;
-  /** Module names (case-insensitive); all modules when absent. */
-  readonly modules?: readonly string[];
+  /** Only these modules; all when absent. */
+  readonly moduleIds?: readonly number[];
   readonly runtime: ModuleRuntime;
   readonly effects: RunEffects;
   /** Seconds to wait for another run's lock; 0 gives up at once. */
@@ -114,10 +113,10 @@ const REFUSED: ReadonlySet<FailureCause> = new Set(['provider-error', 'unsupport
 const MANUAL_POLICY = 'the reissue policy asks for a manual reissue';
 
 /** One action per certificate and action date, whatever the policy says by then. */
-export const actionKey = (moduleId: number, certificateId: string, actionDate: string) => `${moduleId}:${certificateId}:${actionDate}`;
+const actionKey = (moduleId: number, certificateId: string, actionDate: string) => `${moduleId}:${certificateId}:${actionDate}`;
 
 export const journalFile = (workspace: Workspace) => join(workspace.directory, 'journal', 'reissue.jsonl');
-export const keysDirectory = (workspace: Workspace) => join(workspace.directory, 'keys');
+const keysDirectory = (workspace: Workspace) => join(workspace.directory, 'keys');
 
 const isRunAction = (action: string): action is RunAction => action === 'reissue' || action === 'notify-client' || action === 'manual-task';
 
@@ -134,8 +133,7 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
   try {
     const journal = new Journal(journalFile(workspace));
     const config = workspace.store.read();
-    const wanted = options.modules?.map((name) => name.trim().toLowerCase());
-    const modules = config.modules.filter((module) => !wanted || wanted.includes(module.parameters.name.toLowerCase()));
+    const modules = config.modules.filter((module) => !options.moduleIds || options.moduleIds.includes(module.id));
     const timeline = buildTimeline(workspace, options.today);
     const inventory = workspace.inventory.read();
     const reports: ActionReport[] = [];
@@ -143,17 +141,15 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
       reports.push(entry);
       options.onAction?.(entry);
     };
-    const append = (record: JournalRecord) => journal.append(record);
     const stamp = () => ({ at: now().toISOString(), run });
 
     const reissuedModules = new Set<StoredModule>();
     for (const module of modules) {
-      const states = actionStates(journal.read());
       const records = new Map((inventory.modules[String(module.id)]?.certificates ?? []).map((record) => [record.id, record as CertificateRecord]));
       const due = timeline.entries.filter(
         (entry) => entry.moduleId === module.id && entry.actionDate !== null && entry.actionDate <= today && isRunAction(entry.action),
       );
-      const work = new ModuleWork(workspace, module, options, journal, states, records, report, append, stamp, dryRun);
+      const work = new ModuleWork(workspace, module, options, journal, records, report, stamp);
       try {
         await work.recoverInDoubt();
         for (const entry of due) await work.act(entry);
@@ -179,6 +175,9 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
 /** The run's work on one module: its client (opened on first need), journal states and reports. */
 class ModuleWork {
   private client: ProviderClient | null = null;
+  /** The journal's states, read again after every lookup (recoverInDoubt reads them first). */
+  private states = new Map<string, ActionState>();
+  private readonly dryRun: boolean;
   reissued = false;
   leftInDoubt = false;
 
@@ -187,13 +186,16 @@ class ModuleWork {
     private readonly module: StoredModule,
     private readonly options: RunOptions,
     private readonly journal: Journal,
-    private states: Map<string, ActionState>,
     private readonly records: ReadonlyMap<string, CertificateRecord>,
     private readonly report: (entry: ActionReport) => void,
-    private readonly append: (record: JournalRecord) => void,
     private readonly stamp: () => { at: string; run: string },
-    private readonly dryRun: boolean,
-  ) {}
+  ) {
+    this.dryRun = options.dryRun ?? false;
+  }
+
+  private append(record: JournalRecord): void {
+    this.journal.append(record);
+  }
 
   private open(): ProviderClient {
     this.client ??= openModuleClient(this.module, this.options.runtime);
@@ -255,7 +257,7 @@ class ModuleWork {
       } else {
         const entry = { certificateId: intent.snapshot.certificateId, domain: intent.snapshot.mainDomain, actionDate: base.actionDate };
         const why = `a reissue was sent and not answered, and the provider's list cannot tell whether it was applied: ${finding.reason}. Check the order on the provider before reissuing by hand.`;
-        const task = await this.options.effects.openTask({ key: intent.key, module: this.module, entry: this.lookupEntry(intent, entry), what: 'check the reissue on the provider', why });
+        const task = await this.options.effects.openTask({ module: this.module, entry: this.lookupEntry(intent, entry), what: 'check the reissue on the provider', why });
         this.append({ type: 'task', key: intent.key, ...this.stamp(), taskId: task.id, reason: why });
         this.report({ ...base, outcome: 'task', detail: why, taskId: task.id });
       }
@@ -328,7 +330,7 @@ class ModuleWork {
       return;
     }
     if (journalIntent) this.append({ type: 'intent', ...base, ...this.stamp(), action: 'manual-task', snapshot: this.snapshotOf(entry, this.records.get(entry.certificateId)), why });
-    const task = await this.options.effects.openTask({ key: base.key, module: this.module, entry, what: 'reissue the certificate by hand', why });
+    const task = await this.options.effects.openTask({ module: this.module, entry, what: 'reissue the certificate by hand', why });
     this.append({ type: 'task', key: base.key, ...this.stamp(), taskId: task.id, reason: why });
     this.report({ ...base, outcome: 'task', detail: `task ${task.id} for ${this.module.parameters.department}: ${why}`, taskId: task.id });
   }
@@ -341,7 +343,7 @@ class ModuleWork {
     this.append({ type: 'intent', ...base, ...this.stamp(), action: base.action, snapshot: this.snapshotOf(entry, this.records.get(entry.certificateId)) });
     let sent;
     try {
-      sent = await this.options.effects.notifyClient({ key: base.key, module: this.module, entry });
+      sent = await this.options.effects.notifyClient({ module: this.module, entry });
     } catch (error) {
       // Not sent (the SMTP server refused or could not be reached): the next run sends it.
       const detail = error instanceof Error ? error.message : String(error);
@@ -407,6 +409,3 @@ class ModuleWork {
     }
   }
 }
-
-/** The UTC day of now, for callers without --now. */
-export const todayOf = (now: Date): Day => dayOfInstant(now);
