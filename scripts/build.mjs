@@ -2,7 +2,9 @@
 // hundreds of tsc-emitted modules, and lets the Ink console live in a chunk that scripted commands
 // never load. Runs on `npm install` (prepare) so a fresh checkout has a runnable `certops`.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -13,6 +15,78 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const fresh = `dist.build-${process.pid}`;
 const stale = `dist.old-${process.pid}`;
 rmSync(new URL(`../${fresh}`, import.meta.url), { recursive: true, force: true });
+
+// React, Ink and yoga-layout as one CommonJS file, which the console runs through a V8 code cache
+// (src/screens/vendor/load.ts): Node 20 caches no compiled ES module code.
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/screens/vendor/entry.ts'],
+  outfile: `${fresh}/vendor-ui.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  external: ['react-devtools-core'],
+  alias: { 'is-in-ci': './src/screens/not-in-ci.ts' },
+  plugins: [
+    {
+      // Ink's `yoga-layout` awaits at its top level; the bundle takes the same object from a shim.
+      name: 'yoga-without-top-level-await',
+      setup(b) {
+        b.onResolve({ filter: /^yoga-layout$/ }, () => ({ path: join(root, 'src/screens/vendor/yoga.ts') }));
+      },
+    },
+    {
+      // Every `string-width` of the bundle (Ink's and wrap-ansi's own copy) first tries the fast
+      // path for certops' glyphs (src/screens/vendor/narrow-width.ts), then the real one.
+      name: 'narrow-width',
+      setup(b) {
+        b.onResolve({ filter: /^string-width$/ }, async (args) => {
+          if (args.pluginData?.real) return undefined;
+          const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: { real: true } });
+          if (real.errors.length > 0) return { errors: real.errors };
+          return { path: real.path, namespace: 'narrow-width' };
+        });
+        b.onLoad({ filter: /.*/, namespace: 'narrow-width' }, (args) => ({
+          // require(), not import: esbuild then runs the real module (whose top level builds an
+          // Intl.Segmenter and Unicode-set regular expressions, ~15 ms) only when first needed.
+          contents: [
+            `import { narrowWidth } from ${JSON.stringify(join(root, 'src/screens/vendor/narrow-width.ts'))};`,
+            'let stringWidth;',
+            `export default (text, options) => narrowWidth(text, options) ?? (stringWidth ??= require(${JSON.stringify(args.path)}).default)(text, options);`,
+          ].join('\n'),
+          resolveDir: root,
+          loader: 'js',
+        }));
+      },
+    },
+    {
+      // Ink's reconciler awaits at its top level only when DEV=true, to load React DevTools, which
+      // certops never ships; CommonJS cannot hold those awaits, so they are taken out. A new Ink
+      // whose text differs fails the build here rather than at run time.
+      name: 'ink-without-devtools',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
+          const replacements = [
+            ["await import('./devtools.js');", 'void 0;'],
+            ['await loadPackageJson()', '{ name: undefined, version: undefined }'],
+          ];
+          let contents = readFileSync(args.path, 'utf8');
+          for (const [from, to] of replacements) {
+            if (!contents.includes(from)) throw new Error(`ink/build/reconciler.js no longer contains ${from}: review scripts/build.mjs`);
+            contents = contents.replace(from, to);
+          }
+          return { contents, loader: 'js' };
+        });
+      },
+    },
+  ],
+  logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': '"production"' },
+});
+
 await build({
   absWorkingDir: root,
   entryPoints: { cli: 'src/cli/run.ts' },
@@ -28,7 +102,13 @@ await build({
   // Ink loads React DevTools only when DEV=true; certops never ships it.
   external: ['react-devtools-core'],
   // certops decides itself whether it runs interactively; Ink must not second-guess it from CI=.
-  alias: { 'is-in-ci': './src/screens/not-in-ci.ts' },
+  alias: {
+    'is-in-ci': './src/screens/not-in-ci.ts',
+    // The screens take React and Ink from the code-cached bundle built above.
+    ink: './src/screens/vendor/ink.ts',
+    react: './src/screens/vendor/react.ts',
+    'react/jsx-runtime': './src/screens/vendor/jsx-runtime.ts',
+  },
   logLevel: 'warning',
   define: {
     __CERTOPS_VERSION__: JSON.stringify(pkg.version),

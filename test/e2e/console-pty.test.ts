@@ -1,0 +1,105 @@
+/**
+ * The built console on a real pseudo-terminal (util-linux `script`): what users run, with the
+ * UI bundle and its V8 code cache (src/screens/vendor/load.ts), which the in-process screen tests
+ * do not load.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
+import { workspaceHarness } from '../helpers/workspace.js';
+
+const harness = workspaceHarness();
+
+interface Session {
+  readonly screen: string;
+  readonly code: number | null;
+}
+
+/** Starts the console on a terminal, waits for `text`, presses q and waits for the exit. */
+function consoleOnTerminal(configDirectory: string, cacheHome: string, text: string): Promise<Session> {
+  return new Promise((resolve, reject) => {
+    const command = `stty cols 100 rows 30; exec '${process.execPath}' '${BIN}' --config-dir '${configDirectory}' --today 2026-11-23`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', HOME: cacheHome, XDG_CACHE_HOME: cacheHome, TERM: 'xterm-256color' },
+    });
+    let screen = '';
+    let quit = false;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no "${text}" within 20 s:\n${screen.slice(-800)}`));
+    }, 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString('utf8');
+      if (!quit && screen.includes(text)) {
+        quit = true;
+        child.stdin.write('q');
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ screen, code });
+    });
+  });
+}
+
+const cacheFiles = (cacheHome: string) => readdirSync(join(cacheHome, 'certops')).filter((name) => name.endsWith('.v8cache'));
+
+describe('the console on a terminal', { timeout: 90_000 }, () => {
+  it('draws the dashboard, keeps a code cache owner-only, and uses it on the next start', async () => {
+    const { workspace } = await harness.withModules(['globalsign']);
+    const cacheHome = mkdtempSync(join(tmpdir(), 'certops-cache-'));
+    // An earlier build's cache: replaced, not kept beside the new one.
+    mkdirSync(join(cacheHome, 'certops'), { mode: 0o700 });
+    writeFileSync(join(cacheHome, 'certops', 'ui-0123456789abcdef.v8cache'), 'old');
+
+    const first = await consoleOnTerminal(workspace.directory, cacheHome, 'globalsign sandbox');
+    expect(first.code).toBe(0);
+    expect(first.screen).toContain('certops · Dashboard');
+    expect(cacheFiles(cacheHome)).toHaveLength(1);
+    const [name] = cacheFiles(cacheHome);
+    expect(name).toMatch(/^ui-[0-9a-f]{16}\.v8cache$/);
+    const file = join(cacheHome, 'certops', name as string);
+    expect(statSync(join(cacheHome, 'certops')).mode & 0o777).toBe(0o700);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const written = readFileSync(file);
+    const { ino } = statSync(file);
+
+    // Accepted by V8: drawn again, and the cache is not written a second time.
+    const second = await consoleOnTerminal(workspace.directory, cacheHome, 'globalsign sandbox');
+    expect(second.code).toBe(0);
+    expect(second.screen).toContain('certops · Dashboard');
+    expect(readFileSync(file).equals(written)).toBe(true);
+    // A rewrite would be a new file renamed over it.
+    expect(statSync(file).ino).toBe(ino);
+    expect(cacheFiles(cacheHome)).toHaveLength(1);
+  });
+
+  it('starts as usual with a damaged cache, and replaces it', async () => {
+    const { workspace } = await harness.withModules(['enom']);
+    const cacheHome = mkdtempSync(join(tmpdir(), 'certops-cache-'));
+    await consoleOnTerminal(workspace.directory, cacheHome, 'enom sandbox');
+    const file = join(cacheHome, 'certops', cacheFiles(cacheHome)[0] as string);
+    const garbage = Buffer.alloc(statSync(file).size, 0x5a);
+    writeFileSync(file, garbage);
+
+    const session = await consoleOnTerminal(workspace.directory, cacheHome, 'enom sandbox');
+    expect(session.code).toBe(0);
+    expect(session.screen).toContain('certops · Dashboard');
+    expect(readFileSync(file).equals(garbage)).toBe(false);
+  });
+
+  it('starts as usual when the cache folder cannot be made', async () => {
+    const { workspace } = await harness.withModules(['ispmanager']);
+    const parent = mkdtempSync(join(tmpdir(), 'certops-cache-'));
+    // $XDG_CACHE_HOME is a file: no folder can be made inside it.
+    const notAFolder = join(parent, 'file');
+    writeFileSync(notAFolder, '');
+    const session = await consoleOnTerminal(workspace.directory, notAFolder, 'ispmanager sandbox');
+    expect(session.code).toBe(0);
+    expect(session.screen).toContain('certops · Dashboard');
+  });
+});
