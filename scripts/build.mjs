@@ -87,6 +87,8 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
 });
 
+const uiHash = createHash('sha256').update(readFileSync(new URL(`../${fresh}/vendor-ui.cjs`, import.meta.url))).digest('hex');
+
 await build({
   absWorkingDir: root,
   entryPoints: { cli: 'src/cli/run.ts' },
@@ -112,6 +114,7 @@ await build({
   logLevel: 'warning',
   define: {
     __CERTOPS_VERSION__: JSON.stringify(pkg.version),
+    __CERTOPS_UI_HASH__: JSON.stringify(uiHash),
     'process.env.NODE_ENV': '"production"',
   },
   // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
