@@ -4,7 +4,8 @@
  * SIGKILL cannot release its lock; proper-lockfile would see it stale only after `stale` ms, so a
  * lock whose owner is provably gone (same host, no such process) is aged at once and taken over by
  * proper-lockfile's own stale-lock handling. The owner file names the lock directory it was written
- * for (inode and birth time), so it is never taken for the owner of a newer lock.
+ * for (inode and birth time), so it is never taken for the owner of a newer lock. A lock with no
+ * owner for over two seconds was left by a run killed between making it and naming itself.
  */
 import { hostname } from 'node:os';
 import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,11 @@ export class RunLockedError extends Error {
 }
 
 const STALE_MS = 10_000;
+/**
+ * A run writes its owner file just after it makes the lock directory. A lock without one is a run
+ * that is starting, for a moment; one older than this was made by a run killed in between.
+ */
+const STARTING_MS = 2_000;
 
 interface Owner {
   readonly pid: number;
@@ -28,6 +34,16 @@ const identity = (lockDirectory: string): string => {
   const stat = statSync(lockDirectory);
   return `${stat.ino}:${stat.birthtimeMs}`;
 };
+
+/** When the lock directory was made (its mtime where the file system keeps no birth time). */
+function bornAt(lockDirectory: string): number | null {
+  try {
+    const stat = statSync(lockDirectory);
+    return stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.mtimeMs;
+  } catch {
+    return null;
+  }
+}
 
 /** The owner of the lock as it is now; null when unknown or written for an earlier lock. */
 function readOwner(lockDirectory: string, ownerFile: string): Owner | null {
@@ -79,7 +95,9 @@ export async function acquireRunLock(workspaceDirectory: string, waitSeconds: nu
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       const owner = readOwner(lockDirectory, ownerFile);
-      if (owner && isGone(owner)) {
+      const born = owner ? null : bornAt(lockDirectory);
+      const diedStarting = born !== null && Date.now() - born > STARTING_MS;
+      if ((owner && isGone(owner)) || diedStarting) {
         // The run that held it died: let proper-lockfile see it stale now rather than in 10 s.
         try {
           const past = new Date(Date.now() - STALE_MS * 2);
@@ -89,7 +107,9 @@ export async function acquireRunLock(workspaceDirectory: string, waitSeconds: nu
         }
         continue;
       }
-      if (Date.now() >= deadline) {
+      // A starting run names itself within moments (or turns out dead): worth waiting for even without --wait.
+      const waitUntil = born !== null ? Math.max(deadline, born + STARTING_MS + 500) : deadline;
+      if (Date.now() >= waitUntil) {
         const who = owner ? `pid ${owner.pid} on ${owner.host}, since ${owner.since}` : 'a run that is starting';
         throw new RunLockedError(`another reissue run holds the lock (${who}); wait for it to finish, or use --wait SECONDS`);
       }
