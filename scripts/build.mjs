@@ -16,20 +16,30 @@ const fresh = `dist.build-${process.pid}`;
 const stale = `dist.old-${process.pid}`;
 rmSync(new URL(`../${fresh}`, import.meta.url), { recursive: true, force: true });
 
-// React, Ink and yoga-layout as one CommonJS file, which the console runs through a V8 code cache
-// (src/screens/vendor/load.ts): Node 20 caches no compiled ES module code.
-await build({
+/** What both builds share. */
+const shared = {
   absWorkingDir: root,
-  entryPoints: ['src/screens/vendor/entry.ts'],
-  outfile: `${fresh}/vendor-ui.cjs`,
   bundle: true,
-  format: 'cjs',
   platform: 'node',
   target: 'node20.19',
   sourcemap: 'linked',
   legalComments: 'none',
+  logLevel: 'warning',
+  // Ink loads React DevTools only when DEV=true; certops never ships it.
   external: ['react-devtools-core'],
-  alias: { 'is-in-ci': './src/screens/not-in-ci.ts' },
+};
+// certops decides itself whether it runs interactively; Ink must not second-guess it from CI=.
+const notInCi = { 'is-in-ci': './src/screens/not-in-ci.ts' };
+const production = { 'process.env.NODE_ENV': '"production"' };
+
+// React, Ink and yoga-layout as one CommonJS file, which the console runs through a V8 code cache
+// (src/screens/vendor/load.ts): Node 20 caches no compiled ES module code.
+await build({
+  ...shared,
+  entryPoints: ['src/screens/vendor/entry.ts'],
+  outfile: `${fresh}/vendor-ui.cjs`,
+  format: 'cjs',
+  alias: notInCi,
   plugins: [
     {
       // Ink's `yoga-layout` awaits at its top level; the bundle takes the same object from a shim.
@@ -83,39 +93,29 @@ await build({
       },
     },
   ],
-  logLevel: 'warning',
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: production,
 });
 
 const uiHash = createHash('sha256').update(readFileSync(new URL(`../${fresh}/vendor-ui.cjs`, import.meta.url))).digest('hex');
 
 await build({
-  absWorkingDir: root,
+  ...shared,
   entryPoints: { cli: 'src/cli/run.ts' },
   outdir: fresh,
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20.19',
-  sourcemap: 'linked',
-  legalComments: 'none',
   jsx: 'automatic',
-  // Ink loads React DevTools only when DEV=true; certops never ships it.
-  external: ['react-devtools-core'],
-  // certops decides itself whether it runs interactively; Ink must not second-guess it from CI=.
   alias: {
-    'is-in-ci': './src/screens/not-in-ci.ts',
+    ...notInCi,
     // The screens take React and Ink from the code-cached bundle built above.
     ink: './src/screens/vendor/ink.ts',
     react: './src/screens/vendor/react.ts',
     'react/jsx-runtime': './src/screens/vendor/jsx-runtime.ts',
   },
-  logLevel: 'warning',
   define: {
     __CERTOPS_VERSION__: JSON.stringify(pkg.version),
     __CERTOPS_UI_HASH__: JSON.stringify(uiHash),
-    'process.env.NODE_ENV': '"production"',
+    ...production,
   },
   // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
   banner: { js: "import { createRequire as __certopsCreateRequire } from 'node:module'; const require = __certopsCreateRequire(import.meta.url);" },

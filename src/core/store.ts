@@ -6,7 +6,6 @@
  * corrupt or fails validation is never written: certops says which file and what is wrong.
  */
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type Conf from 'conf';
 import * as z from '../providers/zod.js';
@@ -20,6 +19,7 @@ import {
   SUBSCRIPTION_POLICIES,
 } from '../rules/reissue-policy.js';
 import type { ProcessingModule } from './module.js';
+import { xdgFolder } from './xdg.js';
 
 /** The configuration cannot be read or must not be written; the message names the file and the problem. */
 export class ConfigError extends Error {
@@ -77,8 +77,7 @@ export interface StoreData {
 export function resolveConfigDirectory(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
   if (flag) return resolve(flag);
   if (env.CERTOPS_CONFIG_DIR) return resolve(env.CERTOPS_CONFIG_DIR);
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
-  return join(base, 'certops');
+  return xdgFolder('config', env);
 }
 
 function describeIssues(error: z.core.$ZodError, prefix: string): string {

@@ -10,21 +10,15 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { writeFileSync } from 'atomically';
+import { xdgFolder } from '../../core/xdg.js';
 
 type Ui = typeof import('./entry.js');
 
 const bundle = fileURLToPath(new URL('./vendor-ui.cjs', import.meta.url));
-
-/** `$XDG_CACHE_HOME/certops` or `~/.cache/certops`, as the config folder's XDG rule. */
-export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'certops');
-}
 
 /** The bundle's SHA-256, computed by scripts/build.mjs when it wrote the bundle. */
 declare const __CERTOPS_UI_HASH__: string;
@@ -34,7 +28,7 @@ function loadUi(): { ui: Ui; save: () => void } {
   // V8 checks a cache against the source's length only: the file name carries a hash of the text
   // (made at build time, which saves hashing ~1 MB at every start), of Node's version and the arch.
   const key = createHash('sha256').update(`${__CERTOPS_UI_HASH__} ${process.version} ${process.arch}`).digest('hex').slice(0, 16);
-  const cacheFile = join(cacheDirectory(), `ui-${key}.v8cache`);
+  const cacheFile = join(xdgFolder('cache', process.env), `ui-${key}.v8cache`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
