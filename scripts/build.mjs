@@ -3,8 +3,8 @@
 // never load. Runs on `npm install` (prepare) so a fresh checkout has a runnable `certops`.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -15,6 +15,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const fresh = `dist.build-${process.pid}`;
 const stale = `dist.old-${process.pid}`;
 rmSync(new URL(`../${fresh}`, import.meta.url), { recursive: true, force: true });
+mkdirSync(new URL(`../${fresh}`, import.meta.url));
 
 /** What both builds share. */
 const shared = {
@@ -42,10 +43,27 @@ await build({
   alias: notInCi,
   plugins: [
     {
-      // Ink's `yoga-layout` awaits at its top level; the bundle takes the same object from a shim.
+      // Ink's `yoga-layout` awaits at its top level; the bundle takes the same object from a shim
+      // (src/screens/vendor/yoga.ts), which reaches two of yoga-layout's files by path. The
+      // WebAssembly goes to dist/yoga.wasm, which the console compiles while it loads.
       name: 'yoga-without-top-level-await',
       setup(b) {
         b.onResolve({ filter: /^yoga-layout$/ }, () => ({ path: join(root, 'src/screens/vendor/yoga.ts') }));
+        b.onResolve({ filter: /^yoga-layout\/dist\// }, async (args) => {
+          const load = await b.resolve('yoga-layout/load', { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer });
+          if (load.errors.length > 0) return { errors: load.errors };
+          // yoga-layout/load is dist/src/load.js.
+          return { path: join(dirname(dirname(dirname(load.path))), args.path.slice('yoga-layout/'.length)) };
+        });
+        b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+          const contents = readFileSync(args.path, 'utf8');
+          const inline = [...contents.matchAll(/"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/g)];
+          const wasm = inline.length === 1 ? Buffer.from(inline[0][1], 'base64') : Buffer.alloc(0);
+          if (!wasm.subarray(0, 4).equals(Buffer.from('\0asm'))) throw new Error(`${args.path} no longer holds one base64 WebAssembly module: review scripts/build.mjs`);
+          writeFileSync(join(root, fresh, 'yoga.wasm'), wasm);
+          // What remains is an empty data: URL, never read: src/screens/vendor/yoga.ts instantiates.
+          return { contents: contents.replace(inline[0][0], '"data:application/octet-stream;base64,"'), loader: 'js' };
+        });
       },
     },
     {
@@ -66,6 +84,43 @@ await build({
             `import { narrowWidth } from ${JSON.stringify(join(root, 'src/screens/vendor/narrow-width.ts'))};`,
             'let stringWidth;',
             `export default (text, options) => narrowWidth(text, options) ?? (stringWidth ??= require(${JSON.stringify(args.path)}).default)(text, options);`,
+          ].join('\n'),
+          resolveDir: root,
+          loader: 'js',
+        }));
+      },
+    },
+    {
+      // Every `new Intl.Segmenter(…)` of the bundle's dependencies gets a segmenter that cuts
+      // certops' own text without ICU and makes the real one only for other text
+      // (src/screens/vendor/graphemes.ts). Checked on the output below.
+      name: 'lazy-grapheme-segmenter',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, (args) => {
+          const contents = readFileSync(args.path, 'utf8');
+          if (!contents.includes('new Intl.Segmenter(')) return undefined;
+          if (!/^\s*(import|export)\s/m.test(contents)) throw new Error(`${args.path} makes an Intl.Segmenter but is not an ES module: review scripts/build.mjs`);
+          return {
+            contents: `import { graphemeSegmenter as __certopsGraphemeSegmenter } from ${JSON.stringify(join(root, 'src/screens/vendor/graphemes.ts'))};\n${contents.replaceAll('new Intl.Segmenter(', '__certopsGraphemeSegmenter(')}`,
+            loader: 'js',
+          };
+        });
+      },
+    },
+    {
+      // ansi-tokenize's styledCharsToString, which Ink runs on every line it writes, takes its
+      // diffAnsiCodes through src/screens/vendor/ansi-diff.ts's fast path for equal styles.
+      name: 'same-styles-fast-path',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/diff\.js$/ }, (args) => {
+          if (!/[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/.test(args.importer)) return undefined;
+          return { path: join(args.resolveDir, 'diff.js'), namespace: 'same-styles-fast-path' };
+        });
+        b.onLoad({ filter: /.*/, namespace: 'same-styles-fast-path' }, (args) => ({
+          contents: [
+            `import { diffAnsiCodes as diff } from ${JSON.stringify(args.path)};`,
+            `import { withSameStylesFastPath } from ${JSON.stringify(join(root, 'src/screens/vendor/ansi-diff.ts'))};`,
+            'export const diffAnsiCodes = withSameStylesFastPath(diff);',
           ].join('\n'),
           resolveDir: root,
           loader: 'js',
@@ -96,7 +151,10 @@ await build({
   define: production,
 });
 
-const uiHash = createHash('sha256').update(readFileSync(new URL(`../${fresh}/vendor-ui.cjs`, import.meta.url))).digest('hex');
+const vendorUi = readFileSync(new URL(`../${fresh}/vendor-ui.cjs`, import.meta.url), 'utf8');
+// One Intl.Segmenter is made in the whole bundle: graphemes.ts's, on first need.
+if (vendorUi.split('new Intl.Segmenter(').length !== 2) throw new Error('vendor-ui.cjs makes an Intl.Segmenter outside src/screens/vendor/graphemes.ts: review scripts/build.mjs');
+const uiHash = createHash('sha256').update(vendorUi).digest('hex');
 
 await build({
   ...shared,

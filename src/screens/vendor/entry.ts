@@ -8,5 +8,5 @@ import * as React from 'react';
 import * as jsxRuntime from 'react/jsx-runtime';
 import * as ink from 'ink';
 
-export { yogaReady } from './yoga.js';
+export { startYoga } from './yoga.js';
 export { React, jsxRuntime, ink };

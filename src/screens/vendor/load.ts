@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { writeFileSync } from 'atomically';
 import { xdgFolder } from '../../core/xdg.js';
+import { compileYoga } from './yoga-wasm.js';
 
 type Ui = typeof import('./entry.js');
 
@@ -68,7 +69,7 @@ function loadUi(): { ui: Ui; save: () => void } {
 }
 
 const loaded = loadUi();
-await loaded.ui.yogaReady;
+await loaded.ui.startYoga(compileYoga());
 let saved = false;
 const saveOnce = (): void => {
   if (saved) return;

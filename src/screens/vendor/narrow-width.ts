@@ -10,7 +10,8 @@
 
 /** The non-ASCII glyphs of certops' screens, plus the box drawing and braille blocks. */
 export const NARROW_GLYPHS = '·—•…›←↑→↓⌫⏎▲▼✓✗❯';
-const NARROW_RANGES = ['\u2500-\u257F', '\u2800-\u28FF'];
+/** Whole blocks of one-column glyphs, as regular-expression ranges. */
+export const NARROW_RANGES = ['\u2500-\u257F', '\u2800-\u28FF'];
 
 const narrowText = new RegExp(`^[\\u0020-\\u007E${NARROW_GLYPHS}${NARROW_RANGES.join('')}]*$`);
 // Colours and styles (SGR sequences) take no columns; any other escape goes to string-width.
