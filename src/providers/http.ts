@@ -5,7 +5,6 @@
  * it), and keep-alive reuse within a run. Failures become ProviderError with a specific cause.
  */
 import type { LookupFunction } from 'node:net';
-import { rootCertificates } from 'node:tls';
 import type { Agent } from 'undici';
 import type { ModuleLog } from './log.js';
 import { redact } from './redact.js';
@@ -139,6 +138,8 @@ export function createTransport(options: TransportOptions): Transport {
   let agent: Promise<Agent> | null = null;
   const makeAgent = async () => {
     const undici = await loadUndici();
+    // node:tls on first use too: it and the crypto it loads are ~6 ms of the console's start.
+    const { rootCertificates } = options.caPem ? await import('node:tls') : { rootCertificates: [] };
     return new undici.Agent({
     connect: {
       timeout: connectTimeoutMs,

@@ -6,8 +6,11 @@
  * from 213 to 295 MiB; one collection after the build keeps it at ~242 MiB. Node exposes gc()
  * only behind --expose-gc, which V8 accepts at run time.
  */
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 import { runInNewContext } from 'node:vm';
+
+// node:v8 when first needed: the console's first frame has no use for it.
+const require = createRequire(import.meta.url);
 
 /** Above this many timeline entries a collection is worth its pause (~50 ms at 100 000). */
 export const BIG_BUILD = 20_000;
@@ -17,7 +20,7 @@ let collect: (() => void) | null | undefined;
 export function collectGarbage(): void {
   if (collect === undefined) {
     try {
-      setFlagsFromString('--expose-gc');
+      (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
       collect = runInNewContext('gc') as () => void;
     } catch {
       collect = null;

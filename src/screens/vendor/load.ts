@@ -7,7 +7,6 @@
  * when the first frame has compiled its functions, or at exit if that comes first. It replaces the
  * caches of earlier builds. Any failure to read or write it only costs the time it would have saved.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -27,9 +26,8 @@ declare const __CERTOPS_UI_HASH__: string;
 function loadUi(): { ui: Ui; save: () => void } {
   const source = readFileSync(bundle, 'utf8');
   // V8 checks a cache against the source's length only: the file name carries a hash of the text
-  // (made at build time, which saves hashing ~1 MB at every start), of Node's version and the arch.
-  const key = createHash('sha256').update(`${__CERTOPS_UI_HASH__} ${process.version} ${process.arch}`).digest('hex').slice(0, 16);
-  const cacheFile = join(xdgFolder('cache', process.env), `ui-${key}.v8cache`);
+  // (made at build time, which saves hashing ~1 MB at every start), Node's version and the arch.
+  const cacheFile = join(xdgFolder('cache', process.env), `ui-${__CERTOPS_UI_HASH__.slice(0, 16)}-node${process.versions.node}-${process.arch}.v8cache`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
@@ -59,7 +57,7 @@ function loadUi(): { ui: Ui; save: () => void } {
         }
         writeFileSync(cacheFile, script.createCachedData(), { mode: 0o600 });
         for (const name of readdirSync(dirname(cacheFile))) {
-          if (/^ui-[0-9a-f]{16}\.v8cache$/.test(name) && name !== basename(cacheFile)) rmSync(join(dirname(cacheFile), name), { force: true });
+          if (/^ui-[0-9a-f]{16}(-node[0-9.]+-\w+)?\.v8cache$/.test(name) && name !== basename(cacheFile)) rmSync(join(dirname(cacheFile), name), { force: true });
         }
       } catch {
         // No cache: the next start compiles again.
