@@ -156,9 +156,9 @@ const vendorUi = readFileSync(new URL(`../${fresh}/vendor-ui.cjs`, import.meta.u
 if (vendorUi.split('new Intl.Segmenter(').length !== 2) throw new Error('vendor-ui.cjs makes an Intl.Segmenter outside src/screens/vendor/graphemes.ts: review scripts/build.mjs');
 const uiHash = createHash('sha256').update(vendorUi).digest('hex');
 
-await build({
+/** What the two ES module builds share: certops' own code, taking React and Ink from the UI bundle. */
+const esm = {
   ...shared,
-  entryPoints: { cli: 'src/cli/run.ts' },
   outdir: fresh,
   splitting: true,
   format: 'esm',
@@ -177,6 +177,20 @@ await build({
   },
   // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
   banner: { js: "import { createRequire as __certopsCreateRequire } from 'node:module'; const require = __certopsCreateRequire(import.meta.url);" },
+};
+
+// The scripted commands (and the demo): each command, and what it alone uses, in its own chunk.
+await build({
+  ...esm,
+  entryPoints: { cli: 'src/cli/run.ts' },
+  define: { ...esm.define, __CERTOPS_CONSOLE_MAIN__: JSON.stringify('./console-main.js') },
+});
+// The console on a terminal, which cli.js hands over to: its own code in a handful of files
+// rather than in the ~35 chunks it shares with the commands above (src/cli/console-main.ts).
+await build({
+  ...esm,
+  entryPoints: { 'console-main': 'src/cli/console-main.ts' },
+  chunkNames: 'console-main-[name]-[hash]',
 });
 
 try {

@@ -4,9 +4,12 @@
  * console, when it arrives, stays out of their way the same way).
  */
 import { ExitCode, UsageError } from './exit-codes.js';
+import { exitCodeOfFailure } from './failure.js';
 import type { CliIo } from './io.js';
 
 declare const __CERTOPS_VERSION__: string;
+/** The console's own bundle, relative to this one; defined by scripts/build.mjs, absent in tests. */
+declare const __CERTOPS_CONSOLE_MAIN__: string | undefined;
 export const VERSION = __CERTOPS_VERSION__;
 
 export interface Command {
@@ -76,6 +79,11 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
   try {
     if (!entry) throw new UsageError(first.startsWith('-') ? `unknown flag ${first}` : `unknown command "${first}"`);
     if (first === 'console' && io.stdout.isTTY === true && process.stdin.isTTY === true && !rest.some((arg) => arg === '--help' || arg === '-h')) {
+      // The built console runs from its own bundle (dist/console-main.js, see src/cli/console-main.ts).
+      if (typeof __CERTOPS_CONSOLE_MAIN__ === 'string') {
+        const { consoleMain } = (await import(new URL(__CERTOPS_CONSOLE_MAIN__, import.meta.url).href)) as typeof import('./console-main.js');
+        return await consoleMain(rest, io);
+      }
       // The console on a terminal: Ink starts loading now, alongside the console's own code.
       const { applyColourPolicy, loadScreens } = await import('./screens-loader.js');
       applyColourPolicy(rest.includes('--no-color'));
@@ -84,15 +92,6 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     const command = await entry.load();
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      const help = error.command ? `certops ${error.command} --help` : 'certops --help';
-      io.stderr.write(`certops${error.command ? ` ${error.command}` : ''}: ${error.message}\nRun '${help}' for usage.\n`);
-      return ExitCode.usage;
-    }
-    // Loaded only on an error: it reaches into the core, which --version must not load.
-    const { exitCodeFor } = await import('./context.js');
-    const code = exitCodeFor(error, io, first);
-    if (code !== null) return code;
-    throw error;
+    return await exitCodeOfFailure(error, io, first);
   }
 }

@@ -19,9 +19,9 @@ interface Session {
 }
 
 /** Starts the console on a terminal, waits for `text`, presses q and waits for the exit. */
-function consoleOnTerminal(configDirectory: string, cacheHome: string, text: string): Promise<Session> {
+function consoleOnTerminal(configDirectory: string, cacheHome: string, text: string, today = '2026-11-23'): Promise<Session> {
   return new Promise((resolve, reject) => {
-    const command = `stty cols 100 rows 30; exec '${process.execPath}' '${BIN}' --config-dir '${configDirectory}' --today 2026-11-23`;
+    const command = `stty cols 100 rows 30; exec '${process.execPath}' '${BIN}' --config-dir '${configDirectory}' --today ${today}`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH ?? '', HOME: cacheHome, XDG_CACHE_HOME: cacheHome, TERM: 'xterm-256color' },
@@ -103,5 +103,23 @@ describe('the console on a terminal', { timeout: 90_000 }, () => {
     const session = await consoleOnTerminal(workspace.directory, notAFolder, 'ispmanager sandbox');
     expect(session.code).toBe(0);
     expect(session.screen).toContain('certops · Dashboard');
+  });
+
+  // On a terminal the console runs from its own bundle (dist/console-main.js): its errors are
+  // still told apart and worded as everywhere else.
+  it('refuses a bad flag with the usual usage error and exit code 2', async () => {
+    const { workspace } = await harness.withModules(['globalsign']);
+    const session = await consoleOnTerminal(workspace.directory, mkdtempSync(join(tmpdir(), 'certops-cache-')), 'for usage', '2026-13-45');
+    expect(session.code).toBe(2);
+    expect(session.screen).toContain("certops console: --today: 2026-13-45 is not a calendar date");
+    expect(session.screen).toContain("Run 'certops console --help' for usage.");
+  });
+
+  it('names a corrupt configuration file and exits with code 3', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'certops-config-'));
+    writeFileSync(join(directory, 'config.json'), '{not json');
+    const session = await consoleOnTerminal(directory, mkdtempSync(join(tmpdir(), 'certops-cache-')), 'will not write to it');
+    expect(session.code).toBe(3);
+    expect(session.screen).toContain(`certops console: ${join(directory, 'config.json')} is not valid JSON`);
   });
 });
