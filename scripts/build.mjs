@@ -175,6 +175,17 @@ const esm = {
     __CERTOPS_UI_HASH__: JSON.stringify(uiHash),
     ...production,
   },
+  plugins: [
+    {
+      // The screens take string-width from the UI bundle too; any other importer keeps its own.
+      name: 'screens-string-width',
+      setup(b) {
+        b.onResolve({ filter: /^string-width$/ }, (args) =>
+          args.importer.startsWith(join(root, 'src/screens/')) ? { path: join(root, 'src/screens/vendor/string-width.ts') } : undefined,
+        );
+      },
+    },
+  ],
   // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
   banner: { js: "import { createRequire as __certopsCreateRequire } from 'node:module'; const require = __certopsCreateRequire(import.meta.url);" },
 };

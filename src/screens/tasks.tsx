@@ -9,7 +9,7 @@ import { formatDay } from '../rules/calendar.js';
 import { PROVIDERS } from '../providers/catalog.js';
 import type { ManualTask, TaskStatus } from '../core/tasks.js';
 import { useConsole, useKeys, type ScreenSpec } from './context.js';
-import { fit } from './widgets/text.js';
+import { fit, fitMiddle } from './widgets/text.js';
 import { listMove, WindowList } from './widgets/window-list.js';
 
 const STATUS_FILTERS: readonly (TaskStatus | 'all')[] = ['open', 'closed', 'all'];
@@ -26,16 +26,6 @@ function dueText(task: ManualTask, today: string): string {
   const days = daysBetween(today, task.dueDate);
   if (days === 0) return `${task.dueDate} (today)`;
   return days > 0 ? `${task.dueDate} (in ${days} day${days === 1 ? '' : 's'})` : `${task.dueDate} (${-days} day${days === -1 ? '' : 's'} overdue)`;
-}
-
-/**
- * Cut in the middle: module names often share their start ("LeaderTelecom main", "LeaderTelecom
- * shop") and differ at the end, which a cut at the end would hide.
- */
-function fitMiddle(text: string, width: number): string {
-  if (text.length <= width) return text.padEnd(width);
-  const head = Math.ceil((width - 1) / 2);
-  return `${text.slice(0, head)}…${text.slice(text.length - (width - 1 - head))}`;
 }
 
 const overdue = (task: ManualTask, today: string) => task.closedAt === undefined && task.dueDate !== null && task.dueDate < today;

@@ -1,6 +1,7 @@
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { syncModules } from '../../src/core/sync.js';
-import { recordBalance, recordCheck } from '../../src/core/modules.js';
+import { editModule, recordBalance, recordCheck } from '../../src/core/modules.js';
 import { KEY, renderConsole, servicesFor } from '../helpers/console.js';
 import { workspaceHarness } from '../helpers/workspace.js';
 
@@ -41,6 +42,31 @@ describe('console: dashboard', () => {
     ui.unmount();
     const wide = await renderConsole(servicesFor(workspace, sandboxes), { columns: 120, rows: 30 });
     expect(await wide.waitFor('enom sandbox')).toMatchSnapshot();
+    wide.unmount();
+  });
+
+  it('keeps every row in its columns when names hold wide characters, emoji or combining accents', async () => {
+    const { workspace, sandboxes } = await harness.withModules(['leadertelecom', 'globalsign']);
+    await editModule(workspace, 'leadertelecom sandbox', { parameters: { name: '証明書 サーバー 👍 main' } });
+    await editModule(workspace, 'globalsign sandbox', { parameters: { name: 'e\u0301cole 漢字漢字漢字漢字漢字漢字漢字漢字 très longue' } });
+    const ui = await renderConsole(servicesFor(workspace, sandboxes));
+    const frame = await ui.waitFor('GlobalSign');
+    const rows = frame.split('\n').filter((line) => line.includes('never checked'));
+    expect(rows).toHaveLength(2);
+    // Each row keeps its columns where the header has them: the names are cut by their width.
+    const header = frame.split('\n').find((line) => line.includes('Provider')) as string;
+    const at = (line: string, text: string) => stringWidth(line.slice(0, line.indexOf(text)));
+    for (const row of rows) {
+      expect(at(row, 'never checked')).toBe(at(header, 'Last check'));
+      expect(at(row, 'unknown/')).toBe(at(header, 'Balance/'));
+    }
+    expect(frame).toContain('›証明書 サー…  LeaderTelecom');
+    expect(frame).toContain(' e\u0301cole 漢字漢… GlobalSign');
+    expect(ui.rawFrame().split('\n').filter((line) => stringWidth(line) > 80)).toEqual([]);
+    ui.unmount();
+    // Wider, the whole of the first name shows.
+    const wide = await renderConsole(servicesFor(workspace, sandboxes), { columns: 120, rows: 30 });
+    expect(await wide.waitFor('GlobalSign')).toContain('証明書 サーバー 👍 main');
     wide.unmount();
   });
 

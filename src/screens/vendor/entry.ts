@@ -10,3 +10,5 @@ import * as ink from 'ink';
 
 export { startYoga } from './yoga.js';
 export { React, jsxRuntime, ink };
+// The screens' column counting (widgets/text.tsx): string-width behind the narrow-glyph fast path.
+export { default as stringWidth } from 'string-width';

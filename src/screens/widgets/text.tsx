@@ -1,12 +1,68 @@
-/** Small text helpers for fixed-width rows. */
-export function fit(text: string, width: number): string {
-  if (width <= 0) return '';
-  if (text.length <= width) return text.padEnd(width);
-  return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+/**
+ * Small text helpers for fixed-width rows. Widths are terminal columns, not string lengths: a
+ * module or department name in Chinese or with an emoji takes two columns a character, and a
+ * combining accent none, so a row padded by length would wrap or leave a gap. Text is cut between
+ * graphemes, never inside one (nor inside a surrogate pair).
+ */
+import stringWidth from 'string-width';
+import { narrowWidth } from '../vendor/narrow-width.js';
+
+/** The columns `text` (plain, without escapes) takes on a terminal. */
+export function columns(text: string): number {
+  return narrowWidth(text) ?? stringWidth(text);
 }
 
+let segmenter: Intl.Segmenter | undefined;
+/** The graphemes of `text`, one string each; only text beyond certops' narrow glyphs needs ICU. */
+function graphemes(text: string): string[] {
+  if (narrowWidth(text) !== undefined) return [...text];
+  return Array.from((segmenter ??= new Intl.Segmenter()).segment(text), ({ segment }) => segment);
+}
+
+/** The longest run of whole graphemes, from the start (or the end), within `width` columns. */
+function within(parts: readonly string[], width: number, fromEnd = false): { text: string; columns: number } {
+  let used = 0;
+  const kept: string[] = [];
+  for (const part of fromEnd ? [...parts].reverse() : parts) {
+    const wide = columns(part);
+    if (used + wide > width) break;
+    kept.push(part);
+    used += wide;
+  }
+  return { text: (fromEnd ? kept.reverse() : kept).join(''), columns: used };
+}
+
+const spaces = (count: number) => ' '.repeat(Math.max(0, count));
+
+/** `text` in exactly `width` columns: padded on the right, or cut with "…". */
+export function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  const used = columns(text);
+  if (used <= width) return text + spaces(width - used);
+  if (width === 1) return '…';
+  const head = within(graphemes(text), width - 1);
+  return `${head.text}…${spaces(width - 1 - head.columns)}`;
+}
+
+/** `text` in exactly `width` columns, padded on the left. */
 export function fitRight(text: string, width: number): string {
-  return text.length <= width ? text.padStart(width) : fit(text, width);
+  if (width <= 0) return '';
+  const used = columns(text);
+  return used <= width ? spaces(width - used) + text : fit(text, width);
+}
+
+/**
+ * `text` in exactly `width` columns, cut in the middle: module names often share their start
+ * ("LeaderTelecom main", "LeaderTelecom shop") and differ at the end, which a cut at the end hides.
+ */
+export function fitMiddle(text: string, width: number): string {
+  if (width <= 1) return fit(text, width);
+  const used = columns(text);
+  if (used <= width) return text + spaces(width - used);
+  const parts = graphemes(text);
+  const head = within(parts, Math.ceil((width - 1) / 2));
+  const tail = within(parts, width - 1 - head.columns, true);
+  return `${head.text}…${tail.text}${spaces(width - 1 - head.columns - tail.columns)}`;
 }
 
 export function since(iso: string | null | undefined, now = Date.now()): string {
