@@ -39,6 +39,9 @@ await build({
   ...shared,
   entryPoints: ['src/screens/vendor/entry.ts'],
   outfile: `${fresh}/vendor-ui.cjs`,
+  // Node reads and V8 checks the whole text at every start, cache or not: minified, the bundle is
+  // 283 KB instead of 753 KB and loads in ~33 ms instead of ~53 (a standalone load, median of 15).
+  minify: true,
   format: 'cjs',
   alias: notInCi,
   plugins: [
