@@ -14,7 +14,7 @@ export function columns(text: string): number {
 
 let segmenter: Intl.Segmenter | undefined;
 /** The graphemes of `text`, one string each; only text beyond certops' narrow glyphs needs ICU. */
-function graphemes(text: string): string[] {
+export function graphemes(text: string): string[] {
   if (narrowWidth(text) !== undefined) return [...text];
   return Array.from((segmenter ??= new Intl.Segmenter()).segment(text), ({ segment }) => segment);
 }
@@ -42,6 +42,11 @@ export function fit(text: string, width: number): string {
   if (width === 1) return '…';
   const head = within(graphemes(text), width - 1);
   return `${head.text}…${spaces(width - 1 - head.columns)}`;
+}
+
+/** `text` in at most `width` columns: whole, or cut with "…" (no padding). */
+export function cut(text: string, width: number): string {
+  return columns(text) <= width ? text : fit(text, width).trimEnd();
 }
 
 /** `text` in exactly `width` columns, padded on the left. */
