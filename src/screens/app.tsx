@@ -4,7 +4,7 @@
  * than the terminal: a frame as tall as it makes Ink 6 wipe the scrollback on every render.
  */
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { Fragment, useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactElement } from 'react';
 import type { ConsoleServices } from '../core/services.js';
 import { Console, type ConsoleContext, type KeyHandler, type ScreenSpec } from './context.js';
 import { Dashboard } from './dashboard.js';
@@ -94,12 +94,22 @@ export function splitChunk(input: string, key: Key): [string, Key][] {
 
 type StackAction = { type: 'push' | 'replace'; screen: ScreenSpec } | { type: 'pop' };
 
-function stackReducer(stack: readonly ScreenSpec[], action: StackAction): readonly ScreenSpec[] {
+/** A screen of the stack, with what it remembers (useRemembered) while others are on top. */
+interface StackEntry {
+  readonly screen: ScreenSpec;
+  readonly serial: number;
+  readonly memory: Map<string, unknown>;
+}
+
+let serials = 0;
+const entry = (screen: ScreenSpec): StackEntry => ({ screen, serial: (serials += 1), memory: new Map() });
+
+function stackReducer(stack: readonly StackEntry[], action: StackAction): readonly StackEntry[] {
   switch (action.type) {
     case 'push':
-      return [...stack, action.screen];
+      return [...stack, entry(action.screen)];
     case 'replace':
-      return [...stack.slice(0, -1), action.screen];
+      return [...stack.slice(0, -1), entry(action.screen)];
     case 'pop':
       return stack.length > 1 ? stack.slice(0, -1) : stack;
   }
@@ -146,7 +156,7 @@ export interface AppProps {
 export function App({ services, initial, size }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const [stack, dispatch] = useReducer(stackReducer, [initial ?? { id: 'dashboard' }]);
+  const [stack, dispatch] = useReducer(stackReducer, [initial ?? { id: 'dashboard' }], (screens) => screens.map(entry));
   const [help, setHelp] = useState(false);
   const [hints, setHints] = useState('');
   const keyHandler = useRef<KeyHandler | null>(null);
@@ -155,14 +165,15 @@ export function App({ services, initial, size }: AppProps) {
   // Some terminals report 0 or no size at all (tmux start-up, odd SSH clients): fall back to 80x24.
   const columns = Math.min(Math.max(size?.columns ?? (stdout.columns || 80), 40), 240);
   const rows = Math.max(size?.rows ?? (stdout.rows || 24), 12);
-  const top = stack.at(-1) as ScreenSpec;
+  const topEntry = stack.at(-1) as StackEntry;
+  const top = topEntry.screen;
 
   const push = useCallback((screen: ScreenSpec) => dispatch({ type: 'push', screen }), []);
   const pop = useCallback(() => dispatch({ type: 'pop' }), []);
   const replace = useCallback((screen: ScreenSpec) => dispatch({ type: 'replace', screen }), []);
   const context = useMemo<ConsoleContext>(
-    () => ({ services, push, pop, replace, quit: exit, columns, bodyRows: rows - 4, keyHandler, keyPending, textMode, setHints }),
-    [services, push, pop, replace, exit, columns, rows],
+    () => ({ services, push, pop, replace, quit: exit, columns, bodyRows: rows - 4, keyHandler, keyPending, textMode, setHints, memory: topEntry.memory }),
+    [services, push, pop, replace, exit, columns, rows, topEntry.memory],
   );
 
   // Ink hands over every key of a chunk in one tick (typed ahead over SSH: ↓ ↓ Enter), before
@@ -218,8 +229,12 @@ export function App({ services, initial, size }: AppProps) {
           </Text>
         </Box>
         <Box flexDirection="column" height={rows - 3} overflow="hidden">
-          {/* Keyed by depth: going back to a screen of the same kind must mount it afresh. */}
-          {help ? <HelpScreen screen={top.id} /> : <Fragment key={stack.length}>{renderScreen(top)}</Fragment>}
+          {help ? <HelpScreen screen={top.id} /> : null}
+          {/* Help only hides the screen: a check under way goes on, the cursor stays. A screen that
+              comes back on top is mounted afresh (fresh data) and takes its remembered state. */}
+          <Box key={topEntry.serial} display={help ? 'none' : 'flex'} flexDirection="column" flexGrow={1}>
+            {renderScreen(top)}
+          </Box>
         </Box>
         {/* In a text field q and ? are letters: the footer does not promise them there. */}
         <Text dimColor>

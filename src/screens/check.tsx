@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PROVIDERS } from '../providers/catalog.js';
 import { CAUSE_LABELS, type CheckResult } from '../core/check.js';
-import { down, up, useConsole, useKeys } from './context.js';
+import { down, up, useConsole, useKeys, useRemembered } from './context.js';
 import { Spinner } from './widgets/spinner.js';
 import { fit } from './widgets/text.js';
 
@@ -12,7 +12,7 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
   const modules = useMemo(() => services.modules().filter((m) => !moduleIds || moduleIds.includes(m.id)), [services, moduleIds]);
   const [results, setResults] = useState<ReadonlyMap<number, CheckResult>>(new Map());
   const [round, setRound] = useState(0);
-  const [cursor, setCursor] = useState(0);
+  const [cursor, setCursor] = useRemembered('cursor', 0);
 
   const run = useCallback(() => {
     setResults(new Map());
@@ -38,7 +38,7 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
       else return false;
       return true;
     },
-    'r run again  ↑ ↓ details',
+    'r run again  ↑ ↓ choose',
   );
 
   if (modules.length === 0) return <Text>No processing module to check. Add one from the dashboard (a).</Text>;

@@ -3,7 +3,7 @@
  * The App owns the only useInput and hands each key to the screen on top (Ink 6.8 can hang when a
  * component with useInput is swapped for another in one render, as a wizard does).
  */
-import { createContext, useContext, useLayoutEffect, useRef } from 'react';
+import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { Key } from 'ink';
 import type { ConsoleServices } from '../core/services.js';
 
@@ -47,6 +47,11 @@ export interface ConsoleContext {
   readonly textMode: { current: boolean };
   /** The footer's key hints for the screen on top. */
   setHints(hints: string): void;
+  /**
+   * What the screen on top keeps of its own state (cursor, filters) while a screen it opened is on
+   * top: it is mounted afresh on the way back, to show fresh data, and takes these values again.
+   */
+  readonly memory: Map<string, unknown>;
 }
 
 export const Console = createContext<ConsoleContext | null>(null);
@@ -73,3 +78,16 @@ export function useKeys(handler: KeyHandler, hints: string, textMode = false): v
 
 export const up = (input: string, key: Key) => key.upArrow || input === 'k';
 export const down = (input: string, key: Key) => key.downArrow || input === 'j';
+
+/**
+ * useState that outlives a trip to another screen and back (see ConsoleContext.memory): the
+ * timeline keeps its filters after a reissue run, a list its cursor after an edit.
+ */
+export function useRemembered<T>(name: string, initial: T): [T, Dispatch<SetStateAction<T>>] {
+  const { memory } = useConsole();
+  const [value, setValue] = useState<T>(() => (memory.has(name) ? (memory.get(name) as T) : initial));
+  useEffect(() => {
+    memory.set(name, value);
+  }, [memory, name, value]);
+  return [value, setValue];
+}

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PROVIDERS } from '../providers/catalog.js';
 import { dueCounts } from '../core/timeline.js';
 import { collectAfterBigBuild } from './collect-garbage.js';
-import { down, up, useConsole, useKeys } from './context.js';
+import { down, up, useConsole, useKeys, useRemembered } from './context.js';
 import { useSync } from './use-sync.js';
 import { fit, fitRight, grouped, money, since } from './widgets/text.js';
 import { WindowList } from './widgets/window-list.js';
@@ -36,7 +36,7 @@ const SHORT_CAUSES: Readonly<Record<string, string>> = {
 export function Dashboard() {
   const { services, push, columns, bodyRows } = useConsole();
   const [version, setVersion] = useState(0);
-  const [cursor, setCursor] = useState(0);
+  const [cursor, setCursor] = useRemembered('cursor', 0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   const [sync, startSync] = useSync(services, reload);
 
@@ -77,11 +77,13 @@ export function Dashboard() {
   const widths = { sort: 4, check: 16, balance: 17, due: 9, provider: columns >= 100 ? 16 : 13 };
   const nameWidth = Math.max(8, columns - 1 - 1 - widths.sort - widths.check - widths.balance - widths.due - widths.provider - 6);
 
+  // The remembered cursor may point past a module removed meanwhile.
+  const selected = modules[Math.min(cursor, modules.length - 1)];
   useKeys(
     (input, key) => {
-      if (up(input, key)) setCursor((c) => Math.max(0, c - 1));
+      if (up(input, key)) setCursor((c) => Math.max(0, Math.min(c, modules.length - 1) - 1));
       else if (down(input, key)) setCursor((c) => Math.min(modules.length - 1, c + 1));
-      else if (key.return && modules[cursor]) push({ id: 'module', moduleId: modules[cursor].id });
+      else if (key.return && selected) push({ id: 'module', moduleId: selected.id });
       else if (input === 'a') push({ id: 'wizard' });
       else if (input === 'm') push({ id: 'modules' });
       else if (input === 'c') push({ id: 'check' });

@@ -8,7 +8,7 @@ const SCREEN_KEYS: Readonly<Record<ScreenSpec['id'], readonly string[]>> = {
   modules: ['Enter  view', 'e  edit', 'd  remove (asks first)', 'c  check the selected module', 'a  add'],
   module: ['e  edit', 'c  check', 'd  remove (asks first)'],
   edit: ['Enter  next field', 'Tab, ↑ ↓  move between fields', 'Esc  back without saving'],
-  check: ['r  run again', 'Enter  details of the selected module'],
+  check: ['r  run again', '↑ ↓  choose a module: a failed one shows the message, the cause and the steps'],
   balances: ['r  refresh'],
   timeline: ['↑ ↓ j k PgUp PgDn  scroll', 'g  jump to today', 'f  filter by action', 'm  filter by module', 'w  group by week or month', 's  sync now', 'r  reissue run: what is due today, then y to carry it out'],
   reissue: ['y  carry out the run shown (reissues, client messages, manual tasks)', '↑ ↓  details of an action', 't  manual tasks', 'Esc  back (after the run has finished)'],

@@ -2,14 +2,14 @@
 import { Box, Text } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS } from '../providers/log.js';
-import { down, up, useConsole, useKeys } from './context.js';
+import { down, up, useConsole, useKeys, useRemembered } from './context.js';
 import { fit, fitRight } from './widgets/text.js';
 
 export function LogsScreen() {
   const { services, columns, bodyRows } = useConsole();
   const [version, setVersion] = useState(0);
   const logs = useMemo(() => services.logs(), [services, version]);
-  const [cursor, setCursor] = useState(0);
+  const [cursor, setCursor] = useRemembered('cursor', 0);
   const [tailing, setTailing] = useState<string | null>(null);
   const [levels, setLevels] = useState<Readonly<Record<string, number>>>({});
   const saving = useRef<Promise<void>>(Promise.resolve());
@@ -38,7 +38,7 @@ export function LogsScreen() {
       else return false;
       return true;
     },
-    tailing ? 'r reload  Esc back to the logs' : '↑ ↓ choose  + - debug level  Enter tail  r reload',
+    tailing ? 'r reload' : '↑ ↓ choose  + - debug level  Enter tail  r reload',
   );
 
   if (tailing) {
@@ -55,8 +55,9 @@ export function LogsScreen() {
     <Box flexDirection="column">
       <Text bold>{` ${fit('Log', 20)} ${fit('Module', 17)} ${fitRight('Level', 5)}  ${fit('Meaning', meaningWidth)} ${fitRight('Size', 9)}`}</Text>
       {logs.map((log, index) => (
+        // › as on every list: without colour (NO_COLOR) inverse is gone.
         <Text key={log.logName} inverse={index === cursor}>
-          {` ${fit(`${log.logName}.log`, 20)} ${fit(log.title, 17)} ${fitRight(String(levels[log.logName] ?? log.level), 5)}  ${fit(LOG_LEVELS[(levels[log.logName] ?? log.level) as keyof typeof LOG_LEVELS], meaningWidth)} ${fitRight(log.bytes === null ? '-' : `${Math.ceil(log.bytes / 1024)} KiB`, 9)}`}
+          {`${index === cursor ? '›' : ' '}${fit(`${log.logName}.log`, 20)} ${fit(log.title, 17)} ${fitRight(String(levels[log.logName] ?? log.level), 5)}  ${fit(LOG_LEVELS[(levels[log.logName] ?? log.level) as keyof typeof LOG_LEVELS], meaningWidth)} ${fitRight(log.bytes === null ? '-' : `${Math.ceil(log.bytes / 1024)} KiB`, 9)}`}
         </Text>
       ))}
       <Text> </Text>

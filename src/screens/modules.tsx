@@ -5,7 +5,7 @@ import { PROVIDERS } from '../providers/catalog.js';
 import { providerModule } from '../providers/registry.js';
 import { maskedModule } from '../core/modules.js';
 import type { StoredModule } from '../core/store.js';
-import { down, up, useConsole, useKeys } from './context.js';
+import { down, up, useConsole, useKeys, useRemembered } from './context.js';
 import { fit, fitRight, since } from './widgets/text.js';
 import { WindowList } from './widgets/window-list.js';
 
@@ -38,7 +38,7 @@ function useRemoval(onRemoved: () => void) {
 export function ModulesScreen() {
   const { services, push, columns, bodyRows } = useConsole();
   const [version, setVersion] = useState(0);
-  const [cursor, setCursor] = useState(0);
+  const [cursor, setCursor] = useRemembered('cursor', 0);
   const modules = useMemo(() => services.modules(), [services, version]);
   const state = useMemo(() => services.state(), [services, version]);
   const removal = useRemoval(() => setVersion((v) => v + 1));

@@ -34,7 +34,8 @@ type Phase =
 function summary(actions: readonly ActionReport[]): string {
   const counts = new Map<string, number>();
   for (const action of actions) counts.set(OUTCOME_TEXT[action.outcome], (counts.get(OUTCOME_TEXT[action.outcome]) ?? 0) + 1);
-  return [...counts].map(([what, count]) => `${count} ${what}`).join(' · ');
+  // "reissue: 11 · manual task: 10": each label is written for one action, not for a count.
+  return [...counts].map(([what, count]) => `${what}: ${count}`).join(' · ');
 }
 
 export function ReissueScreen() {

@@ -9,7 +9,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { formatDay, parseDay, type Day } from '../rules/calendar.js';
 import type { ProjectedAction } from '../rules/projection.js';
 import { dueDate, type Timeline, type TimelineEntry } from '../core/timeline.js';
-import { useConsole, useKeys } from './context.js';
+import { useConsole, useKeys, useRemembered } from './context.js';
 import { collectAfterBigBuild } from './collect-garbage.js';
 import { useSync, type SyncState } from './use-sync.js';
 import { Spinner } from './widgets/spinner.js';
@@ -87,9 +87,9 @@ function TimelineView({
   const { services, columns, bodyRows, push } = useConsole();
   const today = formatDay(services.today());
   const moduleNames = useMemo(() => ['all', ...timeline.modules.map((m) => m.name)], [timeline]);
-  const [actionFilter, setActionFilter] = useState(0);
-  const [moduleFilter, setModuleFilter] = useState(0);
-  const [grouping, setGrouping] = useState<'month' | 'week'>('month');
+  const [actionFilter, setActionFilter] = useRemembered('actionFilter', 0);
+  const [moduleFilter, setModuleFilter] = useRemembered('moduleFilter', 0);
+  const [grouping, setGrouping] = useRemembered<'month' | 'week'>('grouping', 'month');
 
   const entries = useMemo(() => {
     const action = ACTION_FILTERS[actionFilter] ?? 'all';
@@ -102,7 +102,7 @@ function TimelineView({
     const index = rows.findIndex((row) => 'entry' in row && dueDate(entries[row.entry] as TimelineEntry) >= today);
     return index < 0 ? Math.max(0, rows.length - 1) : index;
   }, [rows, entries, today]);
-  const [cursor, setCursor] = useState<number | null>(null);
+  const [cursor, setCursor] = useRemembered<number | null>('cursor', null);
   const position = Math.min(cursor ?? todayRow, Math.max(0, rows.length - 1));
   const height = Math.max(3, bodyRows - 7);
 

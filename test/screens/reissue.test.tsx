@@ -17,7 +17,7 @@ describe('console: the reissue run from the timeline', { timeout: 60_000 }, () =
     await ui.waitFor('today 2026-11-23');
     await ui.press('r');
     const plan = await ui.waitFor('Nothing has been sent yet: y carries it out');
-    expect(plan).toMatch(/Due today \(2026-11-23\): \d+ reissue · \d+ manual task/);
+    expect(plan).toMatch(/Due today \(2026-11-23\): reissue: \d+ · manual task: \d+/);
     expect(ui.rawFrame().split('\n').filter((line) => line.length > 79)).toEqual([]);
     expect(plan).toMatchSnapshot('plan');
     // The plan is a dry run: no journal, no reissue at the provider.
@@ -27,7 +27,7 @@ describe('console: the reissue run from the timeline', { timeout: 60_000 }, () =
     expect(reissues()).toBe(0);
 
     await ui.press('y');
-    const done = await ui.waitFor(/Done: \d+ reissued · \d+ manual task/, 20_000);
+    const done = await ui.waitFor(/Done: reissued: \d+ · manual task: \d+/, 20_000);
     expect(done).toContain('synced again: ispmanager sandbox');
     expect(reissues()).toBeGreaterThan(0);
     expect(existsSync(journalFile(workspace))).toBe(true);

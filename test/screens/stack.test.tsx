@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { syncModules } from '../../src/core/sync.js';
+import { KEY, renderConsole, servicesFor } from '../helpers/console.js';
+import { workspaceHarness } from '../helpers/workspace.js';
+
+const harness = workspaceHarness();
+const rowOf = (frame: string, text: string) => frame.split('\n').find((line) => line.includes(text)) ?? '';
+
+describe('console: screens keep their state across help and sub-screens', () => {
+  it('closing help goes back to the check as it was: results kept, not run again, cursor in place', async () => {
+    const { workspace, sandboxes } = await harness.withModules(['globalsign', 'enom']);
+    const ui = await renderConsole(servicesFor(workspace, sandboxes));
+    await ui.waitFor('enom sandbox');
+    await ui.press('c');
+    await ui.waitFor('Checked 2 modules.');
+    expect(rowOf(await ui.press(KEY.down), 'enom sandbox')).toMatch(/^›/);
+    expect(await ui.press('?')).toContain('r  run again');
+    const back = await ui.press(KEY.escape);
+    // A check started afresh would first say "Checking: 0 of 2 answered…".
+    expect(back).toContain('Checked 2 modules.');
+    expect(rowOf(back, 'enom sandbox')).toMatch(/^›/);
+    ui.unmount();
+  });
+
+  it('the timeline keeps its filters, grouping and row after a reissue run', async () => {
+    const { workspace, modules, sandboxes } = await harness.withModules(['enom'], 60);
+    await syncModules(workspace, modules, workspace.runtime());
+    const ui = await renderConsole(servicesFor(workspace, sandboxes));
+    await ui.waitFor('enom sandbox');
+    await ui.press('t');
+    await ui.waitFor('today 2026-11-23');
+    await ui.press('f', 'w', KEY.down, KEY.down);
+    const before = await ui.waitFor('by week');
+    const state = before.match(/action: \S+ · module: \S+ · by week/)?.[0];
+    expect(state).toBeDefined();
+    const selected = before.split('\n').find((line) => line.startsWith('›'));
+    await ui.press('r');
+    await ui.waitFor('Nothing has been sent yet');
+    const after = await ui.press(KEY.escape);
+    expect(after).toContain(state);
+    expect(after.split('\n').find((line) => line.startsWith('›'))).toBe(selected);
+    ui.unmount();
+  });
+
+  it('the modules list keeps its cursor after viewing a module; a fresh list starts at the top', async () => {
+    const { workspace, sandboxes } = await harness.withModules(['globalsign', 'enom']);
+    const ui = await renderConsole(servicesFor(workspace, sandboxes));
+    await ui.waitFor('enom sandbox');
+    await ui.press('m');
+    await ui.waitFor('Processing modules');
+    await ui.press(KEY.down, KEY.enter);
+    await ui.waitFor('••••');
+    expect(rowOf(await ui.press(KEY.escape), 'enom sandbox')).toMatch(/^›/);
+    // Back to the dashboard and in again: a new visit, a new cursor.
+    await ui.press(KEY.escape);
+    await ui.waitFor('Due:');
+    expect(rowOf(await ui.press('m'), 'globalsign sandbox')).toMatch(/^›/);
+    ui.unmount();
+  });
+
+  it('marks the chosen log with › too: without colour, inverse shows nothing', async () => {
+    const { workspace, sandboxes } = await harness.withModules(['globalsign', 'enom']);
+    const ui = await renderConsole(servicesFor(workspace, sandboxes));
+    await ui.waitFor('enom sandbox');
+    await ui.press('l');
+    const frame = await ui.waitFor('pmglobalsign.log');
+    expect(rowOf(frame, '.log').startsWith('›')).toBe(true);
+    expect(frame.split('\n').filter((line) => line.startsWith('›'))).toHaveLength(1);
+    ui.unmount();
+  });
+});
