@@ -4,7 +4,7 @@
  * off before Ink loads when NO_COLOR, TERM=dumb or --no-color ask for it (chalk ignores NO_COLOR).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dayOfInstant, formatDay, parseDay, type Day } from '../../rules/calendar.js';
 import { PROVIDER_IDS } from '../../providers/catalog.js';
@@ -87,30 +87,45 @@ export async function run(args: readonly string[], io: ConsoleIo, demo = false):
   ]);
   const temporary = flags['config-dir'] === undefined ? mkdtempSync(join(tmpdir(), 'certops-demo-')) : null;
   const directory = flags['config-dir'] ?? join(temporary as string, 'config');
-  const workspace = new Workspace(directory);
-  const sandboxes = await startSandboxes({ providers: PROVIDER_IDS, port: 0, tls: false, certificates: 300, latencyMs: 0, faults: [], today: today ?? dayOfInstant(new Date()) });
-  try {
-    const modules = await addSandboxModules(workspace, sandboxes, {
-      name: (title) => `${title} sandbox`,
-      department: 'SSL support',
-      dataCenter: 'Main DC',
-      // The second module's minimal balance is above its balance, so the demo shows the ▼ warning.
-      minimalBalance: (index) => (index === 1 ? 20000 : 100),
-      network: { connectTimeoutMs: 3000, totalTimeoutMs: 10000 },
-    });
-    // The timeline and the dashboard's due counts have real data from the first screen on.
-    await syncModules(workspace, modules, workspace.runtime());
-    // The manual tasks a reissue run would have opened for the next 30 days, so the Tasks screen
-    // has some (LeaderTelecom's reissues are all manual: its API has no confirmed reissue call).
-    const planned = today ?? dayOfInstant(new Date());
-    const horizon = formatDay((planned + 30) as Day);
-    await openTasks(workspace, buildTimeline(workspace, planned).entries.filter((e) => e.action === 'manual-task' && dueDate(e) <= horizon).map(reissueTaskInput));
-    const sandboxAccounts = sandboxAccountsOf(sandboxes);
-    await start(new ConsoleServices(workspace, { sandbox: true, sandboxAccounts, ...(today ? { today } : {}) }));
-  } finally {
-    await stopSandboxes(sandboxes);
-    // The demo's own configuration holds the sandboxes' test passwords: it goes with them.
+  // The demo's own configuration holds the sandboxes' test passwords: it goes with them, also when
+  // a hang-up (the SSH connection or the terminal gone) or a kill ends the process, which skips
+  // every finally.
+  const removeTemporary = () => {
     if (temporary) rmSync(temporary, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    removeTemporary();
+    process.exit(128 + (constants.signals[signal] ?? 0));
+  };
+  const signals = ['SIGHUP', 'SIGTERM'] as const;
+  for (const signal of signals) process.once(signal, onSignal);
+  try {
+    const workspace = new Workspace(directory);
+    const sandboxes = await startSandboxes({ providers: PROVIDER_IDS, port: 0, tls: false, certificates: 300, latencyMs: 0, faults: [], today: today ?? dayOfInstant(new Date()) });
+    try {
+      const modules = await addSandboxModules(workspace, sandboxes, {
+        name: (title) => `${title} sandbox`,
+        department: 'SSL support',
+        dataCenter: 'Main DC',
+        // The second module's minimal balance is above its balance, so the demo shows the ▼ warning.
+        minimalBalance: (index) => (index === 1 ? 20000 : 100),
+        network: { connectTimeoutMs: 3000, totalTimeoutMs: 10000 },
+      });
+      // The timeline and the dashboard's due counts have real data from the first screen on.
+      await syncModules(workspace, modules, workspace.runtime());
+      // The manual tasks a reissue run would have opened for the next 30 days, so the Tasks screen
+      // has some (LeaderTelecom's reissues are all manual: its API has no confirmed reissue call).
+      const planned = today ?? dayOfInstant(new Date());
+      const horizon = formatDay((planned + 30) as Day);
+      await openTasks(workspace, buildTimeline(workspace, planned).entries.filter((e) => e.action === 'manual-task' && dueDate(e) <= horizon).map(reissueTaskInput));
+      const sandboxAccounts = sandboxAccountsOf(sandboxes);
+      await start(new ConsoleServices(workspace, { sandbox: true, sandboxAccounts, ...(today ? { today } : {}) }));
+    } finally {
+      await stopSandboxes(sandboxes);
+    }
+  } finally {
+    removeTemporary();
+    for (const signal of signals) process.off(signal, onSignal);
   }
   io.stderr.write(temporary ? 'certops demo: stopped the sandboxes and removed the demo configuration\n' : `certops demo: stopped the sandboxes; the configuration stays in ${directory}\n`);
   return ExitCode.ok;

@@ -1,0 +1,71 @@
+/**
+ * `certops demo` (the README's first command) as a newcomer runs it, on a real pseudo-terminal
+ * (util-linux `script`): the four sandboxes, the console marked SANDBOX, and the demo's temporary
+ * configuration (with the sandboxes' test passwords) gone afterwards, whether the operator quits or
+ * the terminal goes away.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
+
+/** Starts the demo on a terminal of its own, with its own TMPDIR, and waits for the dashboard. */
+const temporary: string[] = [];
+afterAll(() => {
+  for (const folder of temporary) rmSync(folder, { recursive: true, force: true });
+});
+
+function demoOnTerminal(): Promise<{ child: ChildProcess; temp: string; screen: () => string; exited: Promise<number | null> }> {
+  const temp = mkdtempSync(join(tmpdir(), 'certops-demo-test-'));
+  temporary.push(temp);
+  const command = `stty cols 100 rows 30; exec '${process.execPath}' '${BIN}' demo --today 2026-11-23`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', HOME: temp, XDG_CACHE_HOME: temp, TMPDIR: temp, TERM: 'xterm-256color' },
+  });
+  let screen = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    screen += chunk.toString('utf8');
+  });
+  child.stdin?.on('error', () => {});
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 30_000;
+    const poll = setInterval(() => {
+      if (screen.includes('SANDBOX') && screen.includes('in 7 days')) {
+        clearInterval(poll);
+        resolve({ child, temp, screen: () => screen, exited });
+      } else if (Date.now() > deadline) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+        reject(new Error(`no dashboard within 30 s:\n${screen.slice(-800)}`));
+      }
+    }, 50);
+  });
+}
+
+const demoFolders = (temp: string) => readdirSync(temp).filter((name) => name.startsWith('certops-demo-'));
+
+describe('certops demo on a terminal', { timeout: 60_000 }, () => {
+  it('shows the four sandbox modules, and q stops the sandboxes and removes the demo configuration', async () => {
+    const demo = await demoOnTerminal();
+    expect(demoFolders(demo.temp)).toHaveLength(1);
+    for (const name of ['LeaderTelecom sandbox', 'Ispmanager (SSL) sandbox', 'GlobalSign sandbox', 'ENOM sandbox']) expect(demo.screen()).toContain(name);
+    demo.child.stdin?.write('q');
+    expect(await demo.exited).toBe(0);
+    expect(demo.screen()).toContain('certops demo: stopped the sandboxes and removed the demo configuration');
+    expect(demoFolders(demo.temp)).toEqual([]);
+  });
+
+  it('removes the demo configuration when the terminal goes away (hang-up)', async () => {
+    const demo = await demoOnTerminal();
+    expect(demoFolders(demo.temp)).toHaveLength(1);
+    // The terminal closes: the kernel hangs up the console's session.
+    demo.child.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (demoFolders(demo.temp).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(demoFolders(demo.temp)).toEqual([]);
+  });
+});
