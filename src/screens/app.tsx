@@ -146,6 +146,19 @@ function renderScreen(screen: ScreenSpec): ReactElement {
   }
 }
 
+/**
+ * The footer: the screen's key hints, then Esc back, ? help and q quit. On a narrow terminal the
+ * hints are cut, never "? help" (which lists every key) nor the way out. In a text field q and ?
+ * are letters: the footer does not promise them there.
+ */
+function footer(help: boolean, hints: string, canGoBack: boolean, textMode: boolean, width: number): string {
+  if (help) return fit('Esc close help', width);
+  const always = [canGoBack ? 'Esc back' : '', textMode ? '' : '? help  q quit'].filter(Boolean).join('  ');
+  if (!hints) return fit(always, width);
+  const room = width - always.length - (always ? 2 : 0);
+  return room < 8 ? fit(`${hints}  ${always}`, width) : fit(`${fit(hints, room).trimEnd()}${always ? `  ${always}` : ''}`, width);
+}
+
 export interface AppProps {
   readonly services: ConsoleServices;
   readonly initial?: ScreenSpec;
@@ -236,10 +249,7 @@ export function App({ services, initial, size }: AppProps) {
             {renderScreen(top)}
           </Box>
         </Box>
-        {/* In a text field q and ? are letters: the footer does not promise them there. */}
-        <Text dimColor>
-          {fit(help ? 'Esc close help' : `${hints}${hints ? '  ' : ''}${stack.length > 1 ? 'Esc back' : ''}${textMode.current ? '' : `${stack.length > 1 ? '  ' : ''}? help  q quit`}`, columns - 1)}
-        </Text>
+        <Text dimColor>{footer(help, hints, stack.length > 1, textMode.current, columns - 1)}</Text>
       </Box>
     </Console.Provider>
   );
