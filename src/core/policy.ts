@@ -45,7 +45,9 @@ export function previewPolicy(workspace: Workspace, candidate: ReissuePolicySett
     });
   }
   changes.sort((x, y) => ((x.after ?? x.before)?.actionDate ?? '').localeCompare((y.after ?? y.before)?.actionDate ?? ''));
-  return { until: formatDay((today + days) as Day), dueBefore: current.size, dueAfter: next.size, changes };
+  // Actions, not entries: under policy "none" every entry is still there, with no action to take.
+  const actions = (window: Map<string, TimelineEntry>) => [...window.values()].filter((e) => e.action !== 'none').length;
+  return { until: formatDay((today + days) as Day), dueBefore: actions(current), dueAfter: actions(next), changes };
 }
 
 /**

@@ -5,9 +5,21 @@
 import { Box, Text } from 'ink';
 import { useMemo, useState } from 'react';
 import { MAX_SUBSCRIPTION_BEFORE_DAYS, parseSubscriptionBefore, POLICY_DESCRIPTIONS, SUBSCRIPTION_POLICIES, type SubscriptionPolicy } from '../rules/reissue-policy.js';
+import type { ProjectedAction } from '../rules/projection.js';
 import { down, up, useConsole, useKeys } from './context.js';
-import { ACTION_TEXT } from './timeline.js';
 import { fit } from './widgets/text.js';
+
+/** Short action words, so that the action and its date fit a 24-column cell. */
+const SHORT_ACTION: Readonly<Record<ProjectedAction, string>> = {
+  reissue: 'reissue',
+  'notify-client': 'notify client',
+  'manual-task': 'manual task',
+  none: 'no action',
+  'end-of-term': 'term ends',
+};
+
+const change = (action: { readonly action: ProjectedAction; readonly actionDate: string | null } | null) =>
+  action ? `${SHORT_ACTION[action.action]} ${action.actionDate ?? ''}`.trimEnd() : 'none in 30 days';
 
 export function PolicyScreen() {
   const { services, columns, bodyRows } = useConsole();
@@ -15,6 +27,7 @@ export function PolicyScreen() {
   const [policy, setPolicy] = useState<SubscriptionPolicy>(saved.policy);
   const [beforeText, setBeforeText] = useState(String(saved.beforeDays));
   const [field, setField] = useState<0 | 1>(0);
+  const [replaceDays, setReplaceDays] = useState(false);
   const [message, setMessage] = useState('');
   const before = parseSubscriptionBefore(beforeText);
   const changed = before.ok && (policy !== saved.policy || before.value !== saved.beforeDays);
@@ -23,13 +36,22 @@ export function PolicyScreen() {
   useKeys(
     (input, key) => {
       if (up(input, key)) setField(0);
-      else if (down(input, key) || key.tab) setField(1);
-      else if (field === 0 && (key.leftArrow || key.rightArrow || input === ' ')) {
+      else if (down(input, key) || key.tab) {
+        setField(1);
+        // As in a selected field: the first digit typed replaces the days shown.
+        setReplaceDays(true);
+      } else if (field === 1 && /^\d+$/.test(input) && replaceDays) {
+        setBeforeText(input.slice(0, 4));
+        setReplaceDays(false);
+      } else if (field === 0 && (key.leftArrow || key.rightArrow || input === ' ')) {
         const index = SUBSCRIPTION_POLICIES.indexOf(policy) + (key.leftArrow ? -1 : 1);
         setPolicy(SUBSCRIPTION_POLICIES[(index + SUBSCRIPTION_POLICIES.length) % SUBSCRIPTION_POLICIES.length] as SubscriptionPolicy);
       } else if (field === 1 && /^\d+$/.test(input)) setBeforeText((t) => (t === '0' ? input : `${t}${input}`).slice(0, 4));
-      else if (field === 1 && (key.backspace || key.delete)) setBeforeText((t) => t.slice(0, -1));
-      else if (field === 1 && (key.leftArrow || key.rightArrow)) {
+      else if (field === 1 && (key.backspace || key.delete)) {
+        setBeforeText((t) => t.slice(0, -1));
+        setReplaceDays(false);
+      } else if (field === 1 && (key.leftArrow || key.rightArrow)) {
+        setReplaceDays(false);
         const current = before.ok ? before.value : 0;
         setBeforeText(String(Math.max(0, Math.min(MAX_SUBSCRIPTION_BEFORE_DAYS, current + (key.rightArrow ? 1 : -1)))));
       } else if (key.return) {
@@ -51,6 +73,8 @@ export function PolicyScreen() {
     '↑ ↓ field  ← → change (digits for days)  Enter save',
   );
 
+  // Both actions whole (24 columns each, date included); the certificate takes what is left.
+  const certificateWidth = Math.max(12, columns - 1 - 2 - 24 - 3 - 24 - 1);
   const mark = (index: number) => (index === field ? <Text color="cyan">› </Text> : '  ');
   return (
     <Box flexDirection="column">
@@ -77,15 +101,13 @@ export function PolicyScreen() {
             Preview, until {preview.until}: {preview.dueBefore} action{preview.dueBefore === 1 ? '' : 's'} now, {preview.dueAfter} after the change; {preview.changes.length} change
             {preview.changes.length === 1 ? '' : 's'}:
           </Text>
-          {preview.changes.slice(0, Math.max(1, bodyRows - 10)).map((c) => (
+          <Text dimColor>{`  ${fit('Certificate (module)', certificateWidth)} ${fit('Now', 24)} → ${fit('After the change', 24)}`}</Text>
+          {preview.changes.slice(0, Math.max(1, bodyRows - 11)).map((c) => (
             <Text key={`${c.module}:${c.certificateId}`}>
-              {fit(
-                `  ${c.domain} (${c.module}): ${c.before ? `${ACTION_TEXT[c.before.action]} on ${c.before.actionDate ?? '-'}` : 'nothing in 30 days'} → ${c.after ? `${ACTION_TEXT[c.after.action]} on ${c.after.actionDate ?? '-'}` : 'nothing in 30 days'}`,
-                columns - 1,
-              )}
+              {`  ${fit(`${c.domain} (${c.module})`, certificateWidth)} ${fit(change(c.before), 24)} → ${fit(change(c.after), 24)}`}
             </Text>
           ))}
-          {preview.changes.length > bodyRows - 10 ? <Text dimColor>  … and {preview.changes.length - Math.max(1, bodyRows - 10)} more</Text> : null}
+          {preview.changes.length > bodyRows - 11 ? <Text dimColor>  … and {preview.changes.length - Math.max(1, bodyRows - 11)} more</Text> : null}
           <Text>Press Enter to save this policy.</Text>
         </Box>
       ) : (

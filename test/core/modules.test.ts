@@ -136,6 +136,13 @@ describe('sync and timeline (core, over the sandboxes)', () => {
     expect(preview.dueAfter).toBeGreaterThanOrEqual(preview.dueBefore);
     expect(preview.changes.length).toBeGreaterThan(0);
     expect(preview.changes.every((c) => c.after === null || c.after.action === 'notify-client' || c.after.action === 'end-of-term')).toBe(true);
+    // Policy none leaves the entries in the timeline with no action to take: they are not counted
+    // (a paid term that ends still is).
+    const none = previewPolicy(workspace, { policy: 'none', beforeDays: 10 }, TODAY);
+    expect(none.dueBefore).toBeGreaterThan(0);
+    expect(none.dueAfter).toBe(filterTimeline(buildTimeline(workspace, TODAY, { policy: 'none', beforeDays: 10 }).entries, { withinDays: 30 }, TODAY).filter((e) => e.action === 'end-of-term').length);
+    expect(none.dueAfter).toBeLessThan(none.dueBefore);
+    expect(none.changes.every((c) => c.after === null || c.after.action === 'none')).toBe(true);
     await setPolicy(workspace, { policy: 'manual', beforeDays: 30 });
     expect(previewPolicy(workspace, { policy: 'manual', beforeDays: 30 }, TODAY).changes).toEqual([]);
   });

@@ -131,7 +131,9 @@ describe('console: reissue policy', { timeout: 30_000 }, () => {
     await ui.waitFor('Saved: SSLSubscriptionPolicy auto, SSLSubscriptionBefore 10.');
     await ui.press(KEY.right);
     const preview = await ui.waitFor('Preview, until 2026-12-23');
-    expect(preview).toContain('notify the client');
+    expect(preview).toContain('notify client 2026-');
+    // Each change shows both sides whole, the new action included.
+    expect(preview.split('\n').filter((line) => line.includes(' → ')).every((line) => !line.includes('…'))).toBe(true);
     expect(preview).toMatchSnapshot('preview');
     await ui.press(KEY.down, KEY.backspace, KEY.backspace, '999');
     expect(await ui.waitFor('✗ SSLSubscriptionBefore must be a whole number of days from 0 to 200; 999 is more than the maximum of 200')).toBeTruthy();
@@ -139,7 +141,10 @@ describe('console: reissue policy', { timeout: 30_000 }, () => {
     expect(readPolicy(workspace)).toEqual({ policy: 'auto', beforeDays: 10 });
     await ui.press(KEY.backspace, KEY.backspace, KEY.backspace, '30', KEY.enter);
     await ui.waitFor('Saved: SSLSubscriptionPolicy manual, SSLSubscriptionBefore 30.');
-    expect(readPolicy(workspace)).toEqual({ policy: 'manual', beforeDays: 30 });
+    // Back on the days, typed digits replace the value shown, as in a selected field.
+    await ui.press(KEY.up, KEY.down, '45', KEY.enter);
+    await ui.waitFor('Saved: SSLSubscriptionPolicy manual, SSLSubscriptionBefore 45.');
+    expect(readPolicy(workspace)).toEqual({ policy: 'manual', beforeDays: 45 });
     ui.unmount();
   });
 });
