@@ -18,7 +18,7 @@ import { down, up, useConsole, useKeys } from './context.js';
 import { Select, selectKey } from './widgets/select.js';
 import { applyTextKey, TextField } from './widgets/text-field.js';
 import { Spinner } from './widgets/spinner.js';
-import { fit } from './widgets/text.js';
+import { fit, cut, columns as columnsOf } from './widgets/text.js';
 
 type Step = 'product' | 'provider' | 'integration' | 'parameters' | 'check';
 const STEPS: readonly Step[] = ['product', 'provider', 'integration', 'parameters', 'check'];
@@ -320,11 +320,12 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
   const valueWidth = Math.max(20, columns - labelWidth - 6);
   return (
     <Box flexDirection="column">
+      {/* One line at any width: the module's name (when editing) is cut, never wrapped. */}
       <Text>
-        <Text bold>
-          Step {stepNumber} of {STEPS.length} · {STEP_TITLES[step]}
-        </Text>
-        {step !== 'product' && step !== 'provider' ? <Text dimColor> — {PROVIDERS[provider].title}{editing ? ` · ${editing.parameters.name}` : ''}</Text> : null}
+        <Text bold>{`Step ${stepNumber} of ${STEPS.length} · ${STEP_TITLES[step]}`}</Text>
+        {step !== 'product' && step !== 'provider' ? (
+          <Text dimColor>{cut(` — ${PROVIDERS[provider].title}${editing ? ` · ${editing.parameters.name}` : ''}`, Math.max(0, columns - 2 - columnsOf(`Step ${stepNumber} of ${STEPS.length} · ${STEP_TITLES[step]}`)))}</Text>
+        ) : null}
       </Text>
       <Text> </Text>
       {step === 'product' ? <Select items={[{ label: 'SSL certificates', value: 'ssl' }]} index={0} /> : null}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { editModule } from '../../src/core/modules.js';
 import { syncModules } from '../../src/core/sync.js';
 import { KEY, renderConsole, servicesFor } from '../helpers/console.js';
 import { workspaceHarness } from '../helpers/workspace.js';
@@ -66,6 +67,25 @@ describe('console: screens keep their state across help and sub-screens', () => 
     const frame = await ui.waitFor('pmglobalsign.log');
     expect(rowOf(frame, '.log').startsWith('›')).toBe(true);
     expect(frame.split('\n').filter((line) => line.startsWith('›'))).toHaveLength(1);
+    ui.unmount();
+  });
+
+  it("the edit wizard's step line stays one line with a long module name", async () => {
+    const { workspace, sandboxes } = await harness.withModules(['ispmanager']);
+    await editModule(workspace, 'ispmanager sandbox', { parameters: { name: 'Ispmanager (SSL) main billing of the hosting company' } });
+    const ui = await renderConsole(servicesFor(workspace, sandboxes));
+    await ui.waitFor('Due:');
+    await ui.press('m');
+    await ui.waitFor('Processing modules');
+    await ui.press(KEY.enter);
+    await ui.waitFor('Integration settings');
+    await ui.press('e');
+    const frame = await ui.waitFor('Step 3 of 5');
+    const lines = frame.split('\n');
+    const step = lines.findIndex((line) => line.startsWith('Step 3 of 5'));
+    expect(lines[step]).toMatch(/^Step 3 of 5 · Integration settings — Ispmanager \(SSL\) · Ispmanager.*…$/);
+    expect(lines[step + 1]).toBe('');
+    expect(ui.rawFrame().split('\n').filter((line) => line.length > 79)).toEqual([]);
     ui.unmount();
   });
 });

@@ -28,7 +28,7 @@ describe('console: the add-module wizard, for each provider', { timeout: 30_000 
     const ui = await renderConsole(servicesFor(workspace, sandboxes));
     await ui.waitFor('No processing module yet');
     await ui.press('a');
-    expect(await ui.waitFor('Step 1 of 5 · Product type')).toContain('❯ SSL certificates');
+    expect(await ui.waitFor('Step 1 of 5 · Product type')).toContain('› SSL certificates');
     await ui.press(KEY.enter);
     await ui.waitFor('Step 2 of 5 · Processing module');
     for (let i = 0; i < PROVIDER_IDS.indexOf(provider); i += 1) await ui.press(KEY.down);

@@ -9,7 +9,7 @@
  */
 
 /** The non-ASCII glyphs of certops' screens, plus the box drawing and braille blocks. */
-export const NARROW_GLYPHS = '·—•…›←↑→↓⌫⏎▲▼✓✗❯▏';
+export const NARROW_GLYPHS = '·—•…›←↑→↓⌫⏎▲▼✓✗▏';
 /** Whole blocks of one-column glyphs, as regular-expression ranges. */
 export const NARROW_RANGES = ['\u2500-\u257F', '\u2800-\u28FF'];
 

@@ -27,7 +27,7 @@ export function Select<T>({ items, index }: { readonly items: readonly SelectIte
     <Box flexDirection="column">
       {items.map((item, i) => (
         <Text key={item.label} {...(i === index ? { color: 'cyan' } : {})}>
-          {i === index ? '❯ ' : '  '}
+          {i === index ? '› ' : '  '}
           {item.label}
           {item.hint ? <Text dimColor>  {item.hint}</Text> : null}
         </Text>
