@@ -74,7 +74,8 @@ export function Dashboard() {
   const totals = due?.totals;
   const perModule = due?.perModule ?? new Map<number, ReturnType<typeof dueCounts>>();
   // Fixed columns sized for 80 terminal columns; the name takes what a wider terminal adds.
-  const widths = { sort: 4, check: 16, balance: 17, due: 9, provider: columns >= 100 ? 16 : 13 };
+  // Wider terminals show a balance and its minimal balance whole ("▼15,000 RUB/20,000").
+  const widths = { sort: 4, check: 16, balance: columns >= 110 ? 24 : 17, due: 9, provider: columns >= 100 ? 16 : 13 };
   const nameWidth = Math.max(8, columns - 1 - 1 - widths.sort - widths.check - widths.balance - widths.due - widths.provider - 6);
 
   // The remembered cursor may point past a module removed meanwhile.

@@ -128,7 +128,8 @@ function TimelineView({
     '↑↓ PgUp PgDn scroll  g today  f action  m module  w week/month  s sync  r run',
   );
 
-  const fixed = { module: 12, expires: 10, paid: 10, action: 10, kind: 9, reval: 3 };
+  // A wide terminal gives the module names room too ("Ispmanager (SSL) main"), the domain the rest.
+  const fixed = { module: columns >= 110 ? 22 : 12, expires: 10, paid: 10, action: 10, kind: 9, reval: 3 };
   const domainWidth = Math.max(10, columns - 3 - Object.values(fixed).reduce((a, b) => a + b, 0) - 6);
   const row = (index: number) => {
     const r = rows[index] as Row;
@@ -136,7 +137,7 @@ function TimelineView({
     const e = entries[r.entry] as TimelineEntry;
     const reval = `${e.revalidate.includes('domain') ? 'D' : ''}${e.revalidate.includes('organization') ? 'O' : ''}`;
     return {
-      text: `${e.overdue ? '!' : ' '} ${fit(e.domain, domainWidth)} ${fit(e.module, fixed.module)} ${fit(e.expires ?? '-', fixed.expires)} ${fit(e.paidUntil ?? '', fixed.paid)} ${fit(e.actionDate ?? '-', fixed.action)} ${fit(SHORT_ACTION[e.action], fixed.kind)} ${fit(reval, fixed.reval)}`,
+      text: `${e.overdue ? '!' : ' '} ${fit(e.domain, domainWidth)} ${fit(e.module, fixed.module)} ${fit(e.expires ?? '-', fixed.expires)} ${fit(e.paidUntil ?? '-', fixed.paid)} ${fit(e.actionDate ?? '-', fixed.action)} ${fit(SHORT_ACTION[e.action], fixed.kind)} ${fit(reval, fixed.reval)}`,
       ...(e.overdue ? { color: 'red' } : e.action === 'manual-task' ? { color: 'yellow' } : e.action === 'end-of-term' ? { dim: true } : {}),
     };
   };
