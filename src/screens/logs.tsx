@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS } from '../providers/log.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
-import { fit, fitRight } from './widgets/text.js';
+import { fit, fitRight, wrapColumns } from './widgets/text.js';
 
 export function LogsScreen() {
   const { services, columns, bodyRows } = useConsole();
@@ -45,7 +45,15 @@ export function LogsScreen() {
     return (
       <Box flexDirection="column">
         <Text bold>{tailing}.log (last lines; passwords and tokens appear as ***)</Text>
-        {lines.length === 0 ? <Text dimColor>Empty: nothing logged yet at this level.</Text> : lines.map((line, i) => <Text key={i}>{fit(line, columns - 1)}</Text>)}
+        {lines.length === 0 ? (
+          <Text dimColor>Empty: nothing logged yet at this level.</Text>
+        ) : (
+          // Whole lines, wrapped: the newest at the bottom, as many as the screen holds.
+          lines
+            .flatMap((line) => wrapColumns(line, columns - 1))
+            .slice(-Math.max(1, bodyRows - 2))
+            .map((row, i) => <Text key={i}>{row}</Text>)
+        )}
       </Box>
     );
   }

@@ -165,6 +165,8 @@ describe('console: logs', { timeout: 30_000 }, () => {
     await ui.press('r', KEY.enter);
     const tail = await ui.waitFor('pmenomssl.log (last lines');
     expect(tail).toContain('command=CheckLogin&uid=sandbox-reseller&pw=***&responsetype=xml');
+    // Long lines are wrapped whole, not cut.
+    expect(tail.split('\n').filter((line) => line.endsWith('…'))).toEqual([]);
     expect(tail).not.toContain(sandboxes[0]?.sandbox.account.password ?? 'never');
     ui.unmount();
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { columns, fit, fitMiddle, fitRight, grouped } from '../../src/screens/widgets/text.js';
+import { columns, fit, fitMiddle, fitRight, grouped, wrapColumns } from '../../src/screens/widgets/text.js';
 
 describe('grouped', () => {
   it("writes whole numbers as en-US toLocaleString does, without loading ICU's number formatting", () => {
@@ -48,5 +48,23 @@ describe('fit, fitRight and fitMiddle: terminal columns, not string length', () 
     expect(fit('e\u0301cole', 5)).toBe('e\u0301cole');
     expect(fitMiddle('LeaderTelecom 漢字 shop', 14)).toBe('LeaderT… shop ');
     expect(fit('plain ASCII', 8)).toBe('plain A…');
+  });
+});
+
+describe('wrapColumns: a long line in rows of the terminal width', () => {
+  it('keeps every character, in order, in rows no wider than asked, cut between graphemes', () => {
+    fc.assert(
+      fc.property(names, fc.integer({ min: 2, max: 12 }), (text, width) => {
+        const rows = wrapColumns(text, width);
+        expect(rows.join('')).toBe(text);
+        for (const row of rows) {
+          expect(stringWidth(row)).toBeLessThanOrEqual(width);
+          expect(row).not.toMatch(/[\uD800-\uDFFF]/u);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    expect(wrapColumns('abcdef', 4)).toEqual(['abcd', 'ef']);
+    expect(wrapColumns('漢字漢字', 5)).toEqual(['漢字', '漢字']);
   });
 });

@@ -49,6 +49,22 @@ export function cut(text: string, width: number): string {
   return columns(text) <= width ? text : fit(text, width).trimEnd();
 }
 
+/** `text` in lines of at most `width` columns, cut between graphemes (a long log line, whole). */
+export function wrapColumns(text: string, width: number): string[] {
+  if (width <= 0) return [];
+  if (columns(text) <= width) return [text];
+  const lines: string[] = [];
+  let rest = graphemes(text);
+  while (rest.length > 0) {
+    const line = within(rest, width);
+    // A grapheme wider than the line (a wide character on a 1-column line) still moves on.
+    const taken = Math.max(1, graphemes(line.text).length);
+    lines.push(rest.slice(0, taken).join(''));
+    rest = rest.slice(taken);
+  }
+  return lines;
+}
+
 /** `text` in exactly `width` columns, padded on the left. */
 export function fitRight(text: string, width: number): string {
   if (width <= 0) return '';
