@@ -6,13 +6,14 @@ import { CAUSE_LABELS } from '../core/check.js';
 import type { BalanceResult } from '../core/balance.js';
 import { useConsole, useKeys } from './context.js';
 import { Spinner } from './widgets/spinner.js';
-import { fit, fitRight, money } from './widgets/text.js';
+import { fit, fitRight, money, grouped } from './widgets/text.js';
 
 export function BalancesScreen() {
   const { services, columns } = useConsole();
   const modules = useMemo(() => services.modules(), [services]);
   const [results, setResults] = useState<ReadonlyMap<number, BalanceResult>>(new Map());
   const [round, setRound] = useState(0);
+  const answeredAt = results.size === modules.length && modules.length > 0 ? new Date(Math.max(...[...results.values()].map((r) => Date.parse(r.checkedAt)))).toISOString().slice(11, 19) : null;
   useEffect(() => {
     let live = true;
     for (const module of modules) {
@@ -61,11 +62,13 @@ export function BalancesScreen() {
           <Text key={module.id}>
             {' '}
             {fit(module.parameters.name, nameWidth)} {fit(PROVIDERS[module.provider].title, 17)} {fitRight(result?.ok ? money(result.amount, result.currency) : '-', 18)}{' '}
-            {fitRight(min === null ? 'none' : String(min), 10)}  {status}
+            {fitRight(min === null ? 'none' : grouped(min), 10)}  {status}
           </Text>
         );
       })}
       <Text> </Text>
+      {/* When the last answer came: a refresh (r) shows, even when the providers answer at once. */}
+      <Text dimColor>{answeredAt ? `Balances as of ${answeredAt} UTC (r refreshes).` : `Querying ${modules.length - results.size} of ${modules.length}…`}</Text>
       <Text dimColor>The minimal balance is in each provider's currency; "none" means no low-balance check, as an empty field in BILLmanager.</Text>
     </Box>
   );

@@ -120,7 +120,7 @@ export function ModuleView({ moduleId }: { readonly moduleId: number }) {
   const line = (label: string, value: unknown) => (
     <Text key={label}>
       {'  '}
-      {fit(label, 20)} {fit(value === undefined || value === null || value === '' ? '-' : String(value), columns - 26)}
+      {fit(label, 20)} {fit(value === undefined || value === null || value === '' ? '-' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value), columns - 26)}
     </Text>
   );
   return (

@@ -33,6 +33,7 @@ export function normalize(frame: string): string {
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
     .replace(/(SANDBOX test password: )\S+/g, '$1<sandbox password>')
     .replace(/\b\d+[smhd] ago\b/g, '<ago>')
+    .replace(/\bas of \d\d:\d\d:\d\d UTC\b/g, 'as of <time> UTC')
     .replace(/(\d+ ms|✗ [\w-]+) \d+[smhd]\b/g, '$1 <ago>')
     .replace(/\b(in|ok,?) \d+ ms\b/g, '$1 <n> ms')
     .replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/g, '⠋');

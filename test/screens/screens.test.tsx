@@ -73,12 +73,15 @@ describe('console: checks and balances', { timeout: 30_000 }, () => {
     await ui.press('b');
     const frame = await ui.waitFor(/leaderteleco.*EUR.*ok[\s\S]*enom sandbox.*ok/);
     expect(frame).toMatchSnapshot();
+    // A refresh queries again, and says when the answers came.
+    await ui.press('r');
+    expect(await ui.waitFor('Balances as of')).toMatch(/Balances as of <time> UTC \(r refreshes\)\./);
     ui.unmount();
     const { workspace: poor, sandboxes: poorSandboxes } = await harness.withModules(['ispmanager'], 5);
     await poor.store.update((data) => ({ data: { ...data, modules: data.modules.map((m) => ({ ...m, parameters: { ...m.parameters, minimalBalance: 99_999 } })) }, result: undefined }));
     const second = await renderConsole(servicesFor(poor, poorSandboxes));
     await second.press('b');
-    expect(await second.waitFor('▼ UNDER MINIMUM')).toContain('99999');
+    expect(await second.waitFor('▼ UNDER MINIMUM')).toContain('99,999');
     second.unmount();
   });
 });
