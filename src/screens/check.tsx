@@ -72,7 +72,9 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
           {selected ? <Text>{' '}{PROVIDERS[selected.provider].troubleshooting.heading}</Text> : null}
           {detail.steps.map((s) => (
             <Box key={s}>
-              <Text>{'  • '}</Text>
+              <Box flexShrink={0}>
+                <Text>{'  • '}</Text>
+              </Box>
               <Text wrap="wrap">{s}</Text>
             </Box>
           ))}

@@ -434,7 +434,10 @@ function CheckStep({ check, editing, saving, columns }: { check: CheckResult | '
       <Text>{heading.charAt(0).toUpperCase() + heading.slice(1)}</Text>
       {check.steps.map((s) => (
         <Box key={s}>
-          <Text>{'  • '}</Text>
+          {/* The bullet keeps its width when the step wraps (Ink shrinks both texts otherwise). */}
+          <Box flexShrink={0}>
+            <Text>{'  • '}</Text>
+          </Box>
           <Text wrap="wrap">{s}</Text>
         </Box>
       ))}

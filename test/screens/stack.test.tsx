@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { editModule } from '../../src/core/modules.js';
+import { stopSandboxes } from '../../src/core/sandboxes.js';
 import { syncModules } from '../../src/core/sync.js';
 import { KEY, renderConsole, servicesFor } from '../helpers/console.js';
 import { workspaceHarness } from '../helpers/workspace.js';
@@ -86,6 +87,20 @@ describe('console: screens keep their state across help and sub-screens', () => 
     expect(lines[step]).toMatch(/^Step 3 of 5 · Integration settings — Ispmanager \(SSL\) · Ispmanager.*…$/);
     expect(lines[step + 1]).toBe('');
     expect(ui.rawFrame().split('\n').filter((line) => line.length > 79)).toEqual([]);
+    ui.unmount();
+  });
+
+  it('keeps the space after each step\'s bullet when the step wraps', async () => {
+    const { workspace, sandboxes } = await harness.withModules(['leadertelecom']);
+    // The sandbox stops: the check is refused, and the first step is longer than a line.
+    await stopSandboxes(sandboxes);
+    const ui = await renderConsole(servicesFor(workspace, sandboxes));
+    await ui.waitFor('Due:');
+    await ui.press('c');
+    const frame = await ui.waitFor('Checked 1 module.');
+    const bullets = frame.split('\n').filter((line) => line.includes('•'));
+    expect(bullets.length).toBeGreaterThan(0);
+    for (const line of bullets) expect(line).toMatch(/^ {2}• \S/);
     ui.unmount();
   });
 });
