@@ -7,6 +7,7 @@ import type { BalanceResult } from '../core/balance.js';
 import { useConsole, useKeys } from './context.js';
 import { Spinner } from './widgets/spinner.js';
 import { fit, fitRight, money, grouped } from './widgets/text.js';
+import { Paragraph } from './widgets/paragraph.js';
 
 export function BalancesScreen() {
   const { services, columns } = useConsole();
@@ -69,7 +70,7 @@ export function BalancesScreen() {
       <Text> </Text>
       {/* When the last answer came: a refresh (r) shows, even when the providers answer at once. */}
       <Text dimColor>{answeredAt ? `Balances as of ${answeredAt} UTC (r refreshes).` : `Querying ${modules.length - results.size} of ${modules.length}…`}</Text>
-      <Text dimColor>The minimal balance is in each provider's currency; "none" means no low-balance check, as an empty field in BILLmanager.</Text>
+      <Paragraph dimColor width={columns - 2} text={'The minimal balance is in each provider\'s currency; "none" means no low-balance check, as an empty field in BILLmanager.'} />
     </Box>
   );
 }

@@ -6,6 +6,7 @@ import { CAUSE_LABELS, type CheckResult } from '../core/check.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
 import { Spinner } from './widgets/spinner.js';
 import { fit } from './widgets/text.js';
+import { Paragraph } from './widgets/paragraph.js';
 
 export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly number[] }) {
   const { services, columns } = useConsole();
@@ -67,7 +68,7 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
             {selected?.parameters.name}: {detail.message}
           </Text>
           <Box paddingLeft={2}>
-            <Text wrap="wrap">{detail.detail}</Text>
+            <Paragraph width={columns - 4} text={detail.detail} />
           </Box>
           {selected ? <Text>{' '}{PROVIDERS[selected.provider].troubleshooting.heading}</Text> : null}
           {detail.steps.map((s) => (

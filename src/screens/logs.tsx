@@ -4,6 +4,7 @@ import { useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS } from '../providers/log.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
 import { fit, fitRight, wrapColumns } from './widgets/text.js';
+import { Paragraph } from './widgets/paragraph.js';
 
 export function LogsScreen() {
   const { services, columns, bodyRows } = useConsole();
@@ -69,9 +70,7 @@ export function LogsScreen() {
         </Text>
       ))}
       <Text> </Text>
-      <Text dimColor wrap="wrap">
-        Levels: {Object.entries(LOG_LEVELS).map(([n, meaning]) => `${n} ${meaning}`).join(' · ')}
-      </Text>
+      <Paragraph dimColor width={columns - 2} text={`Levels: ${Object.entries(LOG_LEVELS).map(([n, meaning]) => `${n} ${meaning}`).join(' · ')}`} />
       <Text dimColor>{fit(`Folder: ${selected ? selected.file.replace(/\/[^/]+$/, '') : ''}  (the same as debug.conf's "pmglobalsign.* 9"; also: certops debug)`, columns - 1)}</Text>
     </Box>
   );

@@ -19,6 +19,7 @@ import { Select, selectKey } from './widgets/select.js';
 import { applyTextKey, TextField } from './widgets/text-field.js';
 import { Spinner } from './widgets/spinner.js';
 import { fit, cut, columns as columnsOf } from './widgets/text.js';
+import { Paragraph } from './widgets/paragraph.js';
 
 type Step = 'product' | 'provider' | 'integration' | 'parameters' | 'check';
 const STEPS: readonly Step[] = ['product', 'provider', 'integration', 'parameters', 'check'];
@@ -365,9 +366,7 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
         : null}
       {(step === 'integration' || step === 'parameters') && field ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text dimColor wrap="wrap">
-            {field.label}: {field.help}
-          </Text>
+          <Paragraph dimColor width={columns - 2} text={`${field.label}: ${field.help}`} />
           {step === 'integration' && services.sandboxAccount(provider) ? (
             <Box flexDirection="column">
               <Text color="yellow">SANDBOX test account: {services.sandboxAccount(provider)?.username}</Text>
@@ -426,9 +425,7 @@ function CheckStep({ check, editing, saving, columns }: { check: CheckResult | '
       </Text>
       <Text>{fit(`  Cause: ${CAUSE_LABELS[check.cause]}`, columns - 2)}</Text>
       <Box paddingLeft={2}>
-        <Text dimColor wrap="wrap">
-          {check.detail}
-        </Text>
+        <Paragraph dimColor width={columns - 4} text={check.detail} />
       </Box>
       <Text> </Text>
       <Text>{heading.charAt(0).toUpperCase() + heading.slice(1)}</Text>

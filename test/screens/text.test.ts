@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
+import { wrapWords } from '../../src/screens/widgets/paragraph.js';
 import { columns, fit, fitMiddle, fitRight, grouped, wrapColumns } from '../../src/screens/widgets/text.js';
 
 describe('grouped', () => {
@@ -66,5 +67,24 @@ describe('wrapColumns: a long line in rows of the terminal width', () => {
     );
     expect(wrapColumns('abcdef', 4)).toEqual(['abcd', 'ef']);
     expect(wrapColumns('漢字漢字', 5)).toEqual(['漢字', '漢字']);
+  });
+});
+
+describe('wrapWords: running text at word boundaries', () => {
+  it('gives lines within the width, with no space at either end, and every word in order', () => {
+    const words = fc.array(fc.array(piece, { minLength: 1, maxLength: 5 }).map((parts) => parts.join('').replace(/ /g, '')), { maxLength: 20 });
+    fc.assert(
+      fc.property(words, fc.integer({ min: 4, max: 30 }), (list, width) => {
+        const text = list.filter(Boolean).join(' ');
+        const lines = wrapWords(text, width);
+        for (const line of lines) {
+          expect(stringWidth(line)).toBeLessThanOrEqual(width);
+          expect(line).toBe(line.trim());
+        }
+        expect(lines.join(' ').split(/ +/).filter(Boolean).join('')).toBe(text.split(' ').join(''));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(wrapWords('the minimal balance is in each currency', 16)).toEqual(['the minimal', 'balance is in', 'each currency']);
   });
 });
