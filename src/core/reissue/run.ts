@@ -245,7 +245,11 @@ class ModuleWork {
       return;
     }
     for (const { intent } of doubtful) {
-      const finding = judgeReissue(intent.snapshot, listed, intent.at.slice(0, 10));
+      // The day the reissue was sent, on the run's calendar: a run given --now (a test, a replay)
+      // is judged against the provider's dates of that day, not against the clock of the machine.
+      const sentOn = intent.at.slice(0, 10);
+      const today = formatDay(this.options.today);
+      const finding = judgeReissue(intent.snapshot, listed, sentOn < today ? sentOn : today);
       const base = this.intentBase(intent);
       if (finding.found === 'reissued') {
         const detail = `found reissued on the provider${finding.certificateId !== intent.snapshot.certificateId ? ` as ${finding.certificateId}` : ''} (the answer had been lost)`;
