@@ -171,7 +171,10 @@ export function App({ services, initial, size }: AppProps) {
   const { stdout } = useStdout();
   const [stack, dispatch] = useReducer(stackReducer, [initial ?? { id: 'dashboard' }], (screens) => screens.map(entry));
   const [help, setHelp] = useState(false);
-  const [hints, setHints] = useState('');
+  // The footer's hints and whether a text field has the focus (then q and ? are letters): state,
+  // so the footer follows the focus, not only a change of hints.
+  const [footerState, setFooterState] = useState({ hints: '', textMode: false });
+  const setHints = useCallback((hints: string, textMode = false) => setFooterState((current) => (current.hints === hints && current.textMode === textMode ? current : { hints, textMode })), []);
   const keyHandler = useRef<KeyHandler | null>(null);
   const keyPending = useRef(false);
   const textMode = useRef(false);
@@ -249,7 +252,7 @@ export function App({ services, initial, size }: AppProps) {
             {renderScreen(top)}
           </Box>
         </Box>
-        <Text dimColor>{footer(help, hints, stack.length > 1, textMode.current, columns - 1)}</Text>
+        <Text dimColor>{footer(help, footerState.hints, stack.length > 1, footerState.textMode, columns - 1)}</Text>
       </Box>
     </Console.Provider>
   );

@@ -39,7 +39,8 @@ export function BalancesScreen() {
 
   if (modules.length === 0) return <Text>No processing module yet. Add one from the dashboard (a).</Text>;
   // Fixed columns fit 80 terminal columns; the status takes 16, the name what a wider one adds.
-  const nameWidth = Math.max(10, columns - 1 - 1 - 17 - 1 - 18 - 1 - 10 - 2 - 16);
+  // The frame is columns - 1 wide: a row of exactly `columns` wraps (a failed query's status did).
+  const nameWidth = Math.max(10, columns - 1 - 1 - 1 - 17 - 1 - 18 - 1 - 10 - 2 - 16);
   return (
     <Box flexDirection="column">
       <Text bold>{` ${fit('Module', nameWidth)} ${fit('Provider', 17)} ${fitRight('Balance', 18)} ${fitRight('Minimal', 10)}  Status`}</Text>

@@ -8,6 +8,9 @@ import { Spinner } from './widgets/spinner.js';
 import { fit } from './widgets/text.js';
 import { Paragraph } from './widgets/paragraph.js';
 
+/** The seeds' heading ("perform the following steps:") as the wizard's check writes it. */
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly number[] }) {
   const { services, columns } = useConsole();
   const modules = useMemo(() => services.modules().filter((m) => !moduleIds || moduleIds.includes(m.id)), [services, moduleIds]);
@@ -70,7 +73,7 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
           <Box paddingLeft={2}>
             <Paragraph width={columns - 4} text={detail.detail} />
           </Box>
-          {selected ? <Text>{' '}{PROVIDERS[selected.provider].troubleshooting.heading}</Text> : null}
+          {selected ? <Text>{capitalized(PROVIDERS[selected.provider].troubleshooting.heading)}</Text> : null}
           {detail.steps.map((s) => (
             <Box key={s}>
               <Box flexShrink={0}>

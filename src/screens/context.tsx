@@ -46,7 +46,7 @@ export interface ConsoleContext {
   /** While a text field has the focus, q and ? are letters, not commands. */
   readonly textMode: { current: boolean };
   /** The footer's key hints for the screen on top. */
-  setHints(hints: string): void;
+  setHints(hints: string, textMode?: boolean): void;
   /**
    * What the screen on top keeps of its own state (cursor, filters) while a screen it opened is on
    * top: it is mounted afresh on the way back, to show fresh data, and takes these values again.
@@ -72,7 +72,7 @@ export function useKeys(handler: KeyHandler, hints: string, textMode = false): v
     // Rendered: the handler now sees the state of every key handled so far.
     context.keyPending.current = false;
     context.textMode.current = textMode;
-    context.setHints(hints);
+    context.setHints(hints, textMode);
   });
 }
 

@@ -6,7 +6,7 @@ import { providerModule } from '../providers/registry.js';
 import { maskedModule } from '../core/modules.js';
 import type { StoredModule } from '../core/store.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
-import { fit, fitRight, since } from './widgets/text.js';
+import { fit, fitRight, since, grouped } from './widgets/text.js';
 import { WindowList } from './widgets/window-list.js';
 
 /** Asks "Remove NAME? y/n" in place; only 'y' removes. */
@@ -136,7 +136,7 @@ export function ModuleView({ moduleId }: { readonly moduleId: number }) {
       <Text dimColor>Processing module parameters</Text>
       {line('Department', module.parameters.department)}
       {line('Sort', module.parameters.sort)}
-      {line('Minimal balance', module.parameters.minimalBalance)}
+      {line('Minimal balance', module.parameters.minimalBalance === null ? null : grouped(module.parameters.minimalBalance))}
       {PROVIDERS[module.provider].hasDataCenter ? line('Data center', module.parameters.dataCenter) : null}
       {line('Timeouts', `connect ${module.network.connectTimeoutMs / 1000} s, total ${module.network.totalTimeoutMs / 1000} s`)}
       {module.network.endpoint ? line('Endpoint', module.network.endpoint) : null}

@@ -19,7 +19,7 @@ const SHORT_ACTION: Readonly<Record<ProjectedAction, string>> = {
 };
 
 const change = (action: { readonly action: ProjectedAction; readonly actionDate: string | null } | null) =>
-  action ? `${SHORT_ACTION[action.action]} ${action.actionDate ?? ''}`.trimEnd() : 'none in 30 days';
+  !action ? 'none in 30 days' : action.action === 'none' ? SHORT_ACTION.none : `${SHORT_ACTION[action.action]} ${action.actionDate ?? ''}`.trimEnd();
 
 export function PolicyScreen() {
   const { services, columns, bodyRows } = useConsole();

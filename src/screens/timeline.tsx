@@ -129,7 +129,7 @@ function TimelineView({
   );
 
   // A wide terminal gives the module names room too ("Ispmanager (SSL) main"), the domain the rest.
-  const fixed = { module: columns >= 110 ? 22 : 12, expires: 10, paid: 10, action: 10, kind: 9, reval: 3 };
+  const fixed = { module: columns >= 110 ? 24 : 12, expires: 10, paid: 10, action: 10, kind: 9, reval: 3 };
   const domainWidth = Math.max(10, columns - 3 - Object.values(fixed).reduce((a, b) => a + b, 0) - 6);
   const row = (index: number) => {
     const r = rows[index] as Row;

@@ -104,3 +104,34 @@ describe('console: screens keep their state across help and sub-screens', () => 
     ui.unmount();
   });
 });
+
+describe('console: what the tmux trials found', () => {
+  const footerOf = (frame: string) => frame.split('\n').at(-1) ?? '';
+
+  it('the footer follows the focus: no "? help  q quit" in a text field, back on a checkbox', async () => {
+    const { workspace, sandboxes } = await harness.withModules(['enom']);
+    const ui = await renderConsole(servicesFor(workspace, sandboxes));
+    await ui.waitFor('Due:');
+    // GlobalSign (third provider): Username, Password, Demo (a checkbox), IP address…
+    await ui.press('a', KEY.enter, KEY.down, KEY.down, KEY.enter);
+    const onUsername = await ui.waitFor('Integration settings — GlobalSign');
+    expect(footerOf(onUsername)).not.toContain('? help');
+    const onDemo = await ui.press(KEY.tab, KEY.tab);
+    expect(onDemo).toMatch(/› Demo/);
+    expect(footerOf(onDemo)).toContain('? help  q quit');
+    expect(footerOf(await ui.press(KEY.tab))).not.toContain('? help');
+    ui.unmount();
+  });
+
+  it('a balance that cannot be queried keeps its row within the frame', async () => {
+    const { workspace, sandboxes } = await harness.withModules(['enom', 'globalsign']);
+    await stopSandboxes(sandboxes.filter((s) => s.provider === 'enom'));
+    const ui = await renderConsole(servicesFor(workspace, sandboxes));
+    await ui.waitFor('Due:');
+    await ui.press('b');
+    await ui.waitFor('Balances as of');
+    expect(ui.rawFrame().split('\n').filter((line) => line.length > 79)).toEqual([]);
+    expect(ui.frame().split('\n').find((line) => line.includes('enom sandbox'))).toMatch(/connection ref/);
+    ui.unmount();
+  });
+});
