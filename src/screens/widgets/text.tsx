@@ -20,7 +20,7 @@ export function graphemes(text: string): string[] {
 }
 
 /** The longest run of whole graphemes, from the start (or the end), within `width` columns. */
-function within(parts: readonly string[], width: number, fromEnd = false): { text: string; columns: number } {
+function within(parts: readonly string[], width: number, fromEnd = false): { text: string; columns: number; count: number } {
   let used = 0;
   const kept: string[] = [];
   for (const part of fromEnd ? [...parts].reverse() : parts) {
@@ -29,7 +29,7 @@ function within(parts: readonly string[], width: number, fromEnd = false): { tex
     kept.push(part);
     used += wide;
   }
-  return { text: (fromEnd ? kept.reverse() : kept).join(''), columns: used };
+  return { text: (fromEnd ? kept.reverse() : kept).join(''), columns: used, count: kept.length };
 }
 
 const spaces = (count: number) => ' '.repeat(Math.max(0, count));
@@ -58,7 +58,7 @@ export function wrapColumns(text: string, width: number): string[] {
   while (rest.length > 0) {
     const line = within(rest, width);
     // A grapheme wider than the line (a wide character on a 1-column line) still moves on.
-    const taken = Math.max(1, graphemes(line.text).length);
+    const taken = Math.max(1, line.count);
     lines.push(rest.slice(0, taken).join(''));
     rest = rest.slice(taken);
   }
