@@ -14,6 +14,7 @@ import { providerModule } from '../providers/registry.js';
 import { CAUSE_LABELS, type CheckResult } from '../core/check.js';
 import { ModuleInputError, type ModuleDraft, type ModuleSection } from '../core/modules.js';
 import type { StoredModule } from '../core/store.js';
+import type { FailureCause } from '../providers/types.js';
 import { down, up, useConsole, useKeys } from './context.js';
 import { Select, selectKey } from './widgets/select.js';
 import { applyTextKey, TextField } from './widgets/text-field.js';
@@ -63,6 +64,31 @@ const ENDPOINT_FIELD: Field = {
   help: "optional: send the API calls to this address instead of the provider's own (a sandbox, a proxy, a new address)",
   placeholder: "(the provider's own)",
 };
+
+/**
+ * The integration fields a failed check points at, most likely first: e fixes from there (a wrong
+ * password, an address the server cannot reach, an IP the provider does not allow).
+ */
+function suspectOf(cause: FailureCause): readonly string[] {
+  switch (cause) {
+    case 'credentials':
+    case 'account-locked':
+      return ['password'];
+    case 'ip-not-allowed':
+      return ['ipAddress'];
+    case 'refused':
+    case 'dns':
+    case 'timeout':
+    case 'tls':
+    case 'tls-untrusted':
+    case 'insecure-url':
+    case 'http-status':
+    case 'network':
+      return ['apiUrl', 'url', 'endpoint'];
+    default:
+      return [];
+  }
+}
 
 export function fieldsOf(provider: ProviderId, step: 'integration' | 'parameters'): Field[] {
   if (step === 'parameters') return PROVIDERS[provider].hasDataCenter ? [DATA_CENTER_FIELD, ...PARAMETER_FIELDS] : [...PARAMETER_FIELDS];
@@ -267,7 +293,7 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
         else if (input === 'r') runCheck();
         else if (input === 'e') {
           setCheck(null);
-          setFocus(0);
+          setFocus(check !== 'skipped' && !check.ok ? Math.max(0, fieldsOf(provider, 'integration').findIndex((f) => suspectOf(check.cause).includes(f.key))) : 0);
           setCursor(Number.MAX_SAFE_INTEGER);
           setStep('integration');
         } else return false;
