@@ -79,15 +79,13 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
   try {
     if (!entry) throw new UsageError(first.startsWith('-') ? `unknown flag ${first}` : `unknown command "${first}"`);
     if (first === 'console' && io.stdout.isTTY === true && process.stdin.isTTY === true && !rest.some((arg) => arg === '--help' || arg === '-h')) {
-      // The built console runs from its own bundle (dist/console-main.js, see src/cli/console-main.ts).
-      if (typeof __CERTOPS_CONSOLE_MAIN__ === 'string') {
-        const { consoleMain } = (await import(new URL(__CERTOPS_CONSOLE_MAIN__, import.meta.url).href)) as typeof import('./console-main.js');
-        return await consoleMain(rest, io);
-      }
-      // The console on a terminal: Ink starts loading now, alongside the console's own code.
-      const { applyColourPolicy, loadScreens } = await import('./screens-loader.js');
-      applyColourPolicy(rest.includes('--no-color'));
-      loadScreens().catch(() => {});
+      // The built console runs from its own bundle (dist/console-main.js, see src/cli/console-main.ts);
+      // from source (the tests), the same entry is imported directly.
+      const { consoleMain } =
+        typeof __CERTOPS_CONSOLE_MAIN__ === 'string'
+          ? ((await import(new URL(__CERTOPS_CONSOLE_MAIN__, import.meta.url).href)) as typeof import('./console-main.js'))
+          : await import('./console-main.js');
+      return await consoleMain(rest, io);
     }
     const command = await entry.load();
     return await command.run(rest, io);

@@ -18,12 +18,13 @@ export interface TextEdit extends TextState {
   readonly submit: boolean;
 }
 
-/** Where each grapheme of `value` starts (UTF-16 offsets), and the end: the cursor's only stops. */
-function stops(value: string): number[] {
+/** Where each of these graphemes starts (UTF-16 offsets), and the end: the cursor's only stops. */
+function stopsOf(parts: readonly string[]): number[] {
   const at = [0];
-  for (const grapheme of graphemes(value)) at.push((at.at(-1) as number) + grapheme.length);
+  for (const grapheme of parts) at.push((at.at(-1) as number) + grapheme.length);
   return at;
 }
+const stops = (value: string) => stopsOf(graphemes(value));
 
 /** The cursor on a grapheme boundary: an emoji or an accented letter is one step, never split. */
 export function applyTextKey(state: TextState, input: string, key: Key): TextEdit | null {
@@ -92,7 +93,7 @@ export function TextField({ state, focused, secret, placeholder, width }: { read
     );
   }
   // The grapheme under the cursor, and as many before it as fit: the cursor stays in view.
-  const at = stops(state.value).findIndex((stop) => stop >= state.cursor);
+  const at = stopsOf(parts).findIndex((stop) => stop >= state.cursor);
   const index = at < 0 ? shown.length : at;
   let start = index;
   let used = columns(shown[index] ?? ' ');

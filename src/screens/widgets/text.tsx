@@ -5,6 +5,7 @@
  * graphemes, never inside one (nor inside a surrogate pair).
  */
 import stringWidth from 'string-width';
+import { graphemeSegmenter } from '../vendor/graphemes.js';
 import { narrowWidth } from '../vendor/narrow-width.js';
 
 /** The columns `text` (plain, without escapes) takes on a terminal. */
@@ -12,11 +13,12 @@ export function columns(text: string): number {
   return narrowWidth(text) ?? stringWidth(text);
 }
 
-let segmenter: Intl.Segmenter | undefined;
-/** The graphemes of `text`, one string each; only text beyond certops' narrow glyphs needs ICU. */
+// The UI bundle's own segmenter: certops' glyphs are cut without ICU, other text by Intl.Segmenter.
+const segmenter = graphemeSegmenter();
+
+/** The graphemes of `text`, one string each. */
 export function graphemes(text: string): string[] {
-  if (narrowWidth(text) !== undefined) return [...text];
-  return Array.from((segmenter ??= new Intl.Segmenter()).segment(text), ({ segment }) => segment);
+  return Array.from(segmenter.segment(text), ({ segment }) => segment);
 }
 
 /** The longest run of whole graphemes, from the start (or the end), within `width` columns. */
