@@ -16,4 +16,5 @@ export const CertificateRecordSchema = z.object({
   status: z.enum(['issued', 'pending', 'expired', 'cancelled', 'revoked', 'unknown']),
   providerStatus: z.string(),
   product: z.nullable(z.string()),
+  pendingReissue: z.optional(z.nullable(z.string())),
 });

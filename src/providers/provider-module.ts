@@ -65,6 +65,7 @@ export function lazyClient<Integration>(
       reissueSupport,
       reissue: async (request) => (await client()).reissue(request),
       originalCsr: async (certificate) => (await client()).originalCsr(certificate),
+      orderState: async (certificateId) => (await client()).orderState(certificateId),
       close: async () => {
         if (real) await (await real).close();
       },

@@ -62,6 +62,45 @@ export interface CertificateRecord {
   /** The provider's own status text or code, for display. */
   readonly providerStatus: string;
   readonly product: string | null;
+  /**
+   * The id of a reissue under way on the provider that will replace this certificate (begun by
+   * certops or in the provider's own panel): the same id where the provider keeps one id through a
+   * reissue, the new order's id on GlobalSign. Absent or null when none is under way.
+   */
+  readonly pendingReissue?: string | null | undefined;
+}
+
+/** What the provider needs before it issues a reissued certificate, where it says. */
+export interface ValidationNeeds {
+  /** `dns`: a record to publish; `http`: a file to serve; `email`: an approver must answer; `organization`: OV/EV checks. */
+  readonly method: 'dns' | 'http' | 'email' | 'organization' | 'unknown';
+  readonly approverEmail: string | null;
+  readonly dnsRecord: { readonly name: string; readonly type: string; readonly value: string } | null;
+  readonly httpFile: { readonly path: string; readonly content: string } | null;
+  /** The provider's own words about the validation, when it gives any. */
+  readonly detail: string | null;
+}
+
+/** Where a reissued certificate's order stands on the provider. */
+export type OrderStage = 'validating' | 'issued' | 'failed' | 'cancelled';
+
+export interface OrderState {
+  /** The id asked about. */
+  readonly certificateId: string;
+  readonly stage: OrderStage;
+  /** The provider's status text or code, for display and for a stuck reissue's task. */
+  readonly providerStatus: string;
+  /** Why it failed or was cancelled (or what it waits for), in the provider's words; null when it says nothing. */
+  readonly reason: string | null;
+  /** While validating: what the provider asks for; null when it does not say. */
+  readonly validation: ValidationNeeds | null;
+  /** Once issued: the leaf certificate, PEM. */
+  readonly certificate: string | null;
+  /** Once issued: the intermediates, PEM, leaf's issuer first, without a root. */
+  readonly chain: readonly string[];
+  /** Once issued: the new certificate's dates (UTC YYYY-MM-DD) where the answer gives them. */
+  readonly validFrom: string | null;
+  readonly validTo: string | null;
 }
 
 export interface ListProgress {
@@ -106,5 +145,11 @@ export interface ProviderClient {
    * A read: retried like the other reads.
    */
   originalCsr(certificate: CertificateRecord): Promise<string | null>;
+  /**
+   * Where the order behind `certificateId` stands after a reissue (the new order's id on GlobalSign):
+   * validating (with what validation needs), issued (with the certificate and its chain), failed or
+   * cancelled (with the reason). A read: retried like the other reads.
+   */
+  orderState(certificateId: string): Promise<OrderState>;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@
  * range by arithmetic. Each certificate is the technical certificate in force today under the rules
  * of src/rules, so the sandboxes show what the real providers would.
  */
+import { randomBytes } from 'node:crypto';
 import { addDays, day, daysBetween, type Day } from '../../rules/calendar.js';
 import type { ValidationType } from '../../rules/cab-forum.js';
 import { projectSubscription } from '../../rules/projection.js';
@@ -29,7 +30,47 @@ export interface SandboxCertificate {
    * request for it (CertificateBook.csrOf); null until then.
    */
   readonly csr: string | null;
+  /** Reissues the sandbox accepted (each one, whatever became of it). */
   readonly reissues: number;
+  /** A reissue accepted and not yet issued: waiting for validation, or failed or cancelled there. */
+  readonly pending: SandboxReissue | null;
+  /** The issued leaf certificate (PEM) of the technical certificate in force, once the sandbox's CA signed one. */
+  readonly certificatePem: string | null;
+}
+
+export type SandboxValidationMethod = 'dns' | 'http' | 'email';
+
+/** What the CA asks before it issues a reissued certificate: one domain-control check. */
+export interface SandboxValidation {
+  readonly method: SandboxValidationMethod;
+  /** The address the approval e-mail goes to (email). */
+  readonly approverEmail: string | null;
+  /** The TXT record to publish (dns). */
+  readonly dnsName: string | null;
+  readonly dnsValue: string | null;
+  /** The file to serve over HTTP (http): its path from the site's root and its content. */
+  readonly httpPath: string | null;
+  readonly httpContent: string | null;
+}
+
+export interface SandboxReissue {
+  /** The CSR the reissue was sent with. */
+  readonly csr: string;
+  readonly requestedOn: Day;
+  readonly requestedAtMs: number;
+  readonly state: 'validating' | 'failed' | 'cancelled';
+  /** Why it failed or was cancelled. */
+  readonly reason: string | null;
+  readonly validation: SandboxValidation;
+  /** Requested in the provider's own panel rather than through the API (the key is not certops'). */
+  readonly viaPanel: boolean;
+  /** 1 for the certificate's first reissue, and so on. */
+  readonly number: number;
+}
+
+/** How the book signs certificates (sandbox-kit/ca.ts, loaded on first need). */
+export interface BookSigner {
+  issue(csrPem: string, fromDay: number, toDay: number, extraNames?: readonly string[]): Promise<string>;
 }
 
 export interface BookOptions {
@@ -140,6 +181,23 @@ export class CertificateBook {
       status,
       csr: null,
       reissues: 0,
+      pending: null,
+      certificatePem: null,
+    };
+  }
+
+  /** The validation a reissue of this certificate asks for: DNS, HTTP and e-mail in turn, by index. */
+  private validationFor(cert: SandboxCertificate, number: number): SandboxValidation {
+    const method = (['dns', 'http', 'email'] as const)[(cert.index + number) % 3] as SandboxValidationMethod;
+    const token = randomBytes(16).toString('hex');
+    const base = cert.mainDomain.replace(/^www\./, '');
+    return {
+      method,
+      approverEmail: method === 'email' ? `admin@${base}` : null,
+      dnsName: method === 'dns' ? `_dnsauth.${base}` : null,
+      dnsValue: method === 'dns' ? token : null,
+      httpPath: method === 'http' ? `/.well-known/pki-validation/${token.slice(0, 16).toUpperCase()}.txt` : null,
+      httpContent: method === 'http' ? `${token}\nsandbox-ca\n${base}` : null,
     };
   }
 
@@ -176,17 +234,68 @@ export class CertificateBook {
   }
 
   /**
-   * A working reissue: the certificate gets a new technical certificate from `on` (as the rules give
-   * it), carrying the new CSR. Refused, like real CAs do, for certificates not issued or past their term.
+   * A reissue request, as a CA takes one: accepted for an issued certificate within its paid term
+   * that has no reissue waiting already, and then waiting for domain validation. Nothing about the
+   * certificate in force changes until validation completes (completeValidation).
    */
-  reissue(index: number, csr: string, on: Day): SandboxCertificate | { refused: string } {
+  reissue(index: number, csr: string, on: Day, options: { viaPanel?: boolean; nowMs?: number } = {}): SandboxCertificate | { refused: string } {
     const current = this.get(index);
     if (current.status !== 'issued') return { refused: `the certificate is ${current.status}` };
     if (on >= current.paidUntil) return { refused: 'the paid term has ended' };
-    const next = technicalCertificate(on, current.paidUntil);
-    const updated: SandboxCertificate = { ...current, validFrom: next.issued, validTo: next.expires, csr, reissues: current.reissues + 1 };
+    if (current.pending?.state === 'validating') return { refused: 'a reissue of this certificate is already waiting for validation' };
+    const number = current.reissues + 1;
+    const pending: SandboxReissue = {
+      csr,
+      requestedOn: on,
+      requestedAtMs: options.nowMs ?? Date.now(),
+      state: 'validating',
+      reason: null,
+      validation: this.validationFor(current, number),
+      viaPanel: options.viaPanel ?? false,
+      number,
+    };
+    const updated: SandboxCertificate = { ...current, reissues: number, pending };
+    this.changed.set(index, updated);
+    return updated;
+  }
+
+  /**
+   * Validation done: the CA issues the new technical certificate (from the day the reissue was
+   * asked for, as the rules give it) for the reissue CSR's key and names. `extraNames` are the
+   * names the CA adds by itself (GlobalSign's www twin).
+   */
+  async completeValidation(index: number, signer: BookSigner, extraNames: readonly string[] = []): Promise<SandboxCertificate | { refused: string }> {
+    const current = this.get(index);
+    const pending = current.pending;
+    if (!pending || pending.state !== 'validating') return { refused: 'no reissue of this certificate waits for validation' };
+    const next = technicalCertificate(pending.requestedOn, current.paidUntil);
+    const pem = await signer.issue(pending.csr, next.issued, next.expires, extraNames);
+    const now = this.get(index);
+    if (now.pending !== pending) return { refused: 'the reissue changed while its certificate was being signed' };
+    const updated: SandboxCertificate = { ...now, validFrom: next.issued, validTo: next.expires, csr: pending.csr, pending: null, certificatePem: pem };
     this.changed.set(index, updated);
     this.privateKeys.delete(index);
     return updated;
+  }
+
+  /** Validation failed (or the order was cancelled): the reissue stops there, with the CA's reason. */
+  failValidation(index: number, reason: string, state: 'failed' | 'cancelled' = 'failed'): SandboxCertificate | { refused: string } {
+    const current = this.get(index);
+    if (!current.pending || current.pending.state !== 'validating') return { refused: 'no reissue of this certificate waits for validation' };
+    const updated: SandboxCertificate = { ...current, pending: { ...current.pending, state, reason } };
+    this.changed.set(index, updated);
+    return updated;
+  }
+
+  /** The issued leaf of the certificate in force; for one the sandbox never signed, signed now for its CSR. */
+  async certificatePemOf(index: number, signer: BookSigner, extraNames: readonly string[] = []): Promise<string> {
+    const current = this.get(index);
+    if (current.certificatePem) return current.certificatePem;
+    const csr = await this.csrOf(index);
+    const pem = await signer.issue(csr, current.validFrom, current.validTo, extraNames);
+    const now = this.get(index);
+    if (now.certificatePem) return now.certificatePem;
+    this.changed.set(index, { ...now, certificatePem: pem });
+    return pem;
   }
 }

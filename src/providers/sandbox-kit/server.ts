@@ -8,7 +8,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Day } from '../../rules/calendar.js';
-import type { CertificateBook } from './dataset.js';
+import type { CertificateBook, SandboxCertificate } from './dataset.js';
+import type { SandboxCa } from './ca.js';
 
 /** Faults every sandbox can play. */
 export const SANDBOX_FAULTS = ['wrong-credentials', 'ip-not-allowed', 'locked', 'http-500', 'malformed', 'hang', 'oversized'] as const;
@@ -51,6 +52,15 @@ export interface SandboxContext {
   issueSecret(secret: string): void;
   /** The account check every provider makes, with the switched-on faults applied. */
   authenticate(username: string | null, password: string | null, remoteAddress: string): AuthOutcome;
+  /**
+   * Takes a reissue request (book.reissue), and when the sandbox validates by itself after a delay,
+   * schedules that validation. Protocols call this rather than the book.
+   */
+  reissue(index: number, csr: string, options?: { viaPanel?: boolean }): SandboxCertificate | { refused: string };
+  /** The sandbox's CA (made on first need). */
+  ca(): Promise<SandboxCa>;
+  /** The issued leaf (PEM) of the certificate in force, signed by the sandbox's CA. */
+  certificatePemOf(index: number): Promise<string>;
 }
 
 export interface SandboxProtocol {
@@ -60,6 +70,10 @@ export interface SandboxProtocol {
   handle(request: SandboxRequest, context: SandboxContext): Promise<SandboxResponse> | SandboxResponse;
   /** A body of the right content type that does not parse. */
   malformed(): SandboxResponse;
+  /** The book index behind one of the provider's certificate or order ids; null when it names none. */
+  indexOf(certificateId: string, context: SandboxContext): number | null;
+  /** Names the CA puts in a certificate besides the CSR's (GlobalSign's free www twin). */
+  extraNames?(cert: SandboxCertificate): readonly string[];
 }
 
 export interface SandboxOptions {
@@ -72,6 +86,12 @@ export interface SandboxOptions {
   readonly faults?: readonly SandboxFault[];
   /** Size of the body sent by the "oversized" fault (default 40 MiB, over the client's 16 MiB limit). */
   readonly oversizedBytes?: number;
+  /**
+   * How long a reissue waits for its domain validation before the sandbox completes it by itself;
+   * null (the default) waits for validate() or `POST /__sandbox/validate`, as a real validation
+   * waits for someone to publish a record or answer an e-mail.
+   */
+  readonly validationDelayMs?: number | null;
 }
 
 export interface RunningSandbox {
@@ -95,6 +115,18 @@ export interface RunningSandbox {
   readonly requests: () => number;
   /** Secrets (tokens, sessions) it has handed out. */
   readonly issuedSecrets: ReadonlySet<string>;
+  /** As SandboxOptions.validationDelayMs; changed while it runs, it applies to reissues asked from then on. */
+  validationDelayMs: number | null;
+  /** The book index behind a provider id (protocol.indexOf). */
+  indexOf(certificateId: string): number | null;
+  /** Completes the validation of the reissue waiting on this certificate: the CA issues it. */
+  validate(index: number): Promise<SandboxCertificate | { refused: string }>;
+  /** Fails (or cancels) the validation of the reissue waiting on this certificate, with the CA's reason. */
+  failValidation(index: number, reason: string, state?: 'failed' | 'cancelled'): SandboxCertificate | { refused: string };
+  /** A reissue begun in the provider's own panel, with a CSR and key made there (not certops'). */
+  panelReissue(index: number): Promise<SandboxCertificate | { refused: string }>;
+  /** The sandbox's CA. */
+  ca(): Promise<SandboxCa>;
   stop(): Promise<void>;
 }
 
@@ -114,6 +146,12 @@ export async function startSandbox(protocol: SandboxProtocol, options: SandboxOp
   const issuedSecrets = new Set<string>();
   const oversizedBytes = options.oversizedBytes ?? 40 * 1024 * 1024;
 
+  let caPromise: Promise<SandboxCa> | null = null;
+  const ca = () => (caPromise ??= import('./ca.js').then(({ createSandboxCa }) => createSandboxCa(`certops ${protocol.provider} sandbox`)));
+  const timers = new Set<NodeJS.Timeout>();
+  const extraNames = (index: number) => protocol.extraNames?.(options.book.get(index)) ?? [];
+  const validate = async (index: number) => options.book.completeValidation(index, await ca(), extraNames(index));
+
   const sandbox: RunningSandbox = {
     provider: protocol.provider,
     url: '',
@@ -126,6 +164,17 @@ export async function startSandbox(protocol: SandboxProtocol, options: SandboxOp
     faults: new Set(options.faults ?? []),
     requests: () => served,
     issuedSecrets,
+    validationDelayMs: options.validationDelayMs ?? null,
+    indexOf: (certificateId) => protocol.indexOf(certificateId, context),
+    validate,
+    failValidation: (index, reason, state = 'failed') => options.book.failValidation(index, reason, state),
+    async panelReissue(index) {
+      const cert = options.book.get(index);
+      const { createSandboxCsr } = await import('./csr.js');
+      const made = await createSandboxCsr(cert.mainDomain, cert.otherNames);
+      return context.reissue(index, made.csr, { viaPanel: true });
+    },
+    ca,
     stop: async () => {},
   };
 
@@ -144,9 +193,57 @@ export async function startSandbox(protocol: SandboxProtocol, options: SandboxOp
       }
       return 'ok';
     },
+    reissue(index, csr, reissueOptions = {}) {
+      const result = options.book.reissue(index, csr, options.book.today, reissueOptions);
+      const delay = sandbox.validationDelayMs;
+      if (!('refused' in result) && delay !== null) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          void validate(index).catch(() => {});
+        }, delay);
+        timer.unref();
+        timers.add(timer);
+      }
+      return result;
+    },
+    ca,
+    certificatePemOf: async (index) => options.book.certificatePemOf(index, await ca(), extraNames(index)),
+  };
+
+  /** `POST /__sandbox/validate` and `/__sandbox/panel-reissue`: the CA's side of a reissue, by hand. */
+  const reissueControl = async (path: string, body: string): Promise<{ status: number; value: unknown }> => {
+    const wanted = JSON.parse(body || '{}') as { certificateId?: unknown; all?: unknown; fail?: unknown; cancel?: unknown };
+    const book = options.book;
+    let indexes: number[];
+    if (wanted.all === true && path === '/__sandbox/validate') {
+      indexes = [];
+      for (let index = 0; index < book.size; index += 1) if (book.get(index).pending?.state === 'validating') indexes.push(index);
+    } else {
+      const index = typeof wanted.certificateId === 'string' ? sandbox.indexOf(wanted.certificateId) : null;
+      if (index === null) return { status: 404, value: { error: 'give "certificateId" (the provider\'s id of the certificate or order), or "all": true' } };
+      indexes = [index];
+    }
+    const results = [];
+    for (const index of indexes) {
+      const result =
+        path === '/__sandbox/panel-reissue'
+          ? await sandbox.panelReissue(index)
+          : typeof wanted.fail === 'string' || typeof wanted.cancel === 'string'
+            ? sandbox.failValidation(index, String(wanted.fail ?? wanted.cancel), typeof wanted.fail === 'string' ? 'failed' : 'cancelled')
+            : await validate(index);
+      results.push('refused' in result ? { index, refused: result.refused } : { index, domain: result.mainDomain, pending: result.pending?.state ?? null, validTo: result.validTo });
+    }
+    return { status: results.some((result) => 'refused' in result) ? 409 : 200, value: { results } };
   };
 
   const control = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    if (req.method === 'POST' && (req.url === '/__sandbox/validate' || req.url === '/__sandbox/panel-reissue')) {
+      reissueControl(req.url, body).then(
+        ({ status, value }) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value)),
+        (error: unknown) => res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message })),
+      );
+      return;
+    }
     if (req.method === 'POST' && req.url === '/__sandbox/faults') {
       try {
         const wanted = JSON.parse(body || '{}') as { faults?: unknown; latencyMs?: unknown; answerDelayMs?: unknown };
@@ -231,6 +328,7 @@ export async function startSandbox(protocol: SandboxProtocol, options: SandboxOp
     url: `${origin}${protocol.basePath}`,
     stop: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
