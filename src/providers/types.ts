@@ -37,9 +37,15 @@ export class ProviderError extends Error {
 }
 
 export interface Balance {
+  /** What the account holds (eNom: `Balance`). */
   readonly amount: number;
-  /** ISO 4217 code. */
+  /** ISO 4217 code; empty when the provider does not say and no module setting names it. */
   readonly currency: string;
+  /**
+   * What can be spent now, where the provider tells it apart from the balance (eNom:
+   * `AvailableBalance`); the minimal balance is compared with it when present.
+   */
+  readonly available?: number | undefined;
 }
 
 export type CertificateStatus = 'issued' | 'pending' | 'expired' | 'cancelled' | 'revoked' | 'unknown';

@@ -165,8 +165,14 @@ export function providerConformance(id: ProviderId, options: ConformanceOptions)
         const outcome = await client.reissue({ certificate: reissuable, csr });
         expect(sandbox.requests() - before).toBeGreaterThanOrEqual(1);
         expect(outcome.certificateId).toBeTruthy();
+        // As a CA does: accepted, then waiting for validation; the certificate in force is unchanged.
+        const accepted = sandbox.book.get(index);
+        expect(accepted.reissues).toBe(1);
+        expect(accepted.pending?.state).toBe('validating');
+        expect(accepted.pending?.csr).toBe(csr);
+        expect(accepted.validTo).toBe(sandbox.book.get(index).validTo);
+        await sandbox.validate(index);
         const after = sandbox.book.get(index);
-        expect(after.reissues).toBe(1);
         expect(after.csr).toBe(csr);
         expect(after.validFrom).toBe(TODAY);
       }
@@ -178,6 +184,77 @@ export function providerConformance(id: ProviderId, options: ConformanceOptions)
         expect(sandbox.requests()).toBe(before);
       }
       expect(reissuable ?? unsupported).toBeDefined();
+    });
+
+    it('follows a reissue on the provider: validating with what validation needs, then issued for the CSR\'s key with its chain, or failed with the reason', async () => {
+      const sandbox = await harness.start({ certificates: 40 });
+      const client = harness.client(sandbox);
+      const records = await listAll(client);
+      const issued = records.filter((r) => r.status === 'issued' && r.pendingReissue == null);
+      // Through the API where the provider can reissue, else as begun in the provider's own panel.
+      const start = async (record: CertificateRecord): Promise<{ index: number; id: string; csr: string }> => {
+        const index = bookIndex(sandbox, record);
+        if (client.reissueSupport(record).supported) {
+          const csr = await makeCsr(record.mainDomain);
+          const outcome = await client.reissue({ certificate: record, csr });
+          return { index, id: outcome.certificateId, csr };
+        }
+        const result = await sandbox.panelReissue(index);
+        if ('refused' in result) throw new Error(result.refused);
+        const listed = (await listAll(client)).find((r) => r.pendingReissue != null && bookIndex(sandbox, r) === index);
+        expect(listed?.pendingReissue, 'a reissue begun in the panel shows in the list').toBeTruthy();
+        return { index, id: listed?.pendingReissue as string, csr: result.pending?.csr as string };
+      };
+      const [first, second] = issued;
+      const a = await start(first as CertificateRecord);
+      const waiting = await client.orderState(a.id);
+      expect(waiting.stage).toBe('validating');
+      const needs = sandbox.book.get(a.index).pending?.validation;
+      expect(waiting.validation?.method).toBe(needs?.method);
+      if (needs?.method === 'dns') expect(waiting.validation?.dnsRecord).toMatchObject({ name: needs.dnsName, value: needs.dnsValue });
+      if (needs?.method === 'http') expect(waiting.validation?.httpFile).toEqual({ path: needs.httpPath, content: needs.httpContent });
+      if (needs?.method === 'email') expect(waiting.validation?.approverEmail).toBe(needs.approverEmail);
+      expect(waiting.certificate).toBeNull();
+      // The list says a reissue is under way for the certificate it replaces.
+      const during = (await listAll(client)).filter((r) => bookIndex(sandbox, r) === a.index);
+      expect(during.some((r) => r.pendingReissue === a.id)).toBe(true);
+
+      await sandbox.validate(a.index);
+      const done = await client.orderState(a.id);
+      expect(done.stage).toBe('issued');
+      expect(done.validTo).toBe(formatDay(sandbox.book.get(a.index).validTo));
+      const x509 = await import('@peculiar/x509');
+      const leaf = new x509.X509Certificate(done.certificate as string);
+      const request = new x509.Pkcs10CertificateRequest(a.csr);
+      expect(Buffer.from(leaf.publicKey.rawData).equals(Buffer.from(request.publicKey.rawData)), 'issued for the CSR\'s key').toBe(true);
+      const ca = await sandbox.ca();
+      expect(done.chain.map((pem) => new x509.X509Certificate(pem).subject)).toEqual([new x509.X509Certificate(ca.intermediatePem).subject]);
+      expect(leaf.issuer).toBe(new x509.X509Certificate(ca.intermediatePem).subject);
+      // Issued: nothing is under way any more.
+      const after = (await listAll(client)).filter((r) => bookIndex(sandbox, r) === a.index);
+      expect(after.every((r) => r.pendingReissue == null)).toBe(true);
+      expect(after.some((r) => r.validTo === formatDay(sandbox.book.get(a.index).validTo))).toBe(true);
+
+      const b = await start(second as CertificateRecord);
+      sandbox.failValidation(b.index, 'the DNS record was not found');
+      const failed = await client.orderState(b.id);
+      expect(failed.stage).toBe('failed');
+      expect(failed.reason).toContain('the DNS record was not found');
+      expect(failed.certificate).toBeNull();
+    });
+
+    it('gives the usual causes when asked for an order\'s state with wrong credentials or against faults', async () => {
+      const sandbox = await harness.start({ certificates: 30, oversizedBytes: 3 * 1024 * 1024 });
+      const [record] = await listAll(harness.client(sandbox));
+      const id = (record as CertificateRecord).id;
+      expect((await failureOf(harness.client(sandbox, { integration: { password: 'not-the-password' } }).orderState(id))).failure).toBe('credentials');
+      const client = harness.client(sandbox, { network: { totalTimeoutMs: 600 }, config: { maxResponseBytes: 1024 * 1024, readRetries: 0 } });
+      for (const [fault, cause] of faults.filter(([fault]) => fault !== 'wrong-credentials')) {
+        sandbox.faults.clear();
+        sandbox.faults.add(fault);
+        const failure = await failureOf(client.orderState(id));
+        expect(failure.failure, `${fault}: ${failure.message}`).toBe(cause);
+      }
     });
 
     const faults: [SandboxFault, FailureCause][] = [
