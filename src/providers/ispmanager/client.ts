@@ -2,37 +2,55 @@
  * The Ispmanager (SSL) processing module's client: the BILLmanager API of the ispmanager billing,
  * `func=…&out=json` with per-request authinfo (providers.md §4).
  */
+import { X509Certificate } from 'node:crypto';
 import { dayOfInstant, formatDay } from '../../rules/calendar.js';
 import { unexpectedStatus, type HttpResponse } from '../http.js';
 import { redact } from '../redact.js';
 import { moduleTransport, type ClientConfig } from '../settings.js';
-import { ProviderError, type Balance, type CertificateRecord, type ListOptions, type ProviderClient, type ReissueRequest } from '../types.js';
+import {
+  ProviderError,
+  type Balance,
+  type CertificateRecord,
+  type ListOptions,
+  type OrderState,
+  type ProviderClient,
+  type ReissueRequest,
+} from '../types.js';
 import type { IspmanagerIntegration } from './settings.js';
 import {
   ISP_BALANCE_SOURCES,
+  ISP_CERTIFICATE_FIELD,
+  ISP_CERTIFICATE_STATUS_FIELD,
   ISP_LANGUAGE,
   ISP_LIST_FUNCTION,
+  ISP_ORDER_FUNCTION,
   ISP_OUTPUT,
   ISP_PAGE_SIZE,
   ISP_REISSUE_FUNCTION,
   ispAltNames,
   ispAuthinfo,
+  ispCertificateStatus,
+  ispCertificateView,
   ispEndpoint,
   ispError,
   ispField,
   ispList,
   ispmanagerFailureCause,
   ispMultiDomain,
+  ispOrderParams,
+  ispOrderStage,
+  ispOrderValidTo,
   ispPageParams,
   ispmanagerReissueSupport,
   ispReissueParams,
-  ispStatus,
   ispText,
   ispTotal,
   ispValidation,
+  ispValidationNeeds,
   parseIspDate,
   ispTermMonths,
   parseIspDocument,
+  type IspBalanceReading,
   type IspNode,
 } from './wire.js';
 
@@ -48,6 +66,39 @@ function providerToday(response: HttpResponse): string {
   return formatDay(dayOfInstant(Number.isNaN(instant.getTime()) ? new Date() : instant));
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+
+/**
+ * The leaf and its intermediates from the PEM text the billing holds for a certificate: the leaf is
+ * the certificate that is not a CA; the chain follows issuers up from it, and a self-signed root is
+ * dropped (a server must not send it). Each block is given back in canonical PEM.
+ */
+export function splitIssuedPem(text: string, what: string): { leaf: string; chain: string[]; validFrom: string | null } {
+  const blocks = [...text.matchAll(PEM_CERTIFICATE)].map((match) => {
+    const body = (match[1] ?? '').replace(/\s+/g, '');
+    const pem = ['-----BEGIN CERTIFICATE-----', ...(body.match(/.{1,64}/g) ?? []), '-----END CERTIFICATE-----'].join('\n');
+    try {
+      return { pem, x509: new X509Certificate(pem) };
+    } catch {
+      throw new ProviderError('unexpected-response', `${what}: a certificate in the answer does not parse as X.509`);
+    }
+  });
+  if (blocks.length === 0) throw new ProviderError('unexpected-response', `${what}: the answer holds no PEM certificate`);
+  const leaf = blocks.find((block) => !block.x509.ca) ?? (blocks[0] as (typeof blocks)[number]);
+  const selfSigned = (block: (typeof blocks)[number]) => block.x509.checkIssued(block.x509) && block.x509.verify(block.x509.publicKey);
+  const rest = blocks.filter((block) => block !== leaf && !selfSigned(block));
+  const chain: typeof blocks = [];
+  for (let current = leaf; ; ) {
+    const issuer = rest.find((block) => !chain.includes(block) && current.x509.checkIssued(block.x509));
+    if (!issuer) break;
+    chain.push(issuer);
+    current = issuer;
+  }
+  chain.push(...rest.filter((block) => !chain.includes(block)));
+  const from = new Date(leaf.x509.validFrom);
+  return { leaf: leaf.pem, chain: chain.map((block) => block.pem), validFrom: Number.isNaN(from.getTime()) ? null : formatDay(dayOfInstant(from)) };
+}
+
 export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegration>): ProviderClient {
   const { integration, network } = config;
   const url = ispEndpoint(network.endpoint ?? integration.url);
@@ -55,7 +106,11 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
   const transport = moduleTransport(config, PROVIDER, secrets);
   const authinfo = ispAuthinfo(integration.username, integration.password);
 
-  /** One function call. Sent as a POST form (the billing takes both), so the password stays out of URLs. */
+  /**
+   * One function call. Sent as a POST form (the billing takes both), so the password stays out of
+   * URLs. The body is read before the HTTP status: a billing error may come with any status, and only
+   * a body that is not the billing's document leaves the status as the cause.
+   */
   async function call(func: string, params: Record<string, string>, read: boolean, signal?: AbortSignal) {
     const form = new URLSearchParams({ func, out: ISP_OUTPUT, lang: ISP_LANGUAGE, authinfo, ...params });
     const response = await transport.request({
@@ -66,13 +121,20 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
       read,
       signal,
     });
-    if (response.status !== 200) throw unexpectedStatus(PROVIDER, response);
-    const doc = parseIspDocument(response.body, `${PROVIDER} ${func}`);
+    const success = response.status >= 200 && response.status < 300;
+    let doc: IspNode;
+    try {
+      doc = parseIspDocument(response.body, `${PROVIDER} ${func}`);
+    } catch (error) {
+      if (!success) throw unexpectedStatus(PROVIDER, response);
+      throw error;
+    }
     const error = ispError(doc);
     if (error) {
       const failure = ispmanagerFailureCause(error);
       const text = redact(error.message || 'an unspecified error', secrets);
       const code = [error.type, error.object].filter(Boolean).join('/');
+      const status = success ? '' : `, HTTP ${response.status}`;
       const prefix =
         failure === 'credentials'
           ? `${PROVIDER} rejected the user name or password (with two-factor authentication on the account the API cannot log in)`
@@ -81,8 +143,12 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
             : failure === 'account-locked'
               ? 'the ispmanager billing account is locked'
               : `${PROVIDER} ${func} failed`;
-      throw new ProviderError(failure, `${prefix} ("${text}"${code ? `, ${code}` : ''})`, { providerCode: code || text });
+      throw new ProviderError(failure, `${prefix} ("${text}"${code ? `, ${code}` : ''}${status})`, {
+        providerCode: code || text,
+        ...(success ? {} : { httpStatus: response.status }),
+      });
     }
+    if (!success) throw unexpectedStatus(PROVIDER, response);
     return { doc, today: providerToday(response) };
   }
 
@@ -94,6 +160,7 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
     const altNames = ispAltNames(ispField(elem, 'altname'));
     const validTo = parseIspDate(ispField(elem, 'expiredate'));
     const itemStatus = ispField(elem, 'item_status');
+    const view = ispCertificateView(itemStatus, ispCertificateStatus(ispField(elem, ISP_CERTIFICATE_STATUS_FIELD)), validTo, today);
     return {
       id,
       mainDomain: domain.toLowerCase(),
@@ -105,10 +172,26 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
       validFrom: null,
       validTo,
       termMonths: ispTermMonths(ispField(elem, 'period')),
-      status: ispStatus(itemStatus, validTo, today),
+      status: view.status,
       providerStatus: ispField(elem, 'status_msg')?.trim() || (itemStatus ?? ''),
       product: product || null,
+      // The billing keeps one id through a reissue.
+      pendingReissue: view.reissueUnderWay ? id : null,
     };
+  }
+
+  /**
+   * The balance's currency: the billing's where it names one, else the module's Currency setting,
+   * else unknown (empty). A balance never fails for want of a currency.
+   */
+  function withCurrency(reading: IspBalanceReading, named: string | null): Balance {
+    const setting = integration.currency ?? null;
+    if (named && setting && named !== setting) {
+      config.log.write(3, `${PROVIDER}: the billing names the balance's currency ${named}; the module's Currency ${setting} is not used`);
+    }
+    const currency = named ?? setting ?? '';
+    if (!currency) config.log.write(3, `${PROVIDER}: the billing does not name the currency of the balance; set Currency in the module's integration settings`);
+    return { amount: reading.amount, currency };
   }
 
   return {
@@ -119,6 +202,7 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
     },
 
     async getBalance(): Promise<Balance> {
+      let first: IspBalanceReading | null = null;
       for (const source of ISP_BALANCE_SOURCES) {
         let doc: IspNode;
         try {
@@ -131,10 +215,18 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
           }
           throw error;
         }
-        const balance = source.read(doc);
-        if (balance) return balance;
-        config.log.write(6, `${PROVIDER} ${source.func}: no readable balance in the answer`);
+        const reading = source.read(doc);
+        if (!reading) {
+          config.log.write(6, `${PROVIDER} ${source.func}: no readable balance in the answer`);
+          continue;
+        }
+        if (reading.currency) return withCurrency(first ?? reading, reading.currency);
+        first ??= reading;
+        // The module's currency names a bare amount; without one, the next source may name it.
+        if (integration.currency) return withCurrency(first, null);
+        config.log.write(6, `${PROVIDER} ${source.func}: the balance has no currency`);
       }
+      if (first) return withCurrency(first, null);
       throw new ProviderError(
         'unexpected-response',
         `${PROVIDER}: no readable balance (tried ${ISP_BALANCE_SOURCES.map((source) => `func=${source.func}`).join(' and ')})`,
@@ -171,6 +263,38 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
       const { doc } = await call(ISP_REISSUE_FUNCTION, ispReissueParams(certificate.id, csr), false);
       const message = ispText(doc.ok)?.trim() || ispText(doc.msg)?.trim() || null;
       return { certificateId: certificate.id, message };
+    },
+
+    async orderState(certificateId: string): Promise<OrderState> {
+      const what = `${PROVIDER} ${ISP_ORDER_FUNCTION}`;
+      const { doc } = await call(ISP_ORDER_FUNCTION, ispOrderParams(certificateId), true);
+      const certificateStatus = ispCertificateStatus(ispField(doc, ISP_CERTIFICATE_STATUS_FIELD));
+      const itemStatus = ispField(doc, 'item_status')?.trim() || null;
+      const statusMsg = ispField(doc, 'status_msg')?.trim() || null;
+      const stage = ispOrderStage(certificateStatus, itemStatus);
+      const providerStatus =
+        statusMsg ?? ([certificateStatus && `certificate ${certificateStatus}`, itemStatus && `item_status ${itemStatus}`].filter(Boolean).join(', ') || 'no status');
+      if (!stage) {
+        throw new ProviderError('unexpected-response', `${what}: certificate ${certificateId} has no certificate or service status certops knows (${providerStatus})`);
+      }
+      const state: OrderState = {
+        certificateId,
+        stage,
+        providerStatus,
+        reason: null,
+        validation: null,
+        certificate: null,
+        chain: [],
+        validFrom: null,
+        validTo: null,
+      };
+      if (stage === 'validating') return { ...state, reason: statusMsg, validation: ispValidationNeeds(doc, statusMsg) };
+      if (stage !== 'issued') return { ...state, reason: statusMsg };
+      // Only an issued certificate's crt is the new one: during a reissue it still holds the one being replaced.
+      const pem = ispField(doc, ISP_CERTIFICATE_FIELD);
+      if (!pem?.trim()) throw new ProviderError('unexpected-response', `${what}: certificate ${certificateId} is issued but the answer has no certificate (${ISP_CERTIFICATE_FIELD})`);
+      const issued = splitIssuedPem(pem, what);
+      return { ...state, certificate: issued.leaf, chain: issued.chain, validFrom: issued.validFrom, validTo: ispOrderValidTo(doc) };
     },
 
     // No documented call returns an order's CSR (providers.md §4.8, §4.9: certificate.order.csr makes

@@ -1,6 +1,7 @@
 /**
- * Ispmanager (SSL) integration settings (seed 002): "URL ispmanager", user name, password. The data
- * center is a module parameter (settings.ts), not an integration setting.
+ * Ispmanager (SSL) integration settings (seed 002): "URL ispmanager", user name, password; and
+ * certops' optional "Currency" of the balance. The data center is a module parameter (settings.ts),
+ * not an integration setting.
  *
  * The account is a client login in the ispmanager billing (a BILLmanager). Two-factor authentication
  * on that account breaks the integration: the API cannot answer a second factor, so every call is
@@ -17,6 +18,23 @@ export const ISPMANAGER_URL_HELP =
 export const ISPMANAGER_ACCOUNT_HELP =
   'the user name and password of your client account in the ispmanager billing; two-factor authentication on that account breaks the integration (disable it or use another account)';
 
+export const ISPMANAGER_CURRENCY_HELP = 'the ISO 4217 code of the account currency (e.g. RUB, EUR, USD), used when the billing does not name the currency of the balance';
+
+/**
+ * "Currency": a 3-letter ISO 4217 code, upper-cased; an empty field means none. The billing's whoami
+ * may give a bare amount (providers-evidence.md item 6): this names its currency.
+ */
+const currencySchema = z.pipe(
+  z.transform((value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)),
+  z.optional(
+    z.string({ error: 'the currency must be text' }).check(
+      z.trim(),
+      z.toUpperCase(),
+      z.regex(/^[A-Z]{3}$/, 'the currency must be a 3-letter ISO 4217 code, e.g. RUB, EUR or USD'),
+    ),
+  ),
+);
+
 export const ispmanagerIntegrationSchema = z.object({
   /** "URL ispmanager": required, no default. A bare host is completed with /billmgr (wire.ts). */
   url: z.pipe(requiredText('the URL ispmanager'), apiUrlSchema),
@@ -26,5 +44,7 @@ export const ispmanagerIntegrationSchema = z.object({
   ),
   /** The account password; kept as typed. An account with 2FA switched on cannot be used. */
   password: secretSchema('the password'),
+  /** The currency of the balance where the billing does not name it. */
+  currency: currencySchema,
 });
 export type IspmanagerIntegration = z.infer<typeof ispmanagerIntegrationSchema>;

@@ -5,17 +5,21 @@
  * Confirmed: `{url}?func=<function>&out=json&…`, GET or a POST form; `authinfo=<user>:<password>` on
  * every call; JSON as `{"doc": {…}}` with element text under "$", attributes as "$name" keys, lists
  * in `doc.elem` and the `doc.p_elems` marker; errors as `doc.error` with the text in
- * `doc.error.msg.$`, answered with HTTP 200; `func=whoami`; `func=certificate` and its columns id,
- * CN, pricelist, createdate, expiredate, status_msg, item_status, cost; `func=certificate.reissue`.
+ * `doc.error.msg.$` (with any HTTP status: the body is read first); `func=whoami`, whose
+ * `doc.user.$balance` may be a bare amount; `func=certificate` and its columns id, CN, pricelist,
+ * createdate, expiredate, status_msg, item_status, cost; `func=certificate.reissue`; a certificate's
+ * own status codes (3 requested, 4 enrolled, 5 issued, 6 failed), apart from its service's.
  *
  * ASSUMPTIONS (one function or constant each, so one edit fixes each): the error attributes' spelling
  * and what each error type means; the paging parameters; the date and amount formats; the balance
  * function; the product names behind DV/OV/EV and multi-domain; the `altname` column; the
- * item_status codes; the reissue parameters; the `lang` parameter; the path of a bare host.
+ * item_status codes; the reissue parameters; the `lang` parameter; the path of a bare host; the
+ * column of the certificate status; the function and fields that give a certificate's state, its
+ * validation data and the issued certificate.
  */
 import { dayFromParts, formatDay, type Day } from '../../rules/calendar.js';
 import type { ValidationType } from '../../rules/cab-forum.js';
-import { ProviderError, type Balance, type CertificateRecord, type CertificateStatus, type FailureCause, type ReissueSupport } from '../types.js';
+import { ProviderError, type CertificateRecord, type CertificateStatus, type FailureCause, type OrderStage, type ReissueSupport, type ValidationNeeds } from '../types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -233,21 +237,34 @@ export function formatIspAmount(amount: number): string {
 // ---------------------------------------------------------------------------------------------
 // Balance
 
-/** Personal accounts: the first one whose balance and currency can be read. */
-function balanceFromSubaccounts(doc: IspNode): Balance | null {
-  for (const elem of ispList(doc.elem)) {
-    const amount = parseIspAmount(ispField(elem, 'balance'));
-    const currency = ispCurrency(ispField(elem, 'currency')) ?? amount?.currency ?? null;
-    if (amount && currency) return { amount: amount.amount, currency };
-  }
-  return null;
+/**
+ * A balance as the billing gives it: the amount, and its currency where the answer names one. The
+ * one public client of whoami reads `$balance` as a bare number (providers-evidence.md item 6), so a
+ * missing currency is normal, never a reason to fail the balance.
+ */
+export interface IspBalanceReading {
+  readonly amount: number;
+  readonly currency: string | null;
 }
 
-/** The user element of whoami: `doc.user.$balance` (seen on a production BILLmanager), its currency in the amount or `$currency`. */
-function balanceFromWhoami(doc: IspNode): Balance | null {
+/** Personal accounts: the first one whose balance and currency can be read, else the first readable amount. */
+function balanceFromSubaccounts(doc: IspNode): IspBalanceReading | null {
+  let bare: IspBalanceReading | null = null;
+  for (const elem of ispList(doc.elem)) {
+    const amount = parseIspAmount(ispField(elem, 'balance'));
+    if (!amount) continue;
+    const currency = ispCurrency(ispField(elem, 'currency')) ?? amount.currency;
+    if (currency) return { amount: amount.amount, currency };
+    bare ??= { amount: amount.amount, currency: null };
+  }
+  return bare;
+}
+
+/** The user element of whoami: `doc.user.$balance` (seen on a production BILLmanager, bare), its currency in the amount or `$currency`. */
+function balanceFromWhoami(doc: IspNode): IspBalanceReading | null {
   const amount = parseIspAmount(ispAttribute(doc.user, 'balance'));
-  const currency = ispCurrency(ispAttribute(doc.user, 'currency')) ?? amount?.currency ?? null;
-  return amount && currency ? { amount: amount.amount, currency } : null;
+  if (!amount) return null;
+  return { amount: amount.amount, currency: ispCurrency(ispAttribute(doc.user, 'currency')) ?? amount.currency };
 }
 
 /**
@@ -255,7 +272,7 @@ function balanceFromWhoami(doc: IspNode): Balance | null {
  * with `balance` and `currency`; when that function is refused or gives no readable balance, from
  * `func=whoami` → `doc.user.$balance`. Tried in this order.
  */
-export const ISP_BALANCE_SOURCES: readonly { readonly func: string; read(doc: IspNode): Balance | null }[] = [
+export const ISP_BALANCE_SOURCES: readonly { readonly func: string; read(doc: IspNode): IspBalanceReading | null }[] = [
   { func: 'subaccount', read: balanceFromSubaccounts },
   { func: 'whoami', read: balanceFromWhoami },
 ];
@@ -308,6 +325,51 @@ export function ispStatus(itemStatus: string | null, expireDate: string | null, 
   return known.status;
 }
 
+/** A certificate's own status (confirmed: ISPsystemLLC/billmanager, processing/certificate/sslstore/sslutil.h). */
+export type IspCertificateStatus = 'requested' | 'enrolled' | 'issued' | 'failed';
+
+/** The codes of sslutil.h's CertificateStatus that BILLmanager 5 uses (1 and 2 are unused there). */
+export const ISP_CERTIFICATE_STATUS_CODES: Readonly<Record<string, IspCertificateStatus>> = {
+  '3': 'requested',
+  '4': 'enrolled',
+  '5': 'issued',
+  '6': 'failed',
+};
+
+/**
+ * ASSUMPTION: the certificate list and the certificate's form carry its own status in a
+ * `service_status` column. BILLmanager keeps it in the service parameter of that name (SERVICE_STATUS
+ * in the certificate modules' defines.h, set through SetServiceStatus); that a client's list shows it
+ * under that name is unconfirmed.
+ */
+export const ISP_CERTIFICATE_STATUS_FIELD = 'service_status';
+
+export function ispCertificateStatus(text: string | null): IspCertificateStatus | null {
+  return ISP_CERTIFICATE_STATUS_CODES[(text ?? '').trim()] ?? null;
+}
+
+export function ispCertificateStatusCode(status: IspCertificateStatus): string {
+  return Object.entries(ISP_CERTIFICATE_STATUS_CODES).find(([, value]) => value === status)?.[0] as string;
+}
+
+/**
+ * certops' status of a listed certificate and whether a reissue is under way. An active service
+ * whose certificate is requested or enrolled is being reissued while the certificate in force
+ * (its end date) still serves; with no end date at all it is a new order not issued yet. A failed
+ * certificate status on an active service is a failed reissue: the certificate in force stays.
+ */
+export function ispCertificateView(
+  itemStatus: string | null,
+  certificateStatus: IspCertificateStatus | null,
+  expireDate: string | null,
+  today: string,
+): { readonly status: CertificateStatus; readonly reissueUnderWay: boolean } {
+  const waiting = certificateStatus === 'requested' || certificateStatus === 'enrolled';
+  const active = ISP_ITEM_STATUS[(itemStatus ?? '').trim()]?.label === 'active';
+  if (active && waiting && expireDate === null) return { status: 'pending', reissueUnderWay: false };
+  return { status: ispStatus(itemStatus, expireDate, today), reissueUnderWay: active && waiting };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reissue
 
@@ -336,7 +398,126 @@ export function ispTermMonths(text: string | null): number | null {
 }
 
 export function ispmanagerReissueSupport(certificate: CertificateRecord): ReissueSupport {
-  return ispReissuable(certificate.status)
-    ? { supported: true }
-    : { supported: false, reason: `the ispmanager billing reissues only issued certificates; this one is ${certificate.status} (${certificate.providerStatus || 'no status'})` };
+  if (!ispReissuable(certificate.status)) {
+    return { supported: false, reason: `the ispmanager billing reissues only issued certificates; this one is ${certificate.status} (${certificate.providerStatus || 'no status'})` };
+  }
+  // The billing keeps one request per certificate: a second one would be refused until the first ends.
+  if (certificate.pendingReissue != null) {
+    return { supported: false, reason: `a reissue of this certificate is already under way on the ispmanager billing (${certificate.providerStatus || 'no status'})` };
+  }
+  return { supported: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where a reissue stands
+
+/**
+ * ASSUMPTION: a certificate's state, the data to confirm it ("Receive data to confirm SSL
+ * certificate" in ispmanager's API list) and, once issued, the certificate itself are read from the
+ * certificate's form, `func=certificate.edit&elid=<id>` without sok: BILLmanager's `<list>.edit`
+ * form answers its fields when only viewed. The answer has the form's fields directly under `doc`.
+ */
+export const ISP_ORDER_FUNCTION = 'certificate.edit';
+
+export function ispOrderParams(certificateId: string): Record<string, string> {
+  return { elid: certificateId };
+}
+
+/**
+ * Where the order stands: the certificate status first; without one, the service's. A failed
+ * certificate of a deleted service is cancelled (BILLmanager has no cancelled certificate status:
+ * its modules record a cancelled order as failed).
+ */
+export function ispOrderStage(certificateStatus: IspCertificateStatus | null, itemStatus: string | null): OrderStage | null {
+  const item = ISP_ITEM_STATUS[(itemStatus ?? '').trim()];
+  switch (certificateStatus) {
+    case 'requested':
+    case 'enrolled':
+      return 'validating';
+    case 'issued':
+      return 'issued';
+    case 'failed':
+      return item?.status === 'cancelled' ? 'cancelled' : 'failed';
+    default:
+      if (!item) return null;
+      return item.status === 'pending' ? 'validating' : item.status === 'cancelled' ? 'cancelled' : 'issued';
+  }
+}
+
+/**
+ * ASSUMPTION: the values of `approver_method`. `auth_email` and `auth_dnstxt` are the names
+ * BILLmanager's own GlobalSign module uses (pmglobalsign.py); `auth_http` (a file on the site) is
+ * guessed in the same pattern.
+ */
+export const ISP_APPROVER_METHODS: Readonly<Record<string, ValidationNeeds['method']>> = {
+  auth_email: 'email',
+  auth_dnstxt: 'dns',
+  auth_http: 'http',
+};
+
+export function ispApproverMethod(method: ValidationNeeds['method']): string | null {
+  return Object.entries(ISP_APPROVER_METHODS).find(([, value]) => value === method)?.[0] ?? null;
+}
+
+/**
+ * ASSUMPTION: the form's validation fields. `approver_method`, `approver_email` (comma-separated when
+ * there are several) and `auth_dnstxt_value` are service parameters of BILLmanager's GlobalSign
+ * module (pmglobalsign.py); the TXT record's name and the HTTP file's path and content are guessed
+ * in the same pattern.
+ */
+export const ISP_VALIDATION_FIELDS = {
+  method: 'approver_method',
+  approverEmail: 'approver_email',
+  dnsName: 'auth_dnstxt_name',
+  dnsValue: 'auth_dnstxt_value',
+  httpPath: 'auth_http_path',
+  httpContent: 'auth_http_content',
+} as const;
+
+/** What the validation needs, from the form; null when the form says nothing about it. */
+export function ispValidationNeeds(doc: IspNode, detail: string | null): ValidationNeeds | null {
+  const text = (name: string) => ispField(doc, name)?.trim() || null;
+  const methodName = text(ISP_VALIDATION_FIELDS.method);
+  const approverEmail = text(ISP_VALIDATION_FIELDS.approverEmail)?.split(',')[0]?.trim() || null;
+  const dnsName = text(ISP_VALIDATION_FIELDS.dnsName);
+  const dnsValue = text(ISP_VALIDATION_FIELDS.dnsValue);
+  const httpPath = text(ISP_VALIDATION_FIELDS.httpPath);
+  // The file's content is served byte for byte: it is not trimmed.
+  const httpContent = ispField(doc, ISP_VALIDATION_FIELDS.httpContent);
+  if (!methodName && !approverEmail && !dnsValue && !httpPath) return null;
+  const method = methodName
+    ? (ISP_APPROVER_METHODS[methodName] ?? 'unknown')
+    : dnsValue
+      ? 'dns'
+      : httpPath
+        ? 'http'
+        : 'email';
+  return {
+    method,
+    approverEmail,
+    dnsRecord: dnsName && dnsValue ? { name: dnsName, type: 'TXT', value: dnsValue } : null,
+    httpFile: httpPath && httpContent ? { path: httpPath, content: httpContent } : null,
+    detail,
+  };
+}
+
+/**
+ * ASSUMPTION: the form's `crt` field holds the certificate in force, PEM, followed by the CA's chain.
+ * `crt` is the column of BILLmanager's certificate table and the parameter of certificate.save
+ * (pmthesslstore.cpp, pmglobalsign.py); whether the chain is in it and whether it ends with the
+ * root are unconfirmed, so the client takes the leaf and drops any self-signed certificate. During
+ * a reissue the field still holds the certificate being replaced.
+ */
+export const ISP_CERTIFICATE_FIELD = 'crt';
+
+/**
+ * ASSUMPTION: a key the billing generated (certificate.order.csr hands it back as model.key; the
+ * certificate table has a `pkey` column) is in the form's `pkey` field. The client never reads it;
+ * the sandbox sends it so that the logs are shown to mask it.
+ */
+export const ISP_PRIVATE_KEY_FIELD = 'pkey';
+
+/** ASSUMPTION: the form carries the end date of the certificate in force as the list does, in `expiredate`. */
+export function ispOrderValidTo(doc: IspNode): string | null {
+  return parseIspDate(ispField(doc, 'expiredate'));
 }
