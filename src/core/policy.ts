@@ -6,6 +6,7 @@ import { formatDay, type Day } from '../rules/calendar.js';
 import { parseSubscriptionBefore, parseSubscriptionPolicy } from '../rules/reissue-policy.js';
 import { fail, ok, type Result } from '../rules/result.js';
 import { buildTimeline, filterTimeline, type ReissuePolicySettings, type TimelineEntry } from './timeline.js';
+import type { DeliverySettings, ModuleDelivery } from './store.js';
 import type { Workspace } from './workspace.js';
 
 export function readPolicy(workspace: Workspace): ReissuePolicySettings {
@@ -14,6 +15,34 @@ export function readPolicy(workspace: Workspace): ReissuePolicySettings {
 
 export async function setPolicy(workspace: Workspace, next: ReissuePolicySettings): Promise<{ before: ReissuePolicySettings; after: ReissuePolicySettings }> {
   return workspace.store.update((data) => ({ data: { ...data, reissuePolicy: next }, result: { before: data.reissuePolicy, after: next } }));
+}
+
+/** The reissue delivery defaults (deploy hook, probe targets, key policy and type). */
+export function readDelivery(workspace: Workspace): DeliverySettings {
+  return workspace.store.read().delivery;
+}
+
+/** Changes only the delivery settings given; the rest stay. */
+export async function setDelivery(workspace: Workspace, changes: ModuleDelivery): Promise<{ before: DeliverySettings; after: DeliverySettings }> {
+  return workspace.store.update((data) => {
+    const after: DeliverySettings = {
+      deployHook: changes.deployHook !== undefined ? changes.deployHook : data.delivery.deployHook,
+      probeResolve: changes.probeResolve ?? data.delivery.probeResolve,
+      keyPolicy: changes.keyPolicy ?? data.delivery.keyPolicy,
+      keyType: changes.keyType ?? data.delivery.keyType,
+    };
+    return { data: { ...data, delivery: after }, result: { before: data.delivery, after } };
+  });
+}
+
+/** Changes only the given delivery settings of one module (null for the hook clears the module's own, back to the policy's). */
+export async function setModuleDelivery(workspace: Workspace, moduleId: number, changes: ModuleDelivery): Promise<ModuleDelivery> {
+  return workspace.store.update((data) => {
+    const module = data.modules.find((m) => m.id === moduleId);
+    if (!module) throw new Error(`the processing module ${moduleId} was removed meanwhile`);
+    const delivery: ModuleDelivery = { ...module.delivery, ...changes };
+    return { data: { ...data, modules: data.modules.map((m) => (m.id === moduleId ? { ...m, delivery } : m)) }, result: delivery };
+  });
 }
 
 export interface PolicyPreviewChange {

@@ -34,6 +34,38 @@ export class ConfigError extends Error {
 
 const positiveInt = () => z.int().check(z.positive());
 
+export const KEY_POLICIES = ['reuse', 'new'] as const;
+export type KeyPolicy = (typeof KEY_POLICIES)[number];
+export const KEY_TYPES = ['rsa2048', 'rsa3072', 'ecdsa-p256'] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
+
+/** A deploy hook: one shell command line, run with sh -c. */
+const deployHookSchema = z.nullable(
+  z.string().check(
+    z.trim(),
+    z.minLength(1, 'the deploy hook must not be empty (none clears it)'),
+    z.maxLength(4096, 'the deploy hook is longer than 4096 characters'),
+    z.refine((text) => !/[\u0000\n\r]/.test(text), 'the deploy hook is one line without control characters'),
+  ),
+);
+const probeResolveSchema = z.array(z.string().check(z.regex(/^[^:]+:\d{1,5}:.+$/, 'a probe target is NAME:PORT:ADDRESS')));
+
+/** How reissued certificates are delivered and confirmed, and their keys made: the policy's defaults, a module's overrides. */
+const deliverySchema = z.object({
+  deployHook: z._default(deployHookSchema, null),
+  probeResolve: z._default(probeResolveSchema, []),
+  keyPolicy: z._default(z.enum(KEY_POLICIES as unknown as ['reuse', 'new']), 'reuse'),
+  keyType: z._default(z.enum(KEY_TYPES as unknown as ['rsa2048', 'rsa3072', 'ecdsa-p256']), 'rsa2048'),
+});
+const moduleDeliverySchema = z.object({
+  deployHook: z.optional(deployHookSchema),
+  probeResolve: z.optional(probeResolveSchema),
+  keyPolicy: z.optional(z.enum(KEY_POLICIES as unknown as ['reuse', 'new'])),
+  keyType: z.optional(z.enum(KEY_TYPES as unknown as ['rsa2048', 'rsa3072', 'ecdsa-p256'])),
+});
+export type DeliverySettings = z.infer<typeof deliverySchema>;
+export type ModuleDelivery = z.infer<typeof moduleDeliverySchema>;
+
 const storedModuleSchema = z.object({
   id: positiveInt(),
   provider: z.enum(PROVIDER_IDS as [ProviderId, ...ProviderId[]]),
@@ -43,6 +75,8 @@ const storedModuleSchema = z.object({
   createdAt: z.string(),
   /** Saved although its connection check failed ("save anyway" in the wizard). */
   notVerified: z._default(z.boolean(), false),
+  /** Overrides of the policy's delivery settings for this module's reissues. */
+  delivery: z._default(moduleDeliverySchema, {}),
 });
 
 const storeFileSchema = z.object({
@@ -56,6 +90,7 @@ const storeFileSchema = z.object({
     }),
     { policy: DEFAULT_SUBSCRIPTION_POLICY, beforeDays: DEFAULT_SUBSCRIPTION_BEFORE_DAYS },
   ),
+  delivery: z._default(deliverySchema, { deployHook: null, probeResolve: [], keyPolicy: 'reuse', keyType: 'rsa2048' }),
   /** debug.conf levels per log name (pmglobalsign → 9). */
   debugLevels: z._default(z.record(z.string(), z.int().check(z.gte(0), z.lte(9))), {}),
 });
@@ -63,6 +98,18 @@ const storeFileSchema = z.object({
 export interface StoredModule extends ProcessingModule {
   readonly createdAt: string;
   readonly notVerified: boolean;
+  readonly delivery?: ModuleDelivery | undefined;
+}
+
+/** A module's delivery settings: its own where it has them, else the policy's. */
+export function deliveryFor(data: Pick<StoreData, 'delivery'>, module: Pick<StoredModule, 'delivery'>): DeliverySettings {
+  const own = module.delivery ?? {};
+  return {
+    deployHook: own.deployHook !== undefined ? own.deployHook : data.delivery.deployHook,
+    probeResolve: own.probeResolve ?? data.delivery.probeResolve,
+    keyPolicy: own.keyPolicy ?? data.delivery.keyPolicy,
+    keyType: own.keyType ?? data.delivery.keyType,
+  };
 }
 
 export interface StoreData {
@@ -70,6 +117,7 @@ export interface StoreData {
   readonly nextModuleId: number;
   readonly modules: readonly StoredModule[];
   readonly reissuePolicy: { readonly policy: 'auto' | 'manual' | 'none'; readonly beforeDays: number };
+  readonly delivery: DeliverySettings;
   readonly debugLevels: Readonly<Record<string, number>>;
 }
 

@@ -18,6 +18,7 @@ const OUTCOME_TEXT: Readonly<Record<Outcome, string>> = {
   'retry-later': 'not done: next run',
   'in-doubt': 'IN DOUBT',
   'already-done': 'done earlier',
+  'in-flight': 'reissue under way',
   'would-reissue': 'reissue',
   'would-notify': 'notify the client',
   'would-open-task': 'manual task',

@@ -80,6 +80,7 @@ const OVERVIEW = `Usage: certops messages [show] [options]
 The messages certops sends (the seeds' Settings -> Message templates):
   expiration    ${TEMPLATE_TITLES.expiration}
   low-balance   ${TEMPLATE_TITLES['low-balance']}
+  reissued      ${TEMPLATE_TITLES.reissued}
 
 They go by SMTP when an SMTP server is set, otherwise into the outbox folder (<config dir>/outbox)
 as .eml files to forward or send by other means. A low-balance message goes to the addresses of the
@@ -293,7 +294,7 @@ function one(positionals: readonly string[], command: string, what: string): str
 }
 
 function templateArgument(text: string, command: string): TemplateName {
-  if (!isTemplateName(text)) throw new UsageError(`<template>: there is no template "${text}"; there are ${TEMPLATE_NAMES.join(' and ')}`, command);
+  if (!isTemplateName(text)) throw new UsageError(`<template>: there is no template "${text}"; there are ${TEMPLATE_NAMES.join(', ')}`, command);
   return text;
 }
 

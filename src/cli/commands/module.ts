@@ -25,9 +25,11 @@ import {
   type ModuleDraft,
   type ValidModule,
 } from '../../core/modules.js';
-import type { StoredModule } from '../../core/store.js';
+import { deliveryFor, type StoredModule } from '../../core/store.js';
+import { setModuleDelivery } from '../../core/policy.js';
+import { DELIVERY_FLAGS, DELIVERY_HELP, DELIVERY_REPEATED, deliveryChanges } from '../delivery-flags.js';
 import type { Workspace, WorkspaceState } from '../../core/workspace.js';
-import { noPositionals, parseFlags, type FlagSpec, type FlagSpecs } from '../args.js';
+import { noPositionals, parseFlags, takeRepeated, type FlagSpec, type FlagSpecs } from '../args.js';
 import { confirm, moduleInputUsage, openWorkspace, printJson, readSecret, refusePlainPassword, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -294,6 +296,10 @@ Examples:
   certops module edit "eNom main" --sort 20 --min-balance none
   pass show billing/enom-new | certops module edit "eNom main" --password-stdin --check
   certops module edit "GlobalSign demo" --no-demo --ip 203.0.113.10 --dry-run
+  certops module edit "eNom main" --deploy-hook '/usr/local/bin/install-cert' --probe-resolve '*:443:192.0.2.10'
+
+Delivery of this module's reissued certificates (overrides of certops policy set's defaults):
+${DELIVERY_HELP}
 `,
   remove: `Usage: certops module remove <name> [--yes] [--dry-run]
 
@@ -639,10 +645,13 @@ async function add(args: readonly string[], io: ModuleIo): Promise<number> {
 async function edit(args: readonly string[], io: ModuleIo): Promise<number> {
   const command = 'module edit';
   refusePlainPassword(args, command);
-  const { flags, positionals } = parseFlags(command, args, CHANGE_FLAGS) as { flags: Flags; positionals: readonly string[] };
+  const { rest, values } = takeRepeated(command, args, DELIVERY_REPEATED);
+  const { flags: parsed, positionals } = parseFlags(command, rest, { ...CHANGE_FLAGS, ...DELIVERY_FLAGS });
+  const flags = parsed as Flags & { 'deploy-hook'?: string; 'key-policy'?: string; 'key-type'?: string };
   if (flags.help) return printHelp(io, 'edit');
   const name = onlyName(positionals, command, 'edit');
   changeFlagsChecks(flags, command);
+  const delivery = deliveryChanges(flags, values.get('probe-resolve') ?? [], command);
 
   const workspace = open(flags, io);
   const modules = listModules(workspace);
@@ -650,7 +659,23 @@ async function edit(args: readonly string[], io: ModuleIo): Promise<number> {
   const settings = settingsFrom(flags, before.provider);
   await passwordInto(settings, flags, before.provider, io, command);
   const given = Object.keys(settings.parameters).length + Object.keys(settings.integration).length + Object.keys(settings.network).length + settings.foreign.length;
-  if (given === 0) throw new UsageError('nothing to change: give at least one setting flag (e.g. --sort 20)', command);
+  if (given === 0 && Object.keys(delivery).length === 0) throw new UsageError('nothing to change: give at least one setting flag (e.g. --sort 20)', command);
+  if (given === 0) {
+    const dryRun = flags['dry-run'] === true;
+    const after = dryRun ? { ...before.delivery, ...delivery } : await setModuleDelivery(workspace, before.id, delivery);
+    const effective = deliveryFor(workspace.store.read(), { delivery: after });
+    if (flags.json) printJson(io, { saved: !dryRun, dryRun, module: before.parameters.name, delivery: after, effective });
+    else {
+      io.stdout.write(
+        `${dryRun ? 'Would change' : 'Changed'} the delivery of ${describe(before, before.id)}:\n` +
+          `  deploy hook  ${effective.deployHook ?? 'none'}${after.deployHook === undefined ? ' (the policy\'s)' : ''}\n` +
+          `  probe        ${effective.probeResolve.length > 0 ? effective.probeResolve.join(', ') : 'every name on port 443'}${after.probeResolve === undefined ? ' (the policy\'s)' : ''}\n` +
+          `  key          ${effective.keyPolicy}, new keys ${effective.keyType}\n`,
+      );
+    }
+    return ExitCode.ok;
+  }
+  if (Object.keys(delivery).length > 0 && flags['dry-run'] !== true) await setModuleDelivery(workspace, before.id, delivery);
 
   const change: ModuleChange = { parameters: settings.parameters, integration: settings.integration, network: settings.network };
   const valid = validated(

@@ -8,10 +8,13 @@ import {
   POLICY_DESCRIPTIONS,
   SUBSCRIPTION_POLICIES,
 } from '../../rules/reissue-policy.js';
-import { previewPolicy, readPolicy, setPolicy, type PolicyPreviewChange } from '../../core/policy.js';
+import { previewPolicy, readDelivery, readPolicy, setDelivery, setPolicy, type PolicyPreviewChange } from '../../core/policy.js';
+import { deliveryFor, type DeliverySettings } from '../../core/store.js';
+import { subscriptionBeforeWarning } from '../../rules/reissue-lifecycle.js';
+import { DELIVERY_FLAGS, DELIVERY_HELP, DELIVERY_REPEATED, deliveryChanges } from '../delivery-flags.js';
 import type { ReissuePolicySettings } from '../../core/timeline.js';
 import type { Workspace } from '../../core/workspace.js';
-import { parseFlags } from '../args.js';
+import { parseFlags, takeRepeated } from '../args.js';
 import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -23,7 +26,9 @@ export const summary = 'show or set the reissue policy (SSLSubscriptionPolicy/Be
 export const PREVIEW_DAYS = 30;
 
 export const help = `Usage: certops policy show [options]
-       certops policy set [--policy auto|manual|none] [--before N] [--dry-run] [options]
+       certops policy set [--policy auto|manual|none] [--before N] [--dry-run]
+                          [--deploy-hook COMMAND|none] [--probe-resolve NAME:PORT:ADDRESS|none]...
+                          [--key-policy reuse|new] [--key-type rsa2048|rsa3072|ecdsa-p256] [options]
 
 The reissue policy of the billing, as billmgr.conf names it:
   SSLSubscriptionPolicy  what to do with a certificate that is about to expire: ${SUBSCRIPTION_POLICIES.join(', ')}
@@ -38,9 +43,14 @@ Options of set:
   --before N                  the new SSLSubscriptionBefore (days, 0-${MAX_SUBSCRIPTION_BEFORE_DAYS})
   --dry-run                   show the preview only; save nothing
   --today YYYY-MM-DD          the first day of the preview (default: today, UTC)
+
+How reissued certificates are delivered and confirmed (defaults for every module; certops module
+edit NAME takes the same flags for one module). "policy set" changes only what it is given:
+${DELIVERY_HELP}
 ${WORKSPACE_HELP}
 
-JSON: show prints {"policy", "description", "beforeDays"}; set prints {"before": {"policy",
+JSON: show prints {"policy", "description", "beforeDays", "delivery": {"deployHook",
+"probeResolve", "keyPolicy", "keyType"}}; set prints {"before": {"policy",
 "beforeDays"}, "after": {"policy", "beforeDays"}, "saved", "preview": {"until", "dueBefore",
 "dueAfter", "changes": [{"module", "domain", "certificateId", "before": {"actionDate",
 "action"} or null, "after": ...}]}}; see docs/commands/policy.md.
@@ -51,6 +61,8 @@ Examples:
   certops policy show
   certops policy set --policy manual --before 30 --dry-run
   certops policy set --before 15 --json
+  certops policy set --deploy-hook 'systemctl reload nginx'
+  certops policy set --probe-resolve '*:443:192.0.2.10'
 `;
 
 const SHOW_FLAGS = WORKSPACE_FLAGS;
@@ -60,6 +72,7 @@ const SET_FLAGS = {
   before: { type: 'string' },
   'dry-run': { type: 'boolean' },
   today: { type: 'string' },
+  ...DELIVERY_FLAGS,
 } as const;
 
 /** `--today` for a preview, or today (UTC). */
@@ -142,25 +155,52 @@ function show(args: readonly string[], io: CliIo): number {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, 'policy');
   const settings = readPolicy(openWorkspace(flags, io));
+  const delivery = readDelivery(openWorkspace(flags, io));
   if (flags.json) {
-    printJson(io, policyJson(settings));
+    printJson(io, { ...policyJson(settings), delivery });
   } else {
     io.stdout.write(
       `SSLSubscriptionPolicy  ${settings.policy}  (${POLICY_DESCRIPTIONS[settings.policy]})\n` +
-        `SSLSubscriptionBefore  ${settings.beforeDays}  (days before the expiration date)\n`,
+        `SSLSubscriptionBefore  ${settings.beforeDays}  (days before the expiration date)\n` +
+        deliveryText(delivery),
     );
   }
   return ExitCode.ok;
 }
 
+function deliveryText(delivery: DeliverySettings): string {
+  return (
+    `Deploy hook            ${delivery.deployHook ?? 'none (a task to install each collected certificate)'}\n` +
+    `Probe                  ${delivery.probeResolve.length > 0 ? delivery.probeResolve.join(', ') : 'every name on port 443 at its DNS address'}\n` +
+    `Key                    ${delivery.keyPolicy === 'reuse' ? 'reuse the certificate\'s key' : 'a new key for every reissue'}, new keys ${delivery.keyType}\n`
+  );
+}
+
 async function set(args: readonly string[], io: CliIo): Promise<number> {
-  const { flags, positionals } = parseFlags('policy', args, SET_FLAGS);
+  const { rest, values } = takeRepeated('policy', args, DELIVERY_REPEATED);
+  const { flags, positionals } = parseFlags('policy', rest, SET_FLAGS);
   if (flags.help) {
     io.stdout.write(help);
     return ExitCode.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, 'policy');
-  if (flags.policy === undefined && flags.before === undefined) throw new UsageError('set needs --policy, --before or both', 'policy');
+  const changes = deliveryChanges(flags, values.get('probe-resolve') ?? [], 'policy');
+  const hasDelivery = Object.keys(changes).length > 0;
+  if (flags.policy === undefined && flags.before === undefined && !hasDelivery) {
+    throw new UsageError('set needs --policy, --before, or a delivery setting (--deploy-hook, --probe-resolve, --key-policy, --key-type)', 'policy');
+  }
+  if (hasDelivery && flags.policy === undefined && flags.before === undefined) {
+    const workspace = openWorkspace(flags, io);
+    const dryRun = flags['dry-run'] ?? false;
+    const current = readDelivery(workspace);
+    const saved = dryRun ? { before: current, after: deliveryFor({ delivery: current }, { delivery: changes }) } : await setDelivery(workspace, changes);
+    if (flags.json) printJson(io, { delivery: { before: saved.before, after: saved.after }, saved: !dryRun });
+    else {
+      io.stdout.write(deliveryText(saved.after));
+      io.stderr.write(dryRun ? 'certops policy set: dry run: nothing was saved\n' : 'certops policy set: saved\n');
+    }
+    return ExitCode.ok;
+  }
   const policy = flags.policy === undefined ? null : parseSubscriptionPolicy(flags.policy);
   if (policy && !policy.ok) throw new UsageError(`--policy: ${policy.error}`, 'policy');
   const before = flags.before === undefined ? null : parseSubscriptionBefore(flags.before);
@@ -172,6 +212,12 @@ async function set(args: readonly string[], io: CliIo): Promise<number> {
     policy: policy?.ok ? policy.value : current.policy,
     beforeDays: before?.ok ? before.value : current.beforeDays,
   };
+  if (hasDelivery && !(flags['dry-run'] ?? false)) await setDelivery(workspace, changes);
+  for (const validation of ['ov', 'ev'] as const) {
+    const warning = subscriptionBeforeWarning(candidate.beforeDays, validation);
+    const held = Object.values(workspace.inventory.read().modules).some((stored) => stored.certificates.some((record) => record.validation === validation));
+    if (warning && held && !flags.json) io.stderr.write(`warning: ${warning}\n`);
+  }
   return applyPolicy(workspace, candidate, { dryRun: flags['dry-run'] ?? false, json: flags.json ?? false, today, command: 'policy set' }, io);
 }
 

@@ -4,6 +4,8 @@ import { ConfigError } from '../../core/store.js';
 import { JournalError } from '../../core/reissue/journal.js';
 import { RunLockedError } from '../../core/reissue/lock.js';
 import { runReissue, type ActionReport, type Outcome } from '../../core/reissue/run.js';
+import type { LifecycleReport } from '../../core/reissue/lifecycle.js';
+import { reissueStatus } from '../../core/reissue/status.js';
 import { runEffects } from '../../core/reissue/effects.js';
 import { dayOfInstant, parseDay, type Day } from '../../rules/calendar.js';
 import { parseFlags, takeRepeated } from '../args.js';
@@ -12,9 +14,10 @@ import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 
-export const summary = 'carry out the reissue policy for certificates whose action date has come';
+export const summary = 'carry out the reissue policy, and follow every reissue until the new certificate is served';
 
 export const help = `Usage: certops reissue run [--dry-run] [--now YYYY-MM-DD] [--module NAME]... [options]
+       certops reissue status [--now YYYY-MM-DD] [--module NAME]... [--all] [--json]
 
 Takes every certificate of the last sync whose action date has come (overdue ones too) and does
 its action under the reissue policy (SSLSubscriptionPolicy):
@@ -31,6 +34,17 @@ answer never came is looked up on the provider's list before anything else, and 
 manual task when the list cannot tell. Modules with reissues are synced again at the end.
 One run at a time: a second one exits (or waits, with --wait).
 
+A reissue is done when the new certificate is served, not when the provider takes the request.
+Each run also moves every reissue in flight on (the reissue ledger, <config-dir>/journal/ledger.jsonl):
+  submitted -> validating (what the provider needs: DNS record, file, approver e-mail)
+  -> issued -> collected (certificate and chain fetched, paired with the key, written in certbot's
+  layout to <config-dir>/live/<module id>/<domain>/) -> delivered (the deploy hook succeeded; see
+  certops policy set --deploy-hook) -> served (a TLS probe of every name sees the new certificate).
+Also failed and cancelled (with the provider's reason), and stuck when a stage outlives its
+deadline (counted back from the expiry of the certificate it replaces): one task for the module's
+department. Reissues begun in the provider's own panel join the ledger at the next sync.
+certops reissue status lists them (--all: also those finished over 30 days ago).
+
 Options:
   --dry-run            print what would be done; change nothing, send nothing
   --now YYYY-MM-DD     the day the run acts for (default: today, UTC)
@@ -43,13 +57,15 @@ JSON (--json): {"run", "today", "dryRun", "actions": [{"key", "moduleId", "modul
 "newCertificateId"?, "keyFile"?}], "synced": [module names], "counts": {outcome: n}};
 see docs/commands/reissue.md.
 
-Exit codes: 0 every due action was carried out (tasks included), 1 another run holds the
-lock, 2 usage error, 3 configuration or journal problem, 4 an action waits for a provider
-(not reachable, or a reissue whose outcome is still unknown).
+Exit codes: 0 every due action was carried out (tasks included) and every reissue in flight is
+done or waits on someone else (a validation, an install); 1 another run holds the lock, a
+reissue is stuck or its deploy hook failed; 2 usage error; 3 configuration or journal problem;
+4 an action waits for a provider (not reachable, or a reissue whose outcome is still unknown).
 
 Examples:
   certops reissue run --dry-run
   certops sync && certops reissue run --json
+  certops reissue status --json
   17 3 * * * certops sync >/dev/null && certops reissue run >>/var/log/certops-reissue.log 2>&1
 `;
 
@@ -67,6 +83,7 @@ const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = {
   'retry-later': 'not done: retried next run',
   'in-doubt': 'IN DOUBT: looked up next run',
   'already-done': 'done earlier',
+  'in-flight': 'reissue under way',
   'would-reissue': 'would reissue',
   'would-notify': 'would notify the client',
   'would-open-task': 'would open a manual task',
@@ -75,13 +92,72 @@ const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = {
 
 const WAITING: ReadonlySet<Outcome> = new Set(['retry-later', 'in-doubt']);
 
+const STATUS_FLAGS = { ...WORKSPACE_FLAGS, now: { type: 'string' }, all: { type: 'boolean' } } as const;
+
+function parseToday(value: string | undefined, command: string): Day {
+  if (value === undefined) return dayOfInstant(new Date());
+  const parsed = parseDay(value);
+  if (!parsed.ok) throw new UsageError(`--now: ${parsed.error} (UTC, e.g. 2026-11-23)`, command);
+  return parsed.value;
+}
+
+function moduleIdsOf(workspace: ReturnType<typeof openWorkspace>, names: readonly string[], command: string): number[] {
+  const known = listModules(workspace);
+  return names.map((name) => {
+    try {
+      return findModule(known, name).id;
+    } catch (error) {
+      if (error instanceof ModuleNotFoundError) throw new UsageError(`--module: ${error.message}`, command);
+      throw error;
+    }
+  });
+}
+
+/** `certops reissue status`: the ledger's records, as the console's "Reissues in flight" shows them. */
+async function status(rest: readonly string[], io: CliIo): Promise<number> {
+  const { rest: flagArgs, values } = takeRepeated('reissue status', rest, ['module']);
+  const { flags, positionals } = parseFlags('reissue status', flagArgs, STATUS_FLAGS);
+  if (flags.help) {
+    io.stdout.write(help);
+    return ExitCode.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, 'reissue status');
+  const today = parseToday(flags.now, 'reissue status');
+  const workspace = openWorkspace(flags, io);
+  const moduleIds = moduleIdsOf(workspace, values.get('module') ?? [], 'reissue status');
+  let result;
+  try {
+    result = reissueStatus(workspace, { today, all: flags.all ?? false, ...(moduleIds.length > 0 ? { moduleIds } : {}) });
+  } catch (error) {
+    if (error instanceof JournalError) throw new ConfigError(workspace.directory, error.message);
+    throw error;
+  }
+  if (flags.json) {
+    printJson(io, result);
+    return ExitCode.ok;
+  }
+  if (result.reissues.length === 0) {
+    io.stdout.write(`No reissue is in flight on ${result.today}${flags.all ? '' : ', and none finished in the last 30 days'}.\n`);
+    return ExitCode.ok;
+  }
+  io.stdout.write(
+    formatTable(
+      [{ title: 'Module' }, { title: 'Domain' }, { title: 'Stage' }, { title: 'Since' }, { title: 'Deadline' }, { title: 'New id' }],
+      result.reissues.map((entry) => [entry.module, entry.domain, entry.stage === 'stuck' ? `stuck (${entry.stuckIn ?? '?'})` : entry.stage, entry.since.slice(0, 16).replace('T', ' '), entry.deadline, entry.newCertificateId ?? '-']),
+    ),
+  );
+  for (const entry of result.reissues) io.stdout.write(`\n${entry.module}: ${entry.domain}: ${entry.detail}${entry.files ? `\n  files: ${entry.files.fullchain.slice(0, entry.files.fullchain.lastIndexOf('/'))}` : ''}\n`);
+  return ExitCode.ok;
+}
+
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
     io.stdout.write(help);
     return sub === undefined ? ExitCode.usage : ExitCode.ok;
   }
-  if (sub !== 'run') throw new UsageError(`unknown subcommand "${sub}" (certops reissue run)`, 'reissue');
+  if (sub === 'status') return status(rest, io);
+  if (sub !== 'run') throw new UsageError(`unknown subcommand "${sub}" (certops reissue run | status)`, 'reissue');
   const { rest: flagArgs, values } = takeRepeated('reissue run', rest, ['module']);
   const { flags, positionals } = parseFlags('reissue run', flagArgs, FLAGS);
   if (flags.help) {
@@ -89,28 +165,14 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, 'reissue run');
-  let today: Day = dayOfInstant(new Date());
-  if (flags.now !== undefined) {
-    const parsed = parseDay(flags.now);
-    if (!parsed.ok) throw new UsageError(`--now: ${parsed.error} (UTC, e.g. 2026-11-23)`, 'reissue run');
-    today = parsed.value;
-  }
+  const today = parseToday(flags.now, 'reissue run');
   let waitSeconds = 0;
   if (flags.wait !== undefined) {
     if (!/^\d{1,4}$/.test(flags.wait)) throw new UsageError(`--wait: must be a whole number of seconds from 0 to 9999 (got "${flags.wait}")`, 'reissue run');
     waitSeconds = Number(flags.wait);
   }
   const workspace = openWorkspace(flags, io);
-  const modules = values.get('module') ?? [];
-  const known = listModules(workspace);
-  const moduleIds = modules.map((name) => {
-    try {
-      return findModule(known, name).id;
-    } catch (error) {
-      if (error instanceof ModuleNotFoundError) throw new UsageError(`--module: ${error.message}`, 'reissue run');
-      throw error;
-    }
-  });
+  const moduleIds = moduleIdsOf(workspace, values.get('module') ?? [], 'reissue run');
 
   const live = !flags.json && io.stderr.isTTY === true;
   let report;
@@ -122,7 +184,12 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       runtime: workspace.runtime(),
       effects: runEffects(workspace),
       waitSeconds,
-      ...(live ? { onAction: (action: ActionReport) => io.stderr.write(`${action.module}: ${action.domain}: ${OUTCOME_WORDS[action.outcome]}\n`) } : {}),
+      ...(live
+        ? {
+            onAction: (action: ActionReport) => io.stderr.write(`${action.module}: ${action.domain}: ${OUTCOME_WORDS[action.outcome]}\n`),
+            onReissue: (entry: LifecycleReport) => io.stderr.write(`${entry.module}: ${entry.domain}: ${entry.from === entry.stage ? entry.stage : `${entry.from} -> ${entry.stage}`}\n`),
+          }
+        : {}),
     });
   } catch (error) {
     if (error instanceof RunLockedError) {
@@ -136,9 +203,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   for (const action of report.actions) counts[action.outcome] = (counts[action.outcome] ?? 0) + 1;
   if (flags.json) {
     printJson(io, { ...report, counts });
-  } else if (report.actions.length === 0) {
-    io.stdout.write(`Nothing is due on ${report.today}.\n`);
-  } else {
+  } else if (report.actions.length === 0 && report.reissues.length === 0) {
+    io.stdout.write(`Nothing is due on ${report.today}, and no reissue is in flight.\n`);
+  } else if (report.actions.length > 0) {
     io.stdout.write(
       formatTable(
         [{ title: 'Module' }, { title: 'Domain' }, { title: 'Action date' }, { title: 'Result' }],
@@ -151,5 +218,17 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     }
     if (report.dryRun) io.stdout.write('\nDry run: nothing was changed or sent.\n');
   }
-  return report.actions.some((action) => WAITING.has(action.outcome)) ? ExitCode.network : ExitCode.ok;
+  if (!flags.json && report.reissues.length > 0) {
+    io.stdout.write(`${report.actions.length > 0 ? '\n' : ''}Reissues in flight:\n`);
+    io.stdout.write(
+      formatTable(
+        [{ title: 'Module' }, { title: 'Domain' }, { title: 'Stage' }, { title: 'Waiting on' }],
+        report.reissues.map((entry) => [entry.module, entry.domain, entry.from === entry.stage ? entry.stage : `${entry.from} -> ${entry.stage}`, entry.waiting ?? '-']),
+      ),
+    );
+    for (const entry of report.reissues) io.stdout.write(`\n${entry.module}: ${entry.domain}: ${entry.detail}\n`);
+  }
+  if (report.actions.some((action) => WAITING.has(action.outcome)) || report.reissues.some((entry) => entry.waiting === 'provider')) return ExitCode.network;
+  if (report.reissues.some((entry) => entry.waiting === 'stuck' || entry.waiting === 'hook')) return ExitCode.problem;
+  return ExitCode.ok;
 }

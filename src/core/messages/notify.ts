@@ -68,6 +68,42 @@ export async function notifyExpiration(workspace: Workspace, notice: ExpirationN
   return { key, to, delivery };
 }
 
+/** The key of a "certificate reissued" message: one per reissue of the ledger. */
+export function reissuedKey(recordId: string): string {
+  return `reissued:${recordId}`;
+}
+
+export interface ReissuedNotice {
+  readonly module: Pick<ProcessingModule, 'id' | 'provider' | 'parameters'>;
+  readonly recordId: string;
+  readonly domain: string;
+  readonly names: readonly string[];
+  readonly expirationDate: string;
+  readonly paidUntil: string | null;
+  readonly validation: string;
+  readonly nextStep: string;
+}
+
+/** Tells the client its certificate was reissued (what, until when, what to do), once per reissue. */
+export async function notifyReissued(workspace: Workspace, notice: ReissuedNotice, options: DeliverOptions = {}): Promise<Notified> {
+  const settings = readMessageSettings(workspace);
+  const { subject, body } = renderTemplate('reissued', templateOf(settings, 'reissued'), {
+    domain: notice.domain,
+    names: notice.names.join(', '),
+    expirationDate: notice.expirationDate,
+    paidUntil: notice.paidUntil,
+    module: notice.module.parameters.name,
+    provider: PROVIDERS[notice.module.provider].title,
+    validation: notice.validation,
+    nextStep: notice.nextStep,
+  });
+  const to = settings.clientFallback ? [settings.clientFallback] : [];
+  const note = to.length === 0 ? `certops does not know the client's address of ${notice.domain}: forward this message to the client, or set an address with: certops messages client-fallback set ADDR` : undefined;
+  const key = reissuedKey(notice.recordId);
+  const delivery = await deliver(workspace, { key, to, subject, text: body, note }, options);
+  return { key, to, delivery };
+}
+
 export type LowBalanceOutcome =
   | { readonly notified: false; readonly reason: 'no-minimal-balance' | 'not-under-minimum' }
   | ({ readonly notified: true; readonly department: string } & Notified);

@@ -119,7 +119,7 @@ export const messagesFileSchema = z.object({
   version: z._default(z.literal(1), 1),
   /** Only the templates an operator changed; the others are certops' defaults. */
   templates: z._default(
-    z.object({ expiration: z.optional(templateSchema), 'low-balance': z.optional(templateSchema) }).check(
+    z.object({ expiration: z.optional(templateSchema), 'low-balance': z.optional(templateSchema), reissued: z.optional(templateSchema) }).check(
       z.superRefine((templates, context) => {
         for (const name of TEMPLATE_NAMES) {
           const template = templates[name];
@@ -196,7 +196,7 @@ export function templateOf(data: MessagesData, name: TemplateName): TemplateView
 }
 
 function templateName(name: string): TemplateName {
-  if (!isTemplateName(name)) throw new MessagesInputError('template', `there is no template "${name}"; there are ${TEMPLATE_NAMES.join(' and ')}`);
+  if (!isTemplateName(name)) throw new MessagesInputError('template', `there is no template "${name}"; there are ${TEMPLATE_NAMES.join(', ')}`);
   return name;
 }
 
@@ -395,7 +395,7 @@ export function messagesView(workspace: Workspace, data: MessagesData = readMess
   return {
     delivery: data.smtp ? 'smtp' : 'outbox',
     outbox: outboxDirectory(workspace),
-    templates: { expiration: templateOf(data, 'expiration'), 'low-balance': templateOf(data, 'low-balance') },
+    templates: { expiration: templateOf(data, 'expiration'), 'low-balance': templateOf(data, 'low-balance'), reissued: templateOf(data, 'reissued') },
     departments: data.departments,
     clientFallback: data.clientFallback,
     smtp: maskedSmtp(data.smtp),

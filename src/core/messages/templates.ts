@@ -5,7 +5,7 @@
  * checked when it is saved, so a typo in a placeholder never reaches a customer. Pure: no I/O.
  */
 
-export const TEMPLATE_NAMES = ['expiration', 'low-balance'] as const;
+export const TEMPLATE_NAMES = ['expiration', 'low-balance', 'reissued'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export function isTemplateName(value: string): value is TemplateName {
@@ -16,6 +16,7 @@ export function isTemplateName(value: string): value is TemplateName {
 export const TEMPLATE_TITLES: Readonly<Record<TemplateName, string>> = {
   expiration: 'Certificate expiration notification (to the client, reissue policy manual)',
   'low-balance': 'Processing module low balance (to the department of the processing module)',
+  reissued: 'Certificate reissued (to the client, once the new certificate is collected)',
 };
 
 export interface Template {
@@ -43,9 +44,24 @@ export interface LowBalanceValues {
   readonly currency: string;
 }
 
+export interface ReissuedValues {
+  readonly domain: string;
+  /** The DNS names of the new certificate, comma-separated. */
+  readonly names: string;
+  readonly expirationDate: string;
+  readonly paidUntil: string | null;
+  readonly module: string;
+  readonly provider: string;
+  /** How the domain was validated for this reissue, in a sentence. */
+  readonly validation: string;
+  /** What the client must do now, in a sentence. */
+  readonly nextStep: string;
+}
+
 export interface TemplateValues {
   readonly expiration: ExpirationValues;
   readonly 'low-balance': LowBalanceValues;
+  readonly reissued: ReissuedValues;
 }
 
 /** Every placeholder of each template, with what it stands for (the help and `show` list them). */
@@ -65,6 +81,16 @@ export const PLACEHOLDERS: { readonly [N in TemplateName]: Readonly<Record<keyof
     balance: 'the balance on the personal account at the provider',
     minimalBalance: 'the processing module minimal balance',
     currency: 'the currency of the balance (ISO 4217)',
+  },
+  reissued: {
+    domain: 'the domain of the certificate',
+    names: 'every name the new certificate covers, comma-separated',
+    expirationDate: 'the expiration date of the new certificate (YYYY-MM-DD)',
+    paidUntil: 'the end of the paid subscription period (YYYY-MM-DD; "-" for a one-year purchase)',
+    module: 'the name of the processing module',
+    provider: 'the provider of the processing module',
+    validation: 'how the domain was validated for this reissue',
+    nextStep: 'what the client must do now (nothing when certops installed the certificate)',
   },
 };
 
@@ -104,6 +130,28 @@ reissues through this processing module may fail until then.
 
 This message goes to the department "{department}", to which tasks
 from the processing module are assigned.
+`,
+  },
+  reissued: {
+    subject: 'Certificate reissued: {domain}, valid until {expirationDate}',
+    body: `Hello,
+
+the SSL certificate of {domain} was reissued under your subscription.
+
+Names:            {names}
+Valid until:      {expirationDate}
+Paid until:       {paidUntil}
+Validation:       {validation}
+
+{nextStep}
+
+From 2026 the rules of the CA/Browser Forum limit how long an SSL
+certificate may be valid, so a certificate paid for several years is
+reissued during its paid period. When a reissue needs you to confirm
+the domain (an e-mail to approve, a DNS record or a file to publish),
+please do so promptly: the certificate cannot be issued before.
+
+This is an automatic message.
 `,
   },
 };
@@ -279,5 +327,15 @@ export const SAMPLE_VALUES: TemplateValues = {
     balance: 1250,
     minimalBalance: 5000,
     currency: 'USD',
+  },
+  reissued: {
+    domain: 'www.example.com',
+    names: 'www.example.com, example.com',
+    expirationDate: '2027-04-27',
+    paidUntil: '2031-04-02',
+    module: 'GlobalSign main',
+    provider: 'GlobalSign',
+    validation: 'a DNS TXT record _dnsauth.example.com',
+    nextStep: 'Nothing is needed from you: the new certificate is installed.',
   },
 };

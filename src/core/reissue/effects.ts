@@ -3,7 +3,7 @@
  * and the client's expiration message (core/messages). Both are idempotent by key, which the run's
  * journal relies on when it takes up a run that stopped between the two records of an action.
  */
-import { notifyExpiration } from '../messages/notify.js';
+import { notifyExpiration, notifyReissued } from '../messages/notify.js';
 import { openTask, reissueTaskKey } from '../tasks.js';
 import type { Workspace } from '../workspace.js';
 import type { RunEffects } from './run.js';
@@ -42,6 +42,41 @@ export function runEffects(workspace: Workspace, now: () => Date = () => new Dat
       if (delivery.via === 'smtp') return { detail: `expiration message sent by SMTP to ${delivery.to.join(', ')}` };
       if (delivery.via === 'outbox') return { detail: `expiration message written to the outbox: ${delivery.path}${delivery.reason === 'no-recipient' ? " (no client address is known: forward it)" : ''}` };
       return { detail: `expiration message sent earlier (${delivery.at}, ${delivery.previously})` };
+    },
+    async openRecordTask({ module, record, purpose, what, why, dueDate }) {
+      const opened = await openTask(
+        workspace,
+        {
+          key: `ledger:${record.id}:${purpose}`,
+          department: module.parameters.department,
+          moduleId: module.id,
+          module: module.parameters.name,
+          provider: module.provider,
+          certificateId: record.newCertificateId ?? record.certificateId,
+          domain: record.domain,
+          what,
+          why,
+          dueDate,
+        },
+        now(),
+      );
+      return { id: opened.task.id };
+    },
+    async notifyReissued({ module, record, names, expirationDate, validation, nextStep }) {
+      const notified = await notifyReissued(workspace, {
+        module,
+        recordId: record.id,
+        domain: record.domain,
+        names,
+        expirationDate,
+        paidUntil: null,
+        validation,
+        nextStep,
+      });
+      const delivery = notified.delivery;
+      if (delivery.via === 'smtp') return { detail: `"certificate reissued" sent by SMTP to ${delivery.to.join(', ')}` };
+      if (delivery.via === 'outbox') return { detail: `"certificate reissued" written to the outbox: ${delivery.path}` };
+      return { detail: `"certificate reissued" sent earlier (${delivery.at})` };
     },
   };
 }

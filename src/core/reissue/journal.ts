@@ -30,7 +30,7 @@ export const journalRecordSchema = z.discriminatedUnion('type', [
     action: z.enum(['reissue', 'notify-client', 'manual-task']),
     snapshot: snapshotSchema,
     /** Where the CSR came from, and the new private key's file when certops made one. */
-    csr: z.optional(z.object({ source: z.enum(['original', 'generated']), keyFile: z.optional(z.string()) })),
+    csr: z.optional(z.object({ source: z.enum(['original', 'generated', 'reused-key']), keyFile: z.optional(z.string()) })),
     /** For a manual task: why, so a run that stops before opening it opens it with the same reason. */
     why: z.optional(z.string()),
   }),
@@ -59,20 +59,33 @@ export class JournalError extends Error {
   override readonly name = 'JournalError';
 }
 
-export class Journal {
-  constructor(readonly file: string) {}
+/**
+ * An append-only file of JSON lines, each checked against a schema when read: the storage of the
+ * journal and of the reissue ledger (ledger.ts). Appends are fsync'd before they return and made
+ * under the run lock only; a line torn by a crash (no final newline) was never acted on, so it is
+ * left out when read and cut off before the next append. A damaged complete line is an error,
+ * never skipped.
+ */
+export class AppendLog<T> {
+  constructor(
+    readonly file: string,
+    private readonly schema: z.ZodMiniType<T>,
+    /** What the file is, for messages ("the reissue journal"). */
+    private readonly what: string,
+    /** What one line is ("a journal record"). */
+    private readonly recordName: string,
+  ) {}
 
-  /** Every complete record; a torn last line is left out. A corrupt complete line is an error, never skipped. */
-  read(): JournalRecord[] {
+  read(): T[] {
     let text: string;
     try {
       text = readFileSync(this.file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new JournalError(`the reissue journal ${this.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new JournalError(`${this.what} ${this.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-    const records: JournalRecord[] = [];
+    const records: T[] = [];
     let lineNumber = 0;
     for (const line of complete.split('\n')) {
       lineNumber += 1;
@@ -81,22 +94,23 @@ export class Journal {
       try {
         parsed = JSON.parse(line);
       } catch {
-        throw new JournalError(`the reissue journal ${this.file} has a damaged line ${lineNumber}; move the file aside only after checking its actions on the provider`);
+        throw new JournalError(`${this.what} ${this.file} has a damaged line ${lineNumber}; move the file aside only after checking its actions on the provider`);
       }
-      const checked = journalRecordSchema.safeParse(parsed);
-      if (!checked.success) throw new JournalError(`the reissue journal ${this.file} line ${lineNumber} is not a journal record: ${checked.error.issues[0]?.message ?? ''}`);
+      const checked = this.schema.safeParse(parsed);
+      if (!checked.success) throw new JournalError(`${this.what} ${this.file} line ${lineNumber} is not ${this.recordName}: ${checked.error.issues[0]?.message ?? ''}`);
       records.push(checked.data);
     }
     return records;
   }
 
-  /** Appends one record and makes it durable before returning. */
-  append(record: JournalRecord): void {
+  /** Appends records and makes them durable before returning. */
+  append(...records: T[]): void {
+    if (records.length === 0) return;
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const fd = openSync(this.file, 'a+', 0o600);
     try {
       this.cutTornTail(fd);
-      writeSync(fd, `${JSON.stringify(record)}\n`);
+      writeSync(fd, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -112,6 +126,12 @@ export class Journal {
     if (last[0] === 0x0a) return;
     const bytes = readFileSync(this.file);
     ftruncateSync(fd, bytes.lastIndexOf(0x0a) + 1);
+  }
+}
+
+export class Journal extends AppendLog<JournalRecord> {
+  constructor(file: string) {
+    super(file, journalRecordSchema as unknown as z.ZodMiniType<JournalRecord>, 'the reissue journal', 'a journal record');
   }
 }
 

@@ -13,7 +13,7 @@
  *   never a second reissue.
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { formatDay, type Day } from '../../rules/calendar.js';
 import { judgeReissue } from '../../rules/reissue-outcome.js';
 import { ProviderError, type CertificateRecord, type FailureCause, type ProviderClient } from '../../providers/types.js';
@@ -23,6 +23,11 @@ import { syncModule } from '../sync.js';
 import { buildTimeline, type TimelineEntry } from '../timeline.js';
 import type { Workspace } from '../workspace.js';
 import { keyFilesFor, reissueCsr } from './csr.js';
+import { lineageDirectory } from './deliver.js';
+import { Ledger, ledgerFile, type LedgerRecord } from './ledger.js';
+import { advanceModule, type LifecycleEffects, type LifecycleReport } from './lifecycle.js';
+import { deliveryFor } from '../store.js';
+import { isFinished } from '../../rules/reissue-lifecycle.js';
 import { actionStates, Journal, type ActionState, type IntentRecord, type JournalRecord } from './journal.js';
 import { acquireRunLock } from './lock.js';
 
@@ -30,7 +35,7 @@ import { acquireRunLock } from './lock.js';
 export type RunAction = 'reissue' | 'notify-client' | 'manual-task';
 
 /** What the run asks of the tasks and messages of certops (core/tasks, core/messages). */
-export interface RunEffects {
+export interface RunEffects extends LifecycleEffects {
   /** Opens the task for `key`, or returns the one already opened for it. */
   openTask(request: TaskRequest): Promise<{ readonly id: string }>;
   /** Sends the expiration message for `key` once; says how it went (SMTP, outbox, already sent). */
@@ -60,6 +65,8 @@ export type Outcome =
   | 'in-doubt'
   /** Already finished by an earlier run. */
   | 'already-done'
+  /** A reissue of the certificate is under way (the ledger follows it). */
+  | 'in-flight'
   /** --dry-run: what the run would do. */
   | 'would-reissue'
   | 'would-notify'
@@ -90,6 +97,8 @@ export interface RunReport {
   readonly actions: readonly ActionReport[];
   /** Modules re-synced after reissues, so the timeline shows the new dates. */
   readonly synced: readonly string[];
+  /** Every reissue in flight, and where this run took it. */
+  readonly reissues: readonly LifecycleReport[];
 }
 
 export interface RunOptions {
@@ -102,7 +111,12 @@ export interface RunOptions {
   /** Seconds to wait for another run's lock; 0 gives up at once. */
   readonly waitSeconds?: number;
   readonly onAction?: (report: ActionReport) => void;
+  readonly onReissue?: (report: LifecycleReport) => void;
   readonly now?: () => Date;
+  /** Aborts provider calls, hooks and probes in flight (Ctrl+C). */
+  readonly signal?: AbortSignal;
+  /** How long one TLS probe waits (default 10 s). */
+  readonly probeTimeoutMs?: number;
 }
 
 /** Causes where the request certainly did not reach the provider, or was refused before any change. */
@@ -132,6 +146,7 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
   const release = dryRun ? null : await acquireRunLock(workspace.directory, options.waitSeconds ?? 0);
   try {
     const journal = new Journal(journalFile(workspace));
+    const ledger = new Ledger(ledgerFile(workspace));
     const config = workspace.store.read();
     const modules = config.modules.filter((module) => !options.moduleIds || options.moduleIds.includes(module.id));
     const timeline = buildTimeline(workspace, options.today);
@@ -144,18 +159,25 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
     const stamp = () => ({ at: now().toISOString(), run });
 
     const reissuedModules = new Set<StoredModule>();
+    const lifecycle: LifecycleReport[] = [];
     for (const module of modules) {
       const records = new Map((inventory.modules[String(module.id)]?.certificates ?? []).map((record) => [record.id, record as CertificateRecord]));
       const due = timeline.entries.filter(
         (entry) => entry.moduleId === module.id && entry.actionDate !== null && entry.actionDate <= today && isRunAction(entry.action),
       );
-      const work = new ModuleWork(workspace, module, options, journal, records, report, stamp);
+      const work = new ModuleWork(workspace, module, options, journal, ledger, records, report, stamp);
       try {
         await work.recoverInDoubt();
+        work.readLedger();
         for (const entry of due) await work.act(entry);
         // Calls left in doubt by this run: looked up now, while the operator is watching.
         if (!dryRun && work.leftInDoubt) await work.recoverInDoubt();
-        if (work.reissued) reissuedModules.add(module);
+        const followed = await work.follow(run, config);
+        for (const entry of followed) {
+          lifecycle.push(entry);
+          options.onReissue?.(entry);
+        }
+        if (work.reissued || followed.some((entry) => entry.from !== entry.stage && ['collected', 'delivered', 'served'].includes(entry.stage))) reissuedModules.add(module);
       } finally {
         await work.close();
       }
@@ -166,7 +188,7 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
       const result = await syncModule(workspace, module, options.runtime);
       if (result.ok) synced.push(module.parameters.name);
     }
-    return { run, today, dryRun, actions: reports, synced };
+    return { run, today, dryRun, actions: reports, synced, reissues: lifecycle };
   } finally {
     await release?.();
   }
@@ -186,6 +208,7 @@ class ModuleWork {
     private readonly module: StoredModule,
     private readonly options: RunOptions,
     private readonly journal: Journal,
+    private readonly ledger: Ledger,
     private readonly records: ReadonlyMap<string, CertificateRecord>,
     private readonly report: (entry: ActionReport) => void,
     private readonly stamp: () => { at: string; run: string },
@@ -195,6 +218,114 @@ class ModuleWork {
 
   private append(record: JournalRecord): void {
     this.journal.append(record);
+  }
+
+  /** Unfinished ledger records of this module, by the certificate they replace. */
+  private inFlight = new Map<string, LedgerRecord>();
+  private ledgerRecords: LedgerRecord[] = [];
+
+  readLedger(): void {
+    this.ledgerRecords = this.ledger.records().filter((record) => record.moduleId === this.module.id);
+    this.ledgerIds = new Set(this.ledgerRecords.map((record) => record.id));
+    this.inFlight = new Map(this.ledgerRecords.filter((record) => !isFinished(record.stage)).map((record) => [record.certificateId, record]));
+  }
+
+  /**
+   * The ledger's side of the run: a record for every reissue the journal says the provider took
+   * and for every reissue found under way on the provider, then each unfinished record moved on.
+   */
+  async follow(run: string, config: ReturnType<Workspace['store']['read']>): Promise<LifecycleReport[]> {
+    if (this.dryRun) return [];
+    this.openFromJournal();
+    this.joinFoundUnderWay();
+    this.readLedger();
+    const delivery = deliveryFor(config, this.module);
+    const paid = new Map<string, string | null>();
+    return advanceModule(
+      {
+        workspace: this.workspace,
+        module: this.module,
+        runtime: this.options.runtime,
+        ledger: this.ledger,
+        effects: this.options.effects,
+        client: () => this.open(),
+        now: this.options.now ?? (() => new Date()),
+        today: this.options.today,
+        run,
+        paidUntil: (id) => paid.get(id) ?? null,
+        ...(this.options.probeTimeoutMs !== undefined ? { probeTimeoutMs: this.options.probeTimeoutMs } : {}),
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
+      },
+      this.ledgerRecords,
+      delivery,
+    );
+  }
+
+  /** Ids of the module's ledger records, kept as records are opened. */
+  private ledgerIds = new Set<string>();
+
+  /** Reissues the journal says the provider accepted, without a ledger record yet (a run killed between the two). */
+  private openFromJournal(): void {
+    const intents = new Map<string, IntentRecord>();
+    for (const record of this.journal.read()) {
+      if (record.type === 'intent') intents.set(record.key, record);
+      if (record.type !== 'done' || this.ledgerIds.has(record.key)) continue;
+      const intent = intents.get(record.key);
+      if (intent) this.openRecord(intent, record);
+    }
+  }
+
+  /** Opens the ledger record of a reissue the provider accepted (the journal's intent and done). */
+  private openRecord(intent: IntentRecord, done: Extract<JournalRecord, { type: 'done' }>): void {
+    if (intent.action !== 'reissue' || intent.moduleId !== this.module.id || this.ledgerIds.has(done.key)) return;
+    const actionDate = intent.key.slice(intent.key.lastIndexOf(':') + 1);
+    const files = keyFilesFor(keysDirectory(this.workspace), this.module.id, intent.snapshot.certificateId, actionDate);
+    this.ledger.append({
+      type: 'opened',
+      id: done.key,
+      at: done.at,
+      run: done.run,
+      moduleId: this.module.id,
+      domain: intent.snapshot.mainDomain,
+      certificateId: intent.snapshot.certificateId,
+      newCertificateId: done.certificateId ?? intent.snapshot.certificateId,
+      origin: 'certops',
+      expires: intent.snapshot.validTo,
+      validation: this.records.get(intent.snapshot.certificateId)?.validation ?? null,
+      keyFile: intent.csr?.keyFile ?? null,
+      csrFile: files.csrFile,
+    });
+    this.ledgerIds.add(done.key);
+  }
+
+  /** Reissues under way on the provider that certops did not start (begun in the provider's panel). */
+  private joinFoundUnderWay(): void {
+    const following = new Set(this.ledgerRecords.filter((record) => !isFinished(record.stage)).map((record) => record.newCertificateId ?? record.certificateId));
+    const opened: string[] = [];
+    for (const record of this.records.values()) {
+      const pending = record.pendingReissue;
+      if (!pending || following.has(pending)) continue;
+      const id = `${this.module.id}:${record.id}:found:${pending}`;
+      if (this.ledgerIds.has(id)) continue;
+      this.ledger.append({
+        type: 'opened',
+        id,
+        at: (this.options.now ?? (() => new Date()))().toISOString(),
+        run: 'sync',
+        moduleId: this.module.id,
+        domain: record.mainDomain,
+        certificateId: record.id,
+        newCertificateId: pending,
+        origin: 'provider',
+        expires: record.validTo,
+        validation: record.validation,
+        keyFile: null,
+        csrFile: null,
+      });
+      opened.push(id);
+      this.ledgerIds.add(id);
+    }
+    if (opened.length > 0) moduleLog(this.module, this.options.runtime).write(4, `${this.module.parameters.name}: ${opened.length} reissue${opened.length === 1 ? '' : 's'} found under way on the provider joined the ledger`);
   }
 
   private open(): ProviderClient {
@@ -304,6 +435,12 @@ class ModuleWork {
       this.report({ ...base, outcome: 'already-done', detail: `done by an earlier run (${state.last.at})` });
       return;
     }
+    const flight = this.inFlight.get(entry.certificateId);
+    const pending = this.records.get(entry.certificateId)?.pendingReissue;
+    if (action === 'reissue' && (flight || pending)) {
+      this.report({ ...base, outcome: 'in-flight', detail: flight ? `a reissue is under way (${flight.stage} since ${flight.since.slice(0, 10)})` : `a reissue is under way on the provider (${pending})` });
+      return;
+    }
     if (state?.state === 'in-doubt') {
       if (state.intent.action === 'reissue') {
         // The lookup could not settle it: nothing is sent until it does.
@@ -372,7 +509,16 @@ class ModuleWork {
     try {
       const client = this.open();
       const files = keyFilesFor(keysDirectory(this.workspace), this.module.id, entry.certificateId, entry.actionDate as string);
-      csr = await reissueCsr(client, record, files);
+      const delivery = deliveryFor(this.workspace.store.read(), this.module);
+      const currentKeyFile = join(lineageDirectory(this.workspace, this.module.id, entry.domain), 'privkey.pem');
+      csr = await reissueCsr(client, record, files, { keyPolicy: delivery.keyPolicy, keyType: delivery.keyType, currentKeyFile });
+      if (csr.source === 'original') {
+        // Kept beside the keys: the issued certificate is paired with the CSR that was sent.
+        const { mkdirSync } = await import('node:fs');
+        const { writeFile } = await import('atomically');
+        mkdirSync(dirname(files.csrFile), { recursive: true, mode: 0o700 });
+        await writeFile(files.csrFile, csr.pem, { mode: 0o600 });
+      }
     } catch (error) {
       // Nothing was sent yet: a read or the key failed.
       const failure = failureOf(error);
@@ -381,19 +527,22 @@ class ModuleWork {
       this.report({ ...base, outcome: 'retry-later', detail: `the CSR could not be had (${failure.failure}: ${failure.message}); nothing was sent, the next run tries again` });
       return;
     }
-    this.append({
+    const intent: IntentRecord = {
       type: 'intent',
       ...base,
       ...this.stamp(),
       action: 'reissue',
       snapshot: this.snapshotOf(entry, record),
       csr: { source: csr.source, ...(csr.keyFile ? { keyFile: csr.keyFile } : {}) },
-    });
+    };
+    this.append(intent);
     const keyFile = csr.keyFile ? { keyFile: csr.keyFile } : {};
     try {
       const outcome = await this.open().reissue({ certificate: record, csr: csr.pem });
       const detail = `${outcome.message ?? 'reissued'}; CSR: ${csr.source === 'original' ? "the order's original" : `new, key in ${csr.keyFile}`}`;
-      this.append({ type: 'done', key: base.key, ...this.stamp(), detail, certificateId: outcome.certificateId });
+      const done = { type: 'done', key: base.key, ...this.stamp(), detail, certificateId: outcome.certificateId } as const;
+      this.append(done);
+      this.openRecord(intent, done);
       moduleLog(this.module, this.options.runtime).write(4, `${this.module.parameters.name}: reissued ${entry.domain} (certificate ${entry.certificateId}${outcome.certificateId !== entry.certificateId ? ` -> ${outcome.certificateId}` : ''})`);
       this.reissued = true;
       this.report({ ...base, outcome: 'reissued', detail, ...(outcome.certificateId !== entry.certificateId ? { newCertificateId: outcome.certificateId } : {}), ...keyFile });

@@ -1,0 +1,83 @@
+/**
+ * Use case: the reissues in flight, as the ledger holds them (`certops reissue status` and the
+ * console's "Reissues in flight"). Every record not yet finished, and the finished ones (served,
+ * failed, cancelled) for 30 days after they finished; all of them when asked.
+ */
+import { addDays, formatDay, type Day } from '../../rules/calendar.js';
+import { servedDeadline, type ReissueStage } from '../../rules/reissue-lifecycle.js';
+import type { Workspace } from '../workspace.js';
+import { Ledger, ledgerFile, shownStage, type LedgerFiles, type LedgerRecord, type LedgerValidation } from './ledger.js';
+
+/** Finished records stay listed this long after they finished. */
+export const FINISHED_SHOWN_DAYS = 30;
+
+export interface ReissueStatusEntry {
+  readonly module: string;
+  readonly moduleId: number;
+  readonly domain: string;
+  readonly certificateId: string;
+  readonly newCertificateId: string | null;
+  readonly stage: ReissueStage;
+  /** The stage it stalled in, when `stage` is stuck. */
+  readonly stuckIn?: ReissueStage;
+  readonly since: string;
+  readonly deadline: string;
+  readonly validation: LedgerValidation | null;
+  readonly files: LedgerFiles | null;
+  readonly detail: string;
+}
+
+export interface ReissueStatus {
+  readonly today: string;
+  readonly reissues: readonly ReissueStatusEntry[];
+}
+
+export function statusEntry(record: LedgerRecord, moduleName: string): ReissueStatusEntry {
+  const stage = shownStage(record);
+  return {
+    module: moduleName,
+    moduleId: record.moduleId,
+    domain: record.domain,
+    certificateId: record.certificateId,
+    newCertificateId: record.newCertificateId,
+    stage,
+    ...(stage === 'stuck' && record.stuckIn ? { stuckIn: record.stuckIn } : {}),
+    since: record.since,
+    deadline: servedDeadline(record.expires, record.openedAt),
+    validation: record.validation,
+    files: record.files,
+    detail: stage === 'stuck' && record.reason ? record.reason : record.detail,
+  };
+}
+
+export interface StatusOptions {
+  readonly today: Day;
+  readonly moduleIds?: readonly number[];
+  readonly all?: boolean;
+}
+
+/** The ledger's records as the status shows them: the ones in flight first, by deadline, then the finished ones. */
+export function reissueStatus(workspace: Workspace, options: StatusOptions): ReissueStatus {
+  const modules = new Map(workspace.store.read().modules.map((module) => [module.id, module.parameters.name]));
+  const oldest = formatDay(addDays(options.today, -FINISHED_SHOWN_DAYS));
+  const records = new Ledger(ledgerFile(workspace))
+    .records()
+    .filter((record) => !options.moduleIds || options.moduleIds.includes(record.moduleId))
+    .filter((record) => options.all || record.finishedAt === null || record.finishedAt.slice(0, 10) >= oldest);
+  const entries = records.map((record) => statusEntry(record, modules.get(record.moduleId) ?? `module ${record.moduleId} (removed)`));
+  const finished = (entry: ReissueStatusEntry) => (['served', 'failed', 'cancelled'].includes(entry.stage) ? 1 : 0);
+  entries.sort((a, b) => finished(a) - finished(b) || a.deadline.localeCompare(b.deadline) || a.domain.localeCompare(b.domain));
+  return { today: formatDay(options.today), reissues: entries };
+}
+
+/** Counts per shown stage, and the age in days of the oldest record in flight (for the dashboard and metrics). */
+export function reissueCounts(status: ReissueStatus, today: Day): { perStage: Record<string, number>; oldestInFlightDays: number | null } {
+  const perStage: Record<string, number> = {};
+  let oldest: string | null = null;
+  for (const entry of status.reissues) {
+    perStage[entry.stage] = (perStage[entry.stage] ?? 0) + 1;
+    if (!['served', 'failed', 'cancelled'].includes(entry.stage) && (oldest === null || entry.since < oldest)) oldest = entry.since;
+  }
+  const oldestInFlightDays = oldest === null ? null : Math.max(0, today - Math.floor(Date.parse(oldest) / 86_400_000));
+  return { perStage, oldestInFlightDays };
+}
