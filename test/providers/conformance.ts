@@ -121,7 +121,7 @@ export function providerConformance(id: ProviderId, options: ConformanceOptions)
 
     it('reads the balance and its currency, negative amounts included', async () => {
       const sandbox = await harness.start();
-      expect(await harness.client(sandbox).getBalance()).toEqual({ amount: sandbox.account.balance, currency: sandbox.account.currency });
+      expect(await harness.client(sandbox).getBalance()).toMatchObject({ amount: sandbox.account.balance, currency: sandbox.account.currency });
       const negative = await harness.start({ account: { balance: -1832.23 } });
       expect((await harness.client(negative).getBalance()).amount).toBe(-1832.23);
     });

@@ -41,20 +41,33 @@ describe('the sandbox book: CSRs made on first request', () => {
     for (let index = 0; index < 200; index += 1) expect({ ...asked.get(index), csr: null }).toEqual(fresh.get(index));
   });
 
-  it('answers the reissue\'s CSR after a reissue, which also wins over a CSR being made meanwhile', async () => {
+  it('keeps the CSR in force while a reissue waits for validation, then answers the reissue\'s, for which its CA signs the certificate', async () => {
+    const { createSandboxCa } = await import('../../src/providers/sandbox-kit/ca.js');
+    const ca = await createSandboxCa();
     const certificates = book();
     const [first, second] = [...Array(200).keys()].filter((i) => certificates.get(i).status === 'issued');
     const sent = await makeCsr(certificates.get(first as number).mainDomain);
-    await certificates.csrOf(first as number);
+    const before = await certificates.csrOf(first as number);
     expect('refused' in certificates.reissue(first as number, sent, TODAY)).toBe(false);
+    // Waiting for validation: the certificate in force and its CSR are unchanged.
+    expect(await certificates.csrOf(first as number)).toBe(before);
+    expect(certificates.get(first as number).pending?.csr).toBe(sent);
+    expect('refused' in certificates.reissue(first as number, sent, TODAY)).toBe(true);
+    const issued = await certificates.completeValidation(first as number, ca);
+    expect('refused' in issued).toBe(false);
     expect(await certificates.csrOf(first as number)).toBe(sent);
     expect(certificates.privateKeyOf(first as number)).toBeNull();
+    const x509 = await import('@peculiar/x509');
+    const leaf = new x509.X509Certificate(certificates.get(first as number).certificatePem as string);
+    expect(Buffer.from(leaf.publicKey.rawData).equals(Buffer.from(new x509.Pkcs10CertificateRequest(sent).publicKey.rawData))).toBe(true);
 
+    // A CSR being made when a reissue arrives is the one in force until the reissue is validated.
     const meanwhile = await makeCsr(certificates.get(second as number).mainDomain);
     const making = certificates.csrOf(second as number);
-    // Synchronously after the request: the book is still loading the X.509 library or making the key.
     certificates.reissue(second as number, meanwhile, TODAY);
-    expect(await making).toBe(meanwhile);
+    const made = await making;
+    expect(made).not.toBe(meanwhile);
+    await certificates.completeValidation(second as number, ca);
     expect(certificates.get(second as number).csr).toBe(meanwhile);
     expect(certificates.privateKeyOf(second as number)).toBeNull();
   });

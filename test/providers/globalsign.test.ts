@@ -1,8 +1,10 @@
+import { webcrypto } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as x509 from '@peculiar/x509';
 import { afterEach, describe, expect, it } from 'vitest';
-import { day } from '../../src/rules/calendar.js';
-import { createGlobalsignClient } from '../../src/providers/globalsign/client.js';
+import { day, formatDay } from '../../src/rules/calendar.js';
+import { collapseReissueChains, createGlobalsignClient, type ListedOrder } from '../../src/providers/globalsign/client.js';
 import { globalsignSandbox, globalsignSandboxProtocol, originalOrderId } from '../../src/providers/globalsign/sandbox.js';
 import {
   globalsignBaseUrl,
@@ -13,19 +15,26 @@ import {
 } from '../../src/providers/globalsign/settings.js';
 import {
   ERROR_TOO_MANY_ORDERS,
+  dateRangePayload,
   formatGlobalsignDate,
   formatGlobalsignTimestamp,
+  globalsignCertificatePems,
   globalsignFailureCause,
   globalsignMultiDomain,
+  globalsignOrderStage,
   globalsignSanOptionType,
   globalsignStatus,
   globalsignStatusCode,
   globalsignValidation,
+  globalsignVerificationXml,
+  orderStatePayload,
   originalCsrPayload,
   parseGlobalsignDay,
   parseGlobalsignInstant,
   readGlobalsignBalance,
+  readGlobalsignFulfillment,
   readGlobalsignOriginalCsr,
+  readGlobalsignValidation,
   soapRequest,
 } from '../../src/providers/globalsign/wire.js';
 import { silentLog, type ModuleLog } from '../../src/providers/log.js';
@@ -33,15 +42,52 @@ import { CertificateBook } from '../../src/providers/sandbox-kit/dataset.js';
 import { startSandbox, type RunningSandbox } from '../../src/providers/sandbox-kit/server.js';
 import { networkSettingsSchema } from '../../src/providers/settings.js';
 import type { CertificateRecord, ListProgress, ProviderClient } from '../../src/providers/types.js';
-import { parseProviderXml, xmlAt, xmlText } from '../../src/providers/xml.js';
+import { parseProviderXml, xmlAt, xmlList, xmlText } from '../../src/providers/xml.js';
 import { EXAMPLE_CSR_LINES, EXAMPLE_CSR_PEM, makeCsr, parseCsr } from '../helpers/csr.js';
-import { failureOf, listAll, providerConformance, providerHarness } from './conformance.js';
+import { failureOf, listAll, providerConformance, providerHarness, TODAY } from './conformance.js';
 
 // 1 200 certificates over 2024-01-01..2026-11-23: some forty 30-day windows of about 35 orders each.
 providerConformance('globalsign', { certificates: 1200, originalCsr: true });
 
 const ENVELOPE = 'http://schemas.xmlsoap.org/soap/envelope/';
 const NS = 'https://system.globalsign.com/kb/ws/v1/';
+const NIL = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"';
+
+/**
+ * Certificates for the fulfillment tests, as PEM: a root, two intermediates under it (upper, then
+ * lower), a leaf under the lower one, and a stray intermediate of another root.
+ */
+async function makePki(): Promise<{ root: string; upper: string; lower: string; leaf: string; stray: string }> {
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+  const keys = () => webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  const validity = { notBefore: new Date(Date.UTC(2026, 0, 1)), notAfter: new Date(Date.UTC(2028, 0, 1)) };
+  const selfSigned = async (name: string) => {
+    const pair = await keys();
+    return { pair, certificate: await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name, keys: pair, signingAlgorithm: algorithm, ...validity }) };
+  };
+  const issue = async (subject: string, issuer: { pair: Awaited<ReturnType<typeof keys>>; certificate: x509.X509Certificate }, ca: boolean) => {
+    const pair = await keys();
+    const certificate = await x509.X509CertificateGenerator.create({
+      serialNumber: '02',
+      subject,
+      issuer: issuer.certificate.subject,
+      publicKey: pair.publicKey,
+      signingKey: issuer.pair.privateKey,
+      signingAlgorithm: algorithm,
+      extensions: [new x509.BasicConstraintsExtension(ca, undefined, true)],
+      ...validity,
+    });
+    return { pair, certificate };
+  };
+  const root = await selfSigned('CN=Test Root R1');
+  const upper = await issue('CN=Test Upper CA', root, true);
+  const lower = await issue('CN=Test Lower CA', upper, true);
+  const leaf = await issue('CN=www.example.com', lower, false);
+  const stray = await issue('CN=Test Stray CA', await selfSigned('CN=Other Root'), true);
+  const pem = (entry: { certificate: x509.X509Certificate }) => entry.certificate.toString('pem');
+  return { root: pem(root), upper: pem(upper), lower: pem(lower), leaf: pem(leaf), stray: pem(stray) };
+}
 
 /** A SOAP answer as GlobalSign shapes it, for the stub servers below. */
 function soapAnswer(operation: string, header: string, successCode: number, errors: string, payload = ''): string {
@@ -377,7 +423,7 @@ describe('GlobalSign wire format', () => {
     });
   });
 
-  it('asks GetOrderByOrderID on GASService for the original CSR only, and answers null where the order has none', async () => {
+  it('asks GetOrderByOrderID on GASService for the original CSR inside Fulfillment, and answers null where the order has none', async () => {
     const answers = [
       recordedOrder(`<Fulfillment><OriginalCSR>${EXAMPLE_CSR_LINES.join('')}</OriginalCSR></Fulfillment>`),
       recordedOrder('<Fulfillment><OriginalCSR xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/></Fulfillment>'),
@@ -394,8 +440,11 @@ describe('GlobalSign wire format', () => {
     expect(request?.body).toContain('<ns1:GetOrderByOrderID><Request><QueryRequestHeader>');
     const body = xmlAt(parseProviderXml(request?.body ?? '', 'test'), 'Envelope', 'Body', 'GetOrderByOrderID', 'Request');
     expect(xmlText(xmlAt(body, 'OrderID'))).toBe('CE1<&>');
-    expect(xmlAt(body, 'OrderQueryOption')).toEqual({ ReturnOriginalCSR: 'true' });
-    expect(originalCsrPayload('CE1')).toBe('<OrderID>CE1</OrderID><OrderQueryOption><ReturnOriginalCSR>true</ReturnOriginalCSR></OrderQueryOption>');
+    // OriginalCSR is a child of Fulfillment: both flags, in the XSD's order.
+    expect(xmlAt(body, 'OrderQueryOption')).toEqual({ ReturnFulfillment: 'true', ReturnOriginalCSR: 'true' });
+    expect(originalCsrPayload('CE1')).toBe(
+      '<OrderID>CE1</OrderID><OrderQueryOption><ReturnFulfillment>true</ReturnFulfillment><ReturnOriginalCSR>true</ReturnOriginalCSR></OrderQueryOption>',
+    );
   });
 
   it('gives an OriginalCSR that is not a CSR, or an answer without OrderDetail, as an unexpected response, and -4003 as a provider error', async () => {
@@ -416,6 +465,203 @@ describe('GlobalSign wire format', () => {
     const unknown = await failureOf(gs.originalCsr(certificate));
     expect(unknown.failure).toBe('provider-error');
     expect(unknown.details.providerCode).toBe('-4003');
+  });
+  it('maps the order\'s and the certificate\'s status codes to the stage of an order, as ISPsystem\'s module does', () => {
+    const table: [number | null, number | null, string | null, number | null][] = [
+      [1, null, 'validating', 1],
+      [2, 2, 'validating', 2],
+      [8, null, 'validating', 8],
+      [9, null, 'validating', 9],
+      [4, 4, 'issued', 4],
+      [null, 4, 'issued', 4],
+      [10, null, 'failed', 10],
+      [3, null, 'cancelled', 3],
+      [5, 4, 'cancelled', 5],
+      // Either status cancels: an issued order whose certificate was revoked or waits for revocation.
+      [4, 7, 'cancelled', 7],
+      [4, 6, 'cancelled', 6],
+      [1, 3, 'cancelled', 3],
+      [42, null, null, null],
+      [null, null, null, null],
+    ];
+    for (const [order, certificate, stage, code] of table) {
+      const found = globalsignOrderStage(order, certificate);
+      expect(found === null ? [null, null] : [found.stage, found.code], `${order}/${certificate}`).toEqual([stage, code]);
+    }
+  });
+
+  it('collapses each reissue chain into one record: the newest issued order\'s id and dates, the first order\'s date and term', () => {
+    const base: CertificateRecord = {
+      id: '',
+      mainDomain: 'shop.example.com',
+      otherNames: [],
+      validation: 'dv',
+      multiDomain: false,
+      orderDate: null,
+      validFrom: null,
+      validTo: null,
+      termMonths: null,
+      status: 'issued',
+      providerStatus: 'Issued (4)',
+      product: 'DV_SHA2',
+      pendingReissue: null,
+    };
+    const order = (id: string, replaces: string | null, at: string, code: number, fields: Partial<CertificateRecord> = {}): ListedOrder => ({
+      record: { ...base, id, orderDate: at.slice(0, 10), ...fields },
+      replaces,
+      orderedAt: Date.parse(at),
+      certified: code >= 4 && code <= 7,
+      waiting: [1, 2, 8, 9].includes(code),
+    });
+    const own = order('CE1', null, '2024-03-01T10:00:00Z', 4, { termMonths: 36, validFrom: '2024-03-01', validTo: '2025-03-01' });
+    const first = order('CE2', 'CE1', '2025-02-20T10:00:00Z', 4, { termMonths: 12, validFrom: '2025-02-20', validTo: '2026-02-20' });
+    const second = order('CE3', 'CE2', '2026-02-10T10:00:00Z', 4, { termMonths: 12, validFrom: '2026-02-10', validTo: '2027-03-01' });
+    const other = order('CE4', null, '2024-05-05T00:00:00Z', 4, { mainDomain: 'other.example.com', termMonths: 12 });
+    // A chain of two reissues, listed in any order, is one record.
+    for (const orders of [[own, other, first, second], [second, first, other, own]]) {
+      const records = collapseReissueChains(orders);
+      expect(records).toHaveLength(2);
+      expect(records.find((r) => r.mainDomain === 'shop.example.com')).toEqual({
+        ...second.record,
+        orderDate: '2024-03-01',
+        termMonths: 36,
+        pendingReissue: null,
+      });
+      expect(records.find((r) => r.id === 'CE4')).toEqual(other.record);
+    }
+    // The newest still waiting: the one before it stays in force, the waiting one is pending.
+    const waiting = order('CE3', 'CE2', '2026-02-10T10:00:00Z', 1, { status: 'pending', providerStatus: 'Initial (1)' });
+    expect(collapseReissueChains([own, first, waiting])).toEqual([{ ...first.record, orderDate: '2024-03-01', termMonths: 36, pendingReissue: 'CE3' }]);
+    // Denied or cancelled: nothing pending, the newest issued order in force.
+    for (const code of [10, 3]) {
+      const ended = order('CE3', 'CE2', '2026-02-10T10:00:00Z', code, { status: 'cancelled' });
+      expect(collapseReissueChains([own, first, ended])).toEqual([{ ...first.record, orderDate: '2024-03-01', termMonths: 36, pendingReissue: null }]);
+    }
+    // A denied reissue and a later one of the same order: the later one is the newest.
+    const denied = order('CE5', 'CE1', '2025-01-01T10:00:00Z', 10, { status: 'cancelled' });
+    const later = order('CE6', 'CE1', '2025-01-02T10:00:00Z', 2, { status: 'pending' });
+    expect(collapseReissueChains([own, denied, later])).toEqual([{ ...own.record, pendingReissue: 'CE6' }]);
+    // The first order outside the listing: the chain starts at the oldest order found.
+    expect(collapseReissueChains([first, second])).toEqual([{ ...second.record, orderDate: '2025-02-20', termMonths: 12, pendingReissue: null }]);
+    // A reissue placed on the first order's own day still comes after it.
+    const sameDay = order('CE7', 'CE1', '2024-03-01T09:00:00Z', 4, { validFrom: '2024-03-01', validTo: '2025-03-02' });
+    expect(collapseReissueChains([own, sameDay])[0]?.id).toBe('CE7');
+  });
+
+  it('reads what a waiting order needs: a DNS record, a file to serve, an approver\'s answer, or the organization checks', () => {
+    const detail = (xml: string) => xmlAt(parseProviderXml(`<OrderDetail>${xml}</OrderDetail>`, 'test'), 'OrderDetail');
+    const info = '<OrderInfo><DomainName>www.example.com</DomainName><OrderStatus>1</OrderStatus></OrderInfo>';
+    const subInfo = (dns: boolean, url = '') =>
+      `<OrderSubInfo><CSRSkipOrderFlag>false</CSRSkipOrderFlag><DNSOrderFlag>${dns}</DNSOrderFlag><TrustedOrderFlag>false</TrustedOrderFlag><P12DeleteStatus>false</P12DeleteStatus>${url}<SubId>0</SubId></OrderSubInfo>`;
+    const none = { approverEmail: null, dnsRecord: null, httpFile: null, detail: null };
+    const dnsXml = globalsignVerificationXml({ dnsName: 'example.com', dnsValue: 'globalsign-domain-verification=Yl&hV' });
+    expect(dnsXml).toBe('<DNSTXT>globalsign-domain-verification=Yl&amp;hV</DNSTXT><VerificationFQDNList><VerificationFQDN>example.com</VerificationFQDN></VerificationFQDNList>');
+    expect(readGlobalsignValidation(detail(`${info}${subInfo(true)}${dnsXml}`), 'dv')).toEqual({
+      ...none,
+      method: 'dns',
+      dnsRecord: { name: 'example.com', type: 'TXT', value: 'globalsign-domain-verification=Yl&hV' },
+    });
+    // A DNS order that does not say the value: the method, without a record to publish.
+    expect(readGlobalsignValidation(detail(`${info}${subInfo(true)}`), 'dv')).toEqual({ ...none, method: 'dns' });
+    const meta = '<meta name="globalsign-domain-verification" content="3_CE928vnJ" />';
+    const fileXml = globalsignVerificationXml({ fileContent: meta });
+    expect(fileXml).toBe(`<MetaTag>${meta.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</MetaTag>`);
+    const url = '<VerificationUrl>http://example.com/.well-known/pki-validation/gsdv.txt</VerificationUrl>';
+    expect(readGlobalsignValidation(detail(`${info}${subInfo(false, url)}${fileXml}`), 'dv')).toEqual({
+      ...none,
+      method: 'http',
+      httpFile: { path: '/.well-known/pki-validation/gsdv.txt', content: meta },
+    });
+    const email = `<OrderOption><ApproverNotifiedDate>2026-11-24T03:00:00.000+09:00</ApproverNotifiedDate><ApproverEmailAddress>admin@example.com</ApproverEmailAddress><OrganizationInfo/></OrderOption>`;
+    expect(readGlobalsignValidation(detail(`${info}${subInfo(false)}${email}`), 'dv')).toEqual({ ...none, method: 'email', approverEmail: 'admin@example.com' });
+    const nil = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"';
+    expect(readGlobalsignValidation(detail(`${info}${subInfo(false, `<VerificationUrl ${nil}/>`)}<OrderOption ${nil}/>`), 'ov')).toEqual({ ...none, method: 'organization' });
+    expect(readGlobalsignValidation(detail(`${info}${subInfo(false)}`), 'dv')).toEqual({ ...none, method: 'unknown' });
+  });
+
+  /** A GetOrderByOrderID answer in the recorded shape (with_fulfillment.yml), its parts given. */
+  const recordedState = (parts: { status: number; certificateInfo?: string; orderOption?: string; subInfo?: string; fulfillment?: string; extra?: string; header?: string }) =>
+    `<soap:Envelope xmlns:soap="${ENVELOPE}"><soap:Body><ns2:GetOrderByOrderIDResponse xmlns:ns2="${NS}"><Response><OrderResponseHeader>` +
+    `${parts.header ?? '<SuccessCode>0</SuccessCode><Errors/>'}<Timestamp>2016-10-19T12:51:15.596+09:00</Timestamp></OrderResponseHeader><OrderID>CE900000000007</OrderID>` +
+    `<OrderDetail><OrderInfo><OrderId>CE900000000007</OrderId><OriginalOrderIDForRenewal ${NIL}/><OriginalOrderIDForReIssue>CE100000000007</OriginalOrderIDForReIssue>` +
+    `<ProductCode>DV_LOW_SHA2</ProductCode><OrderKind>New</OrderKind><Licenses>1</Licenses><DomainName>www.example.com</DomainName>` +
+    `<OrderDate>2016-10-05T14:11:30.335+09:00</OrderDate><OrderStatus>${parts.status}</OrderStatus><Price>0</Price><Currency>JPY</Currency>` +
+    `<ValidityPeriod><Months>12</Months></ValidityPeriod></OrderInfo>` +
+    `${parts.subInfo ?? `<OrderSubInfo><CSRSkipOrderFlag>false</CSRSkipOrderFlag><DNSOrderFlag>false</DNSOrderFlag><TrustedOrderFlag>false</TrustedOrderFlag><P12DeleteStatus>false</P12DeleteStatus><VerificationUrl ${NIL}/><SubId>0</SubId></OrderSubInfo>`}` +
+    `${parts.orderOption ?? `<OrderOption ${NIL}/>`}${parts.certificateInfo ?? `<CertificateInfo ${NIL}/>`}<SANEntries ${NIL}/>${parts.fulfillment ?? `<Fulfillment ${NIL}/>`}` +
+    `<ModificationEvents><ModificationEvent><ModificationEventName>ORDER_REQUEST</ModificationEventName><ModificationEventTimestamp>2016-10-05T14:11:24.023+09:00</ModificationEventTimestamp></ModificationEvent></ModificationEvents>` +
+    `${parts.extra ?? ''}</OrderDetail></Response></ns2:GetOrderByOrderIDResponse></soap:Body></soap:Envelope>`;
+  /** A PEM as the recording writes it: `&#xD;` line ends and indented lines. */
+  const recordedPem = (pem: string) => `${pem.trim().split('\n').join('&#xD;\n        ')}&#xD;\n        `;
+
+  it('asks GetOrderByOrderID for OrderOption, CertificateInfo and Fulfillment, and takes the chain from a recorded-shape answer by name, not position', async () => {
+    const pki = await makePki();
+    const fulfillment =
+      `<Fulfillment><CACertificates>` +
+      [['ROOT', pki.root], ['INTER', pki.upper], ['INTER', pki.stray], ['INTER', pki.lower], ['INTER', pki.root]]
+        .map(([type, pem]) => `<CACertificate><CACertType>${type}</CACertType><CACert>${recordedPem(pem as string)}</CACert></CACertificate>`)
+        .join('') +
+      `</CACertificates><ServerCertificate><X509Cert>${recordedPem(pki.leaf)}</X509Cert><PKCS7Cert>-----BEGIN PKCS7-----\n        ddddd&#xD;\n        -----END PKCS7-----\n        </PKCS7Cert></ServerCertificate></Fulfillment>`;
+    const certificateInfo =
+      '<CertificateInfo><CertificateStatus>4</CertificateStatus><StartDate>2026-11-24T03:00:00.000+09:00</StartDate><EndDate>2027-11-24T09:00:00.000+09:00</EndDate>' +
+      '<CommonName>www.example.com</CommonName><SerialNumber>0A1B</SerialNumber><SubjectName>CN = www.example.com</SubjectName></CertificateInfo>';
+    const server = await stub(() => ({ body: recordedState({ status: 4, certificateInfo, fulfillment }) }));
+    const lines: string[] = [];
+    const gs = client({ serviceUrl: server.url }, { log: { level: 6, write: (_level, message) => lines.push(message) } });
+    const state = await gs.orderState('CE900000000007');
+    expect(state).toEqual({
+      certificateId: 'CE900000000007',
+      stage: 'issued',
+      providerStatus: 'Issued (4)',
+      reason: null,
+      validation: null,
+      certificate: pki.leaf.trim(),
+      chain: [pki.lower.trim(), pki.upper.trim()],
+      validFrom: '2026-11-23',
+      validTo: '2027-11-24',
+    });
+    expect(lines).toContain('GlobalSign GetOrderByOrderID: 1 CA certificate(s) of order CE900000000007 are not on its certificate\'s path and were left out');
+    const [request] = server.requests;
+    expect(request?.path).toBe('/kb/ws/v1/GASService');
+    expect(request?.body).toContain(
+      '<OrderID>CE900000000007</OrderID><OrderQueryOption><ReturnOrderOption>true</ReturnOrderOption><ReturnCertificateInfo>true</ReturnCertificateInfo><ReturnFulfillment>true</ReturnFulfillment></OrderQueryOption>',
+    );
+    expect(orderStatePayload('CE<1>')).toContain('<OrderID>CE&lt;1&gt;</OrderID>');
+    // The same certificates, canonical whatever GlobalSign's line ends.
+    expect(globalsignCertificatePems(recordedPem(pki.leaf))).toEqual([pki.leaf.trim()]);
+    expect(globalsignCertificatePems(pki.leaf.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''))).toEqual([pki.leaf.trim()]);
+    expect(globalsignCertificatePems(`${pki.lower}\r\n${pki.upper}`)).toEqual([pki.lower.trim(), pki.upper.trim()]);
+    expect(globalsignCertificatePems('-----BEGIN CERTIFICATE-----&#xD;\n        aaaaa&#xD;\n        -----END CERTIFICATE-----')).toEqual([]);
+    expect(readGlobalsignFulfillment(xmlAt(parseProviderXml(`<D><Fulfillment ${NIL}/></D>`, 'test'), 'D'))).toEqual({ certificate: null, caCertificates: [] });
+  });
+
+  it('gives a waiting order its needs, a denied one as failed and a revoked one as cancelled with GlobalSign\'s words, and refuses what it cannot read', async () => {
+    const remark = (code: string, text: string) => `<SuccessCode>1</SuccessCode><Errors>${error(code, text, 'OrderID')}</Errors>`;
+    const answers = [
+      recordedState({ status: 1, certificateInfo: `<CertificateInfo><CertificateStatus>1</CertificateStatus><CommonName>www.example.com</CommonName><DNSNames ${NIL}/></CertificateInfo>`,
+        orderOption: '<OrderOption><ApproverEmailAddress>admin@example.com</ApproverEmailAddress><OrganizationInfo/></OrderOption>' }),
+      recordedState({ status: 10, header: remark('-4147', 'The DNS record was not found.') }),
+      recordedState({ status: 4, certificateInfo: '<CertificateInfo><CertificateStatus>7</CertificateStatus><StartDate>2026-01-01T00:00:00.000Z</StartDate><EndDate>2027-01-01T00:00:00.000Z</EndDate></CertificateInfo>' }),
+      recordedState({ status: 3 }),
+      recordedState({ status: 42 }),
+      recordedState({ status: 4 }),
+      recordedState({ status: 4, fulfillment: '<Fulfillment><ServerCertificate><X509Cert>-----BEGIN CERTIFICATE-----&#xD;\nAAAA&#xD;\n-----END CERTIFICATE-----</X509Cert></ServerCertificate></Fulfillment>' }),
+    ];
+    const server = await stub(() => ({ body: answers.shift() ?? '' }));
+    const gs = client({ serviceUrl: server.url });
+    const waiting = await gs.orderState('CE900000000007');
+    expect(waiting).toMatchObject({ stage: 'validating', providerStatus: 'Initial (1)', reason: 'Initial', certificate: null, chain: [] });
+    expect(waiting.validation).toEqual({ method: 'email', approverEmail: 'admin@example.com', dnsRecord: null, httpFile: null, detail: null });
+    expect(await gs.orderState('CE900000000007')).toMatchObject({ stage: 'failed', providerStatus: 'Denied (10)', reason: 'Denied: -4147 [OrderID] The DNS record was not found.', validation: null });
+    expect(await gs.orderState('CE900000000007')).toMatchObject({ stage: 'cancelled', providerStatus: 'Revoked (7)', reason: 'Revoked', certificate: null });
+    expect(await gs.orderState('CE900000000007')).toMatchObject({ stage: 'cancelled', providerStatus: 'Cancelled - not issued (3)' });
+    const unknown = await failureOf(gs.orderState('CE900000000007'));
+    expect(unknown.failure).toBe('unexpected-response');
+    expect(unknown.message).toBe('GlobalSign GetOrderByOrderID: order CE900000000007 has a status GlobalSign does not list (OrderStatus 42, CertificateStatus none)');
+    const bare = await failureOf(gs.orderState('CE900000000007'));
+    expect(bare.message).toBe('GlobalSign GetOrderByOrderID: order CE900000000007 is issued but the answer has no Fulfillment/ServerCertificate/X509Cert');
+    const unreadable = await failureOf(gs.orderState('CE900000000007'));
+    expect(unreadable.message).toBe('GlobalSign GetOrderByOrderID: the X509Cert of order CE900000000007 is not a readable certificate');
   });
 });
 
@@ -482,7 +728,7 @@ describe('GlobalSign against its sandbox', () => {
     expect(www?.otherNames).toEqual([www?.mainDomain.slice(4)]);
   });
 
-  it('reissues under a new order id, lists the certificate under it, and refuses the old id again', async () => {
+  it('reissues under a new order id, lists the certificate under it once issued, and refuses the old id again', async () => {
     const sandbox = await harness.start();
     const gs = harness.client(sandbox);
     const records = await listAll(gs);
@@ -490,8 +736,12 @@ describe('GlobalSign against its sandbox', () => {
     const outcome = await gs.reissue({ certificate: issued, csr: await makeCsr(issued.mainDomain) });
     expect(outcome.certificateId).toMatch(/^CE9\d{11}$/);
     expect(outcome.certificateId).not.toBe(issued.id);
-    const after = await listAll(gs);
-    expect(after.find((r) => r.mainDomain === issued.mainDomain)?.id).toBe(outcome.certificateId);
+    // While the new order waits for validation the old one stays in force, with the reissue pending.
+    const during = (await listAll(gs)).filter((r) => r.mainDomain === issued.mainDomain);
+    expect(during).toEqual([{ ...issued, pendingReissue: outcome.certificateId }]);
+    await sandbox.validate(sandbox.indexOf(issued.id) as number);
+    const after = (await listAll(gs)).filter((r) => r.mainDomain === issued.mainDomain);
+    expect(after.map((r) => [r.id, r.pendingReissue])).toEqual([[outcome.certificateId, null]]);
     const again = await failureOf(gs.reissue({ certificate: issued, csr: await makeCsr(issued.mainDomain) }));
     expect(again.failure).toBe('provider-error');
     expect(again.details.providerCode).toBe('-4016');
@@ -595,10 +845,17 @@ describe('GlobalSign against its sandbox', () => {
     const plain = await ask(2, false);
     expect(plain.text).not.toContain('Fulfillment');
     expect(sandbox.book.get(2).csr).toBeNull();
+    // OriginalCSR is a child of Fulfillment: ReturnOriginalCSR without ReturnFulfillment gives none.
+    const alone = await post(
+      sandbox,
+      'GASService',
+      soapRequest('GetOrderByOrderID', 'QueryRequestHeader', username, password, `<OrderID>${originalOrderId(2)}</OrderID><OrderQueryOption><ReturnOriginalCSR>true</ReturnOriginalCSR></OrderQueryOption>`),
+    );
+    expect(alone.text).not.toContain('OriginalCSR');
     const even = await ask(2, true);
-    expect(even.text).toMatch(/<Fulfillment><OriginalCSR>-----BEGIN CERTIFICATE REQUEST-----&#xD;\n[A-Za-z0-9+/=]{64}&#xD;\n/);
+    expect(even.text).toMatch(/<OriginalCSR>-----BEGIN CERTIFICATE REQUEST-----&#xD;\n[A-Za-z0-9+/=]{64}&#xD;\n/);
     const odd = await ask(3, true);
-    expect(odd.text).toMatch(/<Fulfillment><OriginalCSR>[A-Za-z0-9+/=]{100,}<\/OriginalCSR><\/Fulfillment><\/OrderDetail>/);
+    expect(odd.text).toMatch(/<OriginalCSR>[A-Za-z0-9+/=]{100,}<\/OriginalCSR><\/Fulfillment><\/OrderDetail>/);
     for (const [index, answer] of [[2, even], [3, odd]] as const) {
       const read = readGlobalsignOriginalCsr(xmlAt(answer.document, 'Envelope', 'Body', 'GetOrderByOrderIDResponse', 'Response'));
       expect(read).toEqual({ kind: 'pem', pem: sandbox.book.get(index).csr });
@@ -623,5 +880,153 @@ describe('GlobalSign against its sandbox', () => {
     expect(old).not.toBeNull();
     expect(old).not.toBe(await gs.originalCsr({ ...other, id: second.certificateId }));
     expect((await parseCsr(old as string)).commonName).toEqual([other.mainDomain]);
+  });
+  /** GetOrderByDateRange for the UTC days [from, to], as the sandbox answers it: its OrderDetails. */
+  async function window(sandbox: RunningSandbox, from: string, to: string) {
+    const { username, password } = sandbox.account;
+    const payload = dateRangePayload(Date.parse(`${from}T00:00:00Z`), Date.parse(`${to}T23:59:59.999Z`));
+    const answer = await post(sandbox, 'GASService', soapRequest('GetOrderByDateRange', 'QueryRequestHeader', username, password, payload));
+    return xmlList(xmlAt(answer.document, 'Envelope', 'Body', 'GetOrderByDateRangeResponse', 'Response', 'OrderDetails', 'OrderDetail'));
+  }
+  const byId = (details: unknown[], id: string) => details.find((detail) => xmlText(xmlAt(detail, 'OrderInfo', 'OrderId')) === id);
+
+  /** An issued single-domain certificate of the listing whose main domain does (or does not) start with www. */
+  async function pick(gs: ProviderClient, www: boolean) {
+    const records = await listAll(gs);
+    return records.find((r) => r.status === 'issued' && !r.multiDomain && r.mainDomain.startsWith('www.') === www && r.pendingReissue == null) as CertificateRecord;
+  }
+
+  it('lists a reissue as a new order of its own day naming the order it replaces: waiting, then issued with the new dates, the old order still listed', async () => {
+    const sandbox = await harness.start();
+    const gs = harness.client(sandbox);
+    const issued = await pick(gs, false);
+    const index = sandbox.indexOf(issued.id) as number;
+    const before = sandbox.book.get(index);
+    const { certificateId } = await gs.reissue({ certificate: issued, csr: await makeCsr(issued.mainDomain) });
+    expect(sandbox.indexOf(certificateId)).toBe(index);
+    const today = formatDay(TODAY);
+    const waiting = byId(await window(sandbox, today, today), certificateId);
+    expect(xmlText(xmlAt(waiting, 'OrderInfo', 'OriginalOrderIDForReIssue'))).toBe(issued.id);
+    expect(parseGlobalsignDay(xmlText(xmlAt(waiting, 'OrderInfo', 'OrderDate')))).toBe(today);
+    expect(['1', '2']).toContain(xmlText(xmlAt(waiting, 'OrderInfo', 'OrderStatus')));
+    // As recorded for an order still waiting: the certificate's status and name, no dates.
+    expect(xmlAt(waiting, 'CertificateInfo', 'StartDate')).toBeNull();
+    const old = () => window(sandbox, issued.orderDate as string, issued.orderDate as string).then((details) => byId(details, issued.id));
+    expect(xmlText(xmlAt(await old(), 'OrderInfo', 'OrderStatus'))).toBe('4');
+    await sandbox.validate(index);
+    const done = byId(await window(sandbox, today, today), certificateId);
+    expect(xmlText(xmlAt(done, 'OrderInfo', 'OrderStatus'))).toBe('4');
+    expect(parseGlobalsignDay(xmlText(xmlAt(done, 'CertificateInfo', 'EndDate')))).toBe(formatDay(sandbox.book.get(index).validTo));
+    expect(parseGlobalsignDay(xmlText(xmlAt(done, 'CertificateInfo', 'StartDate')))).toBe(today);
+    // The replaced order keeps its own certificate's dates and stays issued.
+    const replaced = await old();
+    expect(xmlText(xmlAt(replaced, 'OrderInfo', 'OrderStatus'))).toBe('4');
+    expect(xmlAt(replaced, 'OrderInfo', 'OriginalOrderIDForReIssue')).toBeNull();
+    expect(parseGlobalsignDay(xmlText(xmlAt(replaced, 'CertificateInfo', 'EndDate')))).toBe(formatDay(before.validTo));
+    expect(parseGlobalsignDay(xmlText(xmlAt(replaced, 'CertificateInfo', 'StartDate')))).toBe(formatDay(before.validFrom));
+    // Both orders answer GetOrderByOrderID, each with its own certificate.
+    const oldState = await gs.orderState(issued.id);
+    const newState = await gs.orderState(certificateId);
+    expect(oldState).toMatchObject({ stage: 'issued', validTo: formatDay(before.validTo) });
+    expect(newState).toMatchObject({ stage: 'issued', validTo: formatDay(sandbox.book.get(index).validTo) });
+    expect(oldState.certificate).not.toBe(newState.certificate);
+    expect(oldState.chain).toEqual(newState.chain);
+  });
+
+  it('collapses a chain of two reissues into one record: the newest order\'s id and dates, the original order date and paid term', async () => {
+    const sandbox = await harness.start();
+    const gs = harness.client(sandbox);
+    const issued = await pick(gs, true);
+    const index = sandbox.indexOf(issued.id) as number;
+    const first = await gs.reissue({ certificate: issued, csr: await makeCsr(issued.mainDomain) });
+    await sandbox.validate(index);
+    const [afterFirst] = (await listAll(gs)).filter((r) => r.mainDomain === issued.mainDomain);
+    expect(afterFirst).toMatchObject({ id: first.certificateId, orderDate: issued.orderDate, termMonths: issued.termMonths, pendingReissue: null });
+    const second = await gs.reissue({ certificate: afterFirst as CertificateRecord, csr: await makeCsr(issued.mainDomain) });
+    const during = (await listAll(gs)).filter((r) => r.mainDomain === issued.mainDomain);
+    expect(during).toEqual([{ ...afterFirst, pendingReissue: second.certificateId }]);
+    await sandbox.validate(index);
+    const records = await listAll(gs);
+    expect(records).toHaveLength(60);
+    const mine = records.filter((r) => r.mainDomain === issued.mainDomain);
+    expect(mine).toEqual([
+      {
+        ...issued,
+        id: second.certificateId,
+        validFrom: formatDay(TODAY),
+        validTo: formatDay(sandbox.book.get(index).validTo),
+        providerStatus: 'Issued (4)',
+        product: issued.product,
+        pendingReissue: null,
+      },
+    ]);
+    // Each order names the one it replaces, the immediate predecessor.
+    const today = formatDay(TODAY);
+    const details = await window(sandbox, today, today);
+    expect(xmlText(xmlAt(byId(details, second.certificateId), 'OrderInfo', 'OriginalOrderIDForReIssue'))).toBe(first.certificateId);
+    expect(xmlText(xmlAt(byId(details, first.certificateId), 'OrderInfo', 'OriginalOrderIDForReIssue'))).toBe(issued.id);
+    // Only the newest order can be reissued.
+    for (const id of [issued.id, first.certificateId]) {
+      const again = await failureOf(gs.reissue({ certificate: { ...issued, id }, csr: await makeCsr(issued.mainDomain) }));
+      expect(again.details.providerCode, id).toBe('-4016');
+    }
+  });
+
+  it('puts the www twin GlobalSign adds into the issued certificate\'s names', async () => {
+    const sandbox = await harness.start();
+    const gs = harness.client(sandbox);
+    const x509 = await import('@peculiar/x509');
+    for (const www of [false, true]) {
+      const issued = await pick(gs, www);
+      const { certificateId } = await gs.reissue({ certificate: issued, csr: await makeCsr(issued.mainDomain) });
+      await sandbox.validate(sandbox.indexOf(certificateId) as number);
+      const state = await gs.orderState(certificateId);
+      const san = new x509.X509Certificate(state.certificate as string).getExtension(x509.SubjectAlternativeNameExtension);
+      const twin = www ? issued.mainDomain.slice(4) : `www.${issued.mainDomain}`;
+      expect(san?.names.items.map((name) => name.value).sort()).toEqual([issued.mainDomain, twin].sort());
+    }
+  });
+
+  it('leaves the old order in force when a reissue is denied or cancelled, and reissues it again', async () => {
+    const sandbox = await harness.start();
+    const gs = harness.client(sandbox);
+    const issued = await pick(gs, false);
+    const index = sandbox.indexOf(issued.id) as number;
+    const denied = await gs.reissue({ certificate: issued, csr: await makeCsr(issued.mainDomain) });
+    sandbox.failValidation(index, 'the DNS record was not found');
+    expect(await gs.orderState(denied.certificateId)).toMatchObject({ stage: 'failed', providerStatus: 'Denied (10)', reason: 'Denied: -4147 [OrderID] the DNS record was not found' });
+    expect((await listAll(gs)).filter((r) => r.mainDomain === issued.mainDomain)).toEqual([{ ...issued, pendingReissue: null }]);
+    const cancelled = await gs.reissue({ certificate: issued, csr: await makeCsr(issued.mainDomain) });
+    const today = formatDay(TODAY);
+    expect(xmlText(xmlAt(byId(await window(sandbox, today, today), cancelled.certificateId), 'OrderInfo', 'OriginalOrderIDForReIssue'))).toBe(issued.id);
+    sandbox.failValidation(index, 'cancelled at the customer\'s request', 'cancelled');
+    expect(await gs.orderState(cancelled.certificateId)).toMatchObject({ stage: 'cancelled', providerStatus: 'Cancelled - not issued (3)', reason: 'Cancelled - not issued: -9915 [OrderID] cancelled at the customer\'s request' });
+    // The denied order stays denied though the book has moved on to the next reissue.
+    expect((await gs.orderState(denied.certificateId)).stage).toBe('failed');
+    expect((await listAll(gs)).filter((r) => r.mainDomain === issued.mainDomain)).toEqual([{ ...issued, pendingReissue: null }]);
+    // A reissue of an order that never had a certificate is refused.
+    expect((await failureOf(gs.reissue({ certificate: { ...issued, id: denied.certificateId }, csr: await makeCsr(issued.mainDomain) }))).details.providerCode).toBe('-4008');
+  });
+
+  it('shows a reissue begun in the panel as a new order the list names as pending', async () => {
+    const sandbox = await harness.start();
+    const gs = harness.client(sandbox);
+    const issued = await pick(gs, false);
+    const index = sandbox.indexOf(issued.id) as number;
+    const result = await sandbox.panelReissue(index);
+    expect('refused' in result).toBe(false);
+    const [listed] = (await listAll(gs)).filter((r) => r.mainDomain === issued.mainDomain);
+    expect(listed?.id).toBe(issued.id);
+    expect(listed?.pendingReissue).toMatch(/^CE9\d{11}$/);
+    const id = listed?.pendingReissue as string;
+    expect(sandbox.indexOf(id)).toBe(index);
+    expect((await gs.orderState(id)).stage).toBe('validating');
+    await sandbox.validate(index);
+    const state = await gs.orderState(id);
+    const x509 = await import('@peculiar/x509');
+    const leaf = new x509.X509Certificate(state.certificate as string);
+    const request = new x509.Pkcs10CertificateRequest(sandbox.book.get(index).csr as string);
+    expect(Buffer.from(leaf.publicKey.rawData).equals(Buffer.from(request.publicKey.rawData))).toBe(true);
+    expect((await listAll(gs)).filter((r) => r.mainDomain === issued.mainDomain).map((r) => [r.id, r.pendingReissue])).toEqual([[id, null]]);
   });
 });

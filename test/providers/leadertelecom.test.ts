@@ -1,3 +1,4 @@
+import * as x509 from '@peculiar/x509';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addDays, day, formatDay } from '../../src/rules/calendar.js';
 import { createLeadersslClient, type LeadersslClientOptions } from '../../src/providers/leadertelecom/client.js';
@@ -5,13 +6,20 @@ import { createLeadersslSandboxProtocol, leadertelecomSandbox, leadersslSandboxI
 import { LEADERSSL_API_URL, LEADERSSL_SIGNUP_URL, leadertelecomIntegrationSchema } from '../../src/providers/leadertelecom/settings.js';
 import {
   LEADERSSL_REISSUE_CONFIRMED,
+  LEADERSSL_REISSUE_STATUS,
+  formatLeadersslDcv,
   formatLeadersslTime,
   leadersslBalance,
   leadersslCertificate,
+  leadersslDcv,
+  leadersslDownloadBlocks,
   leadersslErrorText,
   leadersslFailureCause,
   leadersslMultiDomain,
+  leadersslOrderStage,
+  leadersslOrderStatus,
   leadersslPage,
+  leadersslValidationNeeds,
   leadersslReissueOutcome,
   leadersslReissueSupport,
   leadersslStatus,
@@ -31,12 +39,17 @@ import {
   type SandboxResponse,
 } from '../../src/providers/sandbox-kit/server.js';
 import { networkSettingsSchema, type ClientConfig } from '../../src/providers/settings.js';
-import type { ProviderClient } from '../../src/providers/types.js';
+import type { CertificateRecord, ProviderClient } from '../../src/providers/types.js';
 import { makeCsr } from '../helpers/csr.js';
 import { failureOf, listAll, providerConformance, TODAY } from './conformance.js';
 
 // 230 certificates: pages of 100, 100 and 30.
 providerConformance('leadertelecom', { certificates: 230, originalCsr: false });
+
+/** The public key of a certificate and of a CSR, to see that one was issued for the other. */
+const publicKeyOf = (pem: string) => Buffer.from(new x509.X509Certificate(pem).publicKey.rawData).toString('base64');
+const requestKeyOf = (csr: string) => Buffer.from(new x509.Pkcs10CertificateRequest(csr).publicKey.rawData).toString('base64');
+const subjectOf = (pem: string) => new x509.X509Certificate(pem).subject;
 
 describe('LeaderSSL wire format', () => {
   it('reads ISO-8601 timestamps with an offset as the UTC day they fall on', () => {
@@ -139,6 +152,7 @@ describe('LeaderSSL wire format', () => {
       status: 'issued',
       providerStatus: 'issued',
       product: 'nomenclature 296',
+      pendingReissue: null,
     });
   });
 
@@ -188,6 +202,103 @@ describe('LeaderSSL wire format', () => {
     expect(leadersslMultiDomain(null, 'a.example', ['b.example'])).toBe(true);
   });
 
+  it('maps status words to where an order stands, and tells a reissue on a listed certificate', () => {
+    const words = ['issued', 'reissued', 'Active', 'reissue', 'processing', 'Awaiting Validation', 'reissue_failed', 'rejected', 'dcv-failed', 'reissue_cancelled', 'cancelled', 'refunded', 'revoked', 'expired', 'frozen'];
+    expect(words.map(leadersslOrderStage)).toEqual([
+      'issued',
+      'issued',
+      'issued',
+      'validating',
+      'validating',
+      'validating',
+      'failed',
+      'failed',
+      'failed',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      null,
+      null,
+    ]);
+    expect(Object.entries(LEADERSSL_REISSUE_STATUS).map(([stage, word]) => [stage, leadersslOrderStage(word)])).toEqual([
+      ['validating', 'validating'],
+      ['failed', 'failed'],
+      ['cancelled', 'cancelled'],
+    ]);
+    const inForce = { id: 7, domain_name: 'shop.example.com', valid_from: '2026-01-01', valid_till: '2026-07-01' };
+    expect(leadersslCertificate({ ...inForce, status: 'reissue' })).toMatchObject({ status: 'issued', providerStatus: 'reissue', pendingReissue: '7', validTo: '2026-07-01' });
+    expect(leadersslCertificate({ ...inForce, status: 'processing' })).toMatchObject({ status: 'issued', pendingReissue: '7' });
+    expect(leadersslCertificate({ ...inForce, status: 'reissue_failed' })).toMatchObject({ status: 'issued', providerStatus: 'reissue_failed', pendingReissue: null });
+    expect(leadersslCertificate({ ...inForce, status: 'reissue_cancelled' })).toMatchObject({ status: 'issued', pendingReissue: null });
+    expect(leadersslCertificate({ ...inForce, status: 'issued' })).toMatchObject({ status: 'issued', pendingReissue: null });
+    expect(leadersslCertificate({ ...inForce, status: 'cancelled' })).toMatchObject({ status: 'cancelled', pendingReissue: null });
+    // A new order in progress has no dates yet: pending, and no reissue.
+    expect(leadersslCertificate({ id: 8, domain_name: 'new.example.com', status: 'processing', valid_till: null })).toMatchObject({ status: 'pending', pendingReissue: null });
+  });
+
+  it('reads the guessed status answer', () => {
+    expect(
+      leadersslOrderStatus({ id: 1, status: 'reissue_failed', message: ' DNS record not found ', valid_from: '2026-01-01T03:00:00+03:00', valid_till: '2026-07-01T01:00:00+03:00' }),
+    ).toEqual({ status: 'reissue_failed', message: 'DNS record not found', validFrom: '2026-01-01', validTo: '2026-06-30' });
+    expect(leadersslOrderStatus({ state: 'issued', reason: 'done', expires_at: '2027-01-01' })).toEqual({ status: 'issued', message: 'done', validFrom: null, validTo: '2027-01-01' });
+    expect(leadersslOrderStatus('processing')).toEqual({ status: 'processing', message: null, validFrom: null, validTo: null });
+    expect(leadersslOrderStatus({ message: 'no status here' })).toBeNull();
+    expect(leadersslOrderStatus({ status: '  ' })).toBeNull();
+    expect(leadersslOrderStatus([{ status: 'issued' }])).toBeNull();
+    expect(leadersslOrderStatus(null)).toBeNull();
+  });
+
+  it('reads the guessed DCV answer and maps each DCV type to what validation needs', () => {
+    const entry = { domainName: 'shop.example.com', dcvStatus: 'pending', dcvEmail: null, cname: null, http: null };
+    const needs = (domain: Record<string, unknown>) => leadersslValidationNeeds(leadersslDcv(formatLeadersslDcv(1, [{ ...entry, dcvType: null, ...domain }])) ?? []);
+    expect(needs({ dcvType: 'CNAME_CSR_HASH', cname: { name: '_0a1b.shop.example.com', value: 'c2d3.e4f5.sectigo.com' } })).toEqual({
+      method: 'dns',
+      approverEmail: null,
+      dnsRecord: { name: '_0a1b.shop.example.com', type: 'CNAME', value: 'c2d3.e4f5.sectigo.com' },
+      httpFile: null,
+      detail: 'shop.example.com: CNAME_CSR_HASH pending',
+    });
+    const file = { url: 'http://shop.example.com/.well-known/pki-validation/0A1B.txt', content: 'c2d3\nsectigo.com\nunique1' };
+    expect(needs({ dcvType: 'HTTP_CSR_HASH', http: file })).toMatchObject({ method: 'http', httpFile: { path: '/.well-known/pki-validation/0A1B.txt', content: file.content }, dnsRecord: null });
+    expect(needs({ dcvType: 'HTTPS_CSR_HASH', http: { ...file, url: file.url.replace('http:', 'https:') } })).toMatchObject({ method: 'http', httpFile: { path: '/.well-known/pki-validation/0A1B.txt' } });
+    expect(needs({ dcvType: 'HTTP_CSR_HASH', http: { ...file, url: '/.well-known/pki-validation/0A1B.txt' } }).httpFile?.path).toBe('/.well-known/pki-validation/0A1B.txt');
+    expect(needs({ dcvType: 'HTTP_CSR_HASH', http: { ...file, url: '0A1B.txt' } }).httpFile).toBeNull();
+    expect(needs({ dcvType: 'EMAIL', dcvEmail: 'admin@example.com' })).toMatchObject({ method: 'email', approverEmail: 'admin@example.com', dnsRecord: null, httpFile: null });
+    expect(needs({ dcvType: 'FAX' })).toMatchObject({ method: 'unknown', approverEmail: null, detail: 'shop.example.com: FAX pending' });
+    // Several domains: the first one not validated yet, and how many more wait.
+    const several = leadersslDcv({
+      domains: [
+        { domain_name: 'a.example.com', dcv_type: 'EMAIL', dcv_status: 'validated', dcv_email: 'admin@a.example.com' },
+        { domain_name: 'B.example.com', dcv_type: 'EMAIL', dcv_status: 'pending', dcv_email: 'admin@b.example.com' },
+        { domain_name: 'c.example.com', dcv_type: 'EMAIL', dcv_status: 'pending', dcv_email: 'admin@c.example.com' },
+      ],
+    });
+    expect(leadersslValidationNeeds(several ?? [])).toMatchObject({ approverEmail: 'admin@b.example.com', detail: 'b.example.com: EMAIL pending; 1 more domain awaits validation' });
+    expect(leadersslDcv([{ domain_name: 'a.example.com', dcv_type: 'EMAIL' }])).toHaveLength(1);
+    expect(leadersslDcv({ domain_name: 'a.example.com', dcv_type: 'EMAIL' })).toHaveLength(1);
+    expect(leadersslDcv({ domains: [] })).toBeNull();
+    expect(leadersslDcv({ domains: [{ dcv_type: 'EMAIL' }] })).toBeNull();
+    expect(leadersslDcv('pending')).toBeNull();
+  });
+
+  it('takes the certificate blocks of a download, in order and canonical, and nothing else', () => {
+    const body64 = (fill: string) => `MII${fill.repeat(90)}`;
+    const wrapped = (b64: string) => (b64.match(/.{1,76}/g) ?? []).join('\r\n');
+    const body = [
+      `-----BEGIN CERTIFICATE-----\r\n${wrapped(body64('A'))}\r\n-----END CERTIFICATE-----`,
+      `-----BEGIN PRIVATE KEY-----\n${body64('K')}\n-----END PRIVATE KEY-----`,
+      `-----BEGIN CERTIFICATE-----\n${body64('B')}\n-----END CERTIFICATE-----`,
+      '-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----',
+    ].join('\n');
+    const blocks = leadersslDownloadBlocks(body);
+    expect(blocks).toHaveLength(2);
+    expect(blocks[0]).toBe(['-----BEGIN CERTIFICATE-----', ...(body64('A').match(/.{1,64}/g) ?? []), '-----END CERTIFICATE-----'].join('\n'));
+    expect(blocks[1]).toContain(body64('B').slice(0, 64));
+    expect(blocks.join('')).not.toContain('KKKK');
+    expect(leadersslDownloadBlocks('PK\u0003\u0004 a zip archive')).toEqual([]);
+  });
+
   it('defaults a missing or blank API URL to the seed address and refuses plain http elsewhere', () => {
     const credentials = { username: 'reseller@example.net', password: 'p' };
     expect(leadertelecomIntegrationSchema.parse(credentials).apiUrl).toBe(LEADERSSL_API_URL);
@@ -231,8 +342,8 @@ describe('LeaderSSL over HTTP against its sandbox', () => {
   });
 
   /** A sandbox with the given protocol options; every exchange is kept, unchanged, for the test to read. */
-  async function start(options: LeadersslSandboxOptions & { certificates?: number; account?: Partial<SandboxAccount> } = {}) {
-    const { certificates = 230, account, ...protocolOptions } = options;
+  async function start(options: LeadersslSandboxOptions & { certificates?: number; account?: Partial<SandboxAccount>; validationDelayMs?: number } = {}) {
+    const { certificates = 230, account, validationDelayMs, ...protocolOptions } = options;
     const protocol = createLeadersslSandboxProtocol(protocolOptions);
     const exchanges: Exchange[] = [];
     const recording: SandboxProtocol = {
@@ -246,6 +357,7 @@ describe('LeaderSSL over HTTP against its sandbox', () => {
     const sandbox = await startSandbox(recording, {
       account: { ...leadertelecomSandbox.account, ...account },
       book: new CertificateBook({ count: certificates, seed: 7, today: TODAY }),
+      ...(validationDelayMs === undefined ? {} : { validationDelayMs }),
     });
     sandboxes.push(sandbox);
     return { sandbox, exchanges };
@@ -287,13 +399,36 @@ describe('LeaderSSL over HTTP against its sandbox', () => {
     }
   });
 
-  it('signs in afresh at every connection check, and measures it', async () => {
+  it('signs in afresh at every connection check, then makes one authenticated call, and measures both', async () => {
     const { sandbox, exchanges } = await start();
     const lt = client(sandbox);
     expect((await lt.checkConnection()).roundTripMs).toBeGreaterThan(0);
     await lt.checkConnection();
     await lt.getBalance();
-    expect(paths(exchanges)).toEqual(['POST /api/v1/users/signin', 'POST /api/v1/users/signin', 'GET /api/v1/billing/balance']);
+    // Evidence item 9: whether the allow-list is enforced at sign-in is unknown, so the check makes one call after it.
+    expect(paths(exchanges)).toEqual([
+      'POST /api/v1/users/signin',
+      'GET /api/v1/billing/balance',
+      'POST /api/v1/users/signin',
+      'GET /api/v1/billing/balance',
+      'GET /api/v1/billing/balance',
+    ]);
+    sandbox.latencyMs = 100;
+    // The round trip is the whole check's: sign-in and the call after it.
+    expect((await lt.checkConnection()).roundTripMs).toBeGreaterThanOrEqual(195);
+  });
+
+  it('finds a refused IP address in the connection check when LeaderSSL enforces its allow-list only after sign-in', async () => {
+    const { sandbox, exchanges } = await start({ allowList: 'after-sign-in', account: { allowedIps: ['192.0.2.44'] } });
+    const failure = await failureOf(client(sandbox).checkConnection());
+    expect(failure.failure).toBe('ip-not-allowed');
+    expect(failure.message).toContain('"Access denied for IP address 127.0.0.1"');
+    expect(paths(exchanges)).toEqual(['POST /api/v1/users/signin', 'GET /api/v1/billing/balance']);
+    expect(exchanges.map((e) => e.response.status)).toEqual([200, 403]);
+    // The default sandbox refuses at sign-in already: one request.
+    const strict = await start({ account: { allowedIps: ['192.0.2.44'] } });
+    expect((await failureOf(client(strict.sandbox).checkConnection())).failure).toBe('ip-not-allowed');
+    expect(paths(strict.exchanges)).toEqual(['POST /api/v1/users/signin']);
   });
 
   it('reads dates written at +03:00 as UTC days, including those that fall on the next local day', async () => {
@@ -367,8 +502,14 @@ describe('LeaderSSL over HTTP against its sandbox', () => {
     await lt.checkConnection();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await lt.getBalance()).toEqual({ amount: 1523.4, currency: 'EUR' });
-    expect(paths(exchanges)).toEqual(['POST /api/v1/users/signin', 'GET /api/v1/billing/balance', 'POST /api/v1/users/signin', 'GET /api/v1/billing/balance']);
-    expect(exchanges.map((e) => e.response.status)).toEqual([200, 401, 200, 200]);
+    expect(paths(exchanges)).toEqual([
+      'POST /api/v1/users/signin',
+      'GET /api/v1/billing/balance',
+      'GET /api/v1/billing/balance',
+      'POST /api/v1/users/signin',
+      'GET /api/v1/billing/balance',
+    ]);
+    expect(exchanges.map((e) => e.response.status)).toEqual([200, 200, 401, 200, 200]);
   });
 
   it('gives up with "credentials" when even a fresh token is refused, without looping', async () => {
@@ -388,7 +529,7 @@ describe('LeaderSSL over HTTP against its sandbox', () => {
     expect(failure.failure).toBe('credentials');
     expect(failure.message).toBe('LeaderSSL rejected the login or password ("Invalid login or password")');
     expect(failure.details.httpStatus).toBe(401);
-    expect(exchanges.map((e) => e.response.status)).toEqual([200, 401, 401]);
+    expect(exchanges.map((e) => e.response.status)).toEqual([200, 200, 401, 401]);
   });
 
   it('reports the IP allow-list on calls after sign-in too, quoting the address, without signing in again', async () => {
@@ -456,7 +597,7 @@ describe('LeaderSSL over HTTP against its sandbox', () => {
     expect(sandbox.requests()).toBe(before);
   });
 
-  it('reissues through the guessed call once it is confirmed: CSR in, new validity from today', async () => {
+  it('reissues through the guessed call once it is confirmed: CSR in, validation, then new validity from today', async () => {
     const { sandbox, exchanges } = await start({ certificates: 30, reissueConfirmed: true });
     const lt = client(sandbox, { reissueConfirmed: true });
     const records = await listAll(lt);
@@ -472,12 +613,26 @@ describe('LeaderSSL over HTTP against its sandbox', () => {
     expect(`${last?.request.method} ${last?.request.url.pathname}`).toBe(`POST /api/v1/ssl_certificates/${record.id}/reissue`);
     expect(last?.request.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(new URLSearchParams(last?.request.body).get('csr')).toBe(csr);
+    // Honest lifecycle: accepted and waiting for validation; the certificate in force stays listed.
+    const accepted = sandbox.book.get(index);
+    expect(accepted.reissues).toBe(1);
+    expect(accepted.pending?.state).toBe('validating');
+    expect(accepted.pending?.csr).toBe(csr);
+    const during = (await listAll(lt)).find((r) => r.id === record.id);
+    expect(during).toMatchObject({ status: 'issued', providerStatus: 'reissue', pendingReissue: record.id, validFrom: record.validFrom, validTo: record.validTo });
+    expect((await lt.orderState(outcome.certificateId)).stage).toBe('validating');
+    // A second reissue while the first waits is refused by the CA.
+    const again = await failureOf(lt.reissue({ certificate: record, csr: await makeCsr(record.mainDomain) }));
+    expect(again.message).toContain('a reissue of this certificate is already waiting for validation');
+    await sandbox.validate(index);
     const after = sandbox.book.get(index);
-    expect(after.reissues).toBe(1);
     expect(after.csr).toBe(csr);
     expect(after.validFrom).toBe(TODAY);
     const relisted = (await listAll(lt)).find((r) => r.id === record.id);
-    expect(relisted?.validFrom).toBe(formatDay(TODAY));
+    expect(relisted).toMatchObject({ validFrom: formatDay(TODAY), providerStatus: 'issued', pendingReissue: null });
+    const done = await lt.orderState(outcome.certificateId);
+    expect(done.stage).toBe('issued');
+    expect(await publicKeyOf(done.certificate as string)).toEqual(await requestKeyOf(csr));
   });
 
   it('passes the provider refusals of a reissue on as HTTP statuses with their text, never retried', async () => {
@@ -528,5 +683,192 @@ describe('LeaderSSL over HTTP against its sandbox', () => {
     }
     expect(records.some((r) => r.multiDomain)).toBe(true);
     expect(records.some((r) => !r.multiDomain && (r.otherNames?.length ?? 0) > 0)).toBe(true);
+  });
+
+  /** The book index behind a listed certificate. */
+  const indexOf = (record: CertificateRecord) => Number(record.id) - Number(leadersslSandboxId(0));
+  /** The validation method the book asks for at a certificate's reissue number `number` (DNS, HTTP, e-mail in turn). */
+  const methodAt = (index: number, number: number) => (['dns', 'http', 'email'] as const)[(index + number) % 3];
+  const certificatePath = (id: string, action: string) => `GET /api/v1/ssl_certificates/${id}/${action}`;
+
+  it('follows a reissue begun in the panel: /status and /dcv while validating, /status and /download once issued, never the file before', async () => {
+    const { sandbox, exchanges } = await start({ certificates: 40 });
+    const lt = client(sandbox);
+    const issued = (await listAll(lt)).filter((r) => r.status === 'issued');
+    const picks = (['dns', 'http', 'email'] as const).map((method) => issued.find((r) => methodAt(indexOf(r), 1) === method) as CertificateRecord);
+    const ca = await sandbox.ca();
+    for (const record of picks) {
+      const index = indexOf(record);
+      const result = await sandbox.panelReissue(index);
+      if ('refused' in result) throw new Error(result.refused);
+      const listed = (await listAll(lt)).find((r) => r.id === record.id);
+      // The certificate in force stays listed with its dates; the reissue keeps its id.
+      expect(listed).toMatchObject({ status: 'issued', providerStatus: 'reissue', pendingReissue: record.id, validFrom: record.validFrom, validTo: record.validTo });
+      const from = exchanges.length;
+      const waiting = await lt.orderState(record.id);
+      expect(paths(exchanges.slice(from))).toEqual([certificatePath(record.id, 'status'), certificatePath(record.id, 'dcv')]);
+      expect(waiting).toMatchObject({ certificateId: record.id, stage: 'validating', providerStatus: 'reissue', reason: 'Awaiting domain control validation', certificate: null, chain: [], validFrom: null, validTo: null });
+      const asked = sandbox.book.get(index).pending?.validation;
+      if (!asked) throw new Error('no validation');
+      const expected = {
+        dns: { method: 'dns', approverEmail: null, dnsRecord: { name: asked.dnsName, type: 'CNAME', value: asked.dnsValue }, httpFile: null, detail: `${record.mainDomain}: CNAME_CSR_HASH pending` },
+        http: { method: 'http', approverEmail: null, dnsRecord: null, httpFile: { path: asked.httpPath, content: asked.httpContent }, detail: `${record.mainDomain}: HTTP_CSR_HASH pending` },
+        email: { method: 'email', approverEmail: asked.approverEmail, dnsRecord: null, httpFile: null, detail: `${record.mainDomain}: EMAIL pending` },
+      }[asked.method];
+      expect(waiting.validation).toEqual(expected);
+
+      await sandbox.validate(index);
+      const at = exchanges.length;
+      const done = await lt.orderState(record.id);
+      expect(paths(exchanges.slice(at))).toEqual([certificatePath(record.id, 'status'), certificatePath(record.id, 'download')]);
+      // The sandbox's file ends with the root; the client leaves it out.
+      expect(leadersslDownloadBlocks(exchanges.at(-1)?.response.body ?? '')).toHaveLength(3);
+      expect(done).toMatchObject({ stage: 'issued', providerStatus: 'issued', validation: null, validFrom: formatDay(TODAY), validTo: formatDay(sandbox.book.get(index).validTo) });
+      expect(publicKeyOf(done.certificate as string)).toBe(requestKeyOf(result.pending?.csr as string));
+      expect(done.chain.map(subjectOf)).toEqual([subjectOf(ca.intermediatePem)]);
+      expect((await listAll(lt)).find((r) => r.id === record.id)).toMatchObject({ providerStatus: 'issued', pendingReissue: null, validFrom: formatDay(TODAY) });
+    }
+    // The DNS pick's second reissue asks for a file over HTTPS.
+    const dnsPick = picks[0] as CertificateRecord;
+    expect(methodAt(indexOf(dnsPick), 2)).toBe('http');
+    await sandbox.panelReissue(indexOf(dnsPick));
+    const second = await lt.orderState(dnsPick.id);
+    const asked = sandbox.book.get(indexOf(dnsPick)).pending?.validation;
+    expect(second.validation).toMatchObject({ method: 'http', httpFile: { path: asked?.httpPath, content: asked?.httpContent }, detail: `${dnsPick.mainDomain}: HTTPS_CSR_HASH pending` });
+    expect(JSON.parse(exchanges.at(-1)?.response.body ?? '{}')).toMatchObject({ domains: [{ http: { url: `https://${dnsPick.mainDomain}${asked?.httpPath}` } }] });
+  });
+
+  it('serves the certificate still in force from /download while a reissue waits, which is why the client does not ask it then', async () => {
+    const { sandbox } = await start({ certificates: 30 });
+    const lt = client(sandbox);
+    const record = (await listAll(lt)).find((r) => r.status === 'issued') as CertificateRecord;
+    const before = await lt.orderState(record.id);
+    expect(before).toMatchObject({ stage: 'issued', validFrom: record.validFrom, validTo: record.validTo });
+    const index = indexOf(record);
+    expect(publicKeyOf(before.certificate as string)).toBe(requestKeyOf(sandbox.book.get(index).csr as string));
+    const result = await sandbox.panelReissue(index);
+    if ('refused' in result) throw new Error(result.refused);
+    const signIn = await fetch(`${sandbox.url}/users/signin`, { method: 'POST', body: new URLSearchParams({ login: sandbox.account.username, password: sandbox.account.password }) });
+    const { auth_token: token } = (await signIn.json()) as { auth_token: string };
+    const file = await fetch(`${sandbox.url}/ssl_certificates/${record.id}/download`, { headers: { 'x-auth-token': token } });
+    expect(file.headers.get('content-type')).toBe('application/x-pem-file');
+    expect(leadersslDownloadBlocks(await file.text())[0]).toBe(before.certificate);
+    expect((await lt.orderState(record.id)).certificate).toBeNull();
+  });
+
+  it('says a reissue failed or was cancelled, with the reason, while the certificate in force stays listed; a new reissue may follow', async () => {
+    const { sandbox, exchanges } = await start({ certificates: 30 });
+    const lt = client(sandbox);
+    const [a, b] = (await listAll(lt)).filter((r) => r.status === 'issued') as [CertificateRecord, CertificateRecord];
+    await sandbox.panelReissue(indexOf(a));
+    await sandbox.panelReissue(indexOf(b));
+    sandbox.failValidation(indexOf(a), 'the DNS record was not found');
+    sandbox.failValidation(indexOf(b), 'cancelled by the customer', 'cancelled');
+    const from = exchanges.length;
+    const failed = await lt.orderState(a.id);
+    expect(paths(exchanges.slice(from))).toEqual([certificatePath(a.id, 'status')]);
+    expect(failed).toEqual({
+      certificateId: a.id,
+      stage: 'failed',
+      providerStatus: 'reissue_failed',
+      reason: 'the DNS record was not found',
+      validation: null,
+      certificate: null,
+      chain: [],
+      validFrom: null,
+      validTo: null,
+    });
+    expect(await lt.orderState(b.id)).toMatchObject({ stage: 'cancelled', providerStatus: 'reissue_cancelled', reason: 'cancelled by the customer' });
+    const listed = await listAll(lt);
+    expect(listed.find((r) => r.id === a.id)).toMatchObject({ status: 'issued', providerStatus: 'reissue_failed', pendingReissue: null, validTo: a.validTo });
+    expect(listed.find((r) => r.id === b.id)).toMatchObject({ status: 'issued', providerStatus: 'reissue_cancelled', pendingReissue: null, validTo: b.validTo });
+    await sandbox.panelReissue(indexOf(a));
+    expect((await lt.orderState(a.id)).stage).toBe('validating');
+  });
+
+  it('completes a reissue by itself when the sandbox validates after a delay', async () => {
+    const { sandbox } = await start({ certificates: 30, reissueConfirmed: true, validationDelayMs: 40 });
+    const lt = client(sandbox, { reissueConfirmed: true });
+    const record = (await listAll(lt)).find((r) => r.status === 'issued') as CertificateRecord;
+    const csr = await makeCsr(record.mainDomain);
+    await lt.reissue({ certificate: record, csr });
+    expect((await lt.orderState(record.id)).stage).toBe('validating');
+    let state = await lt.orderState(record.id);
+    for (let tries = 0; state.stage === 'validating' && tries < 50; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      state = await lt.orderState(record.id);
+    }
+    expect(state.stage).toBe('issued');
+    expect(publicKeyOf(state.certificate as string)).toBe(requestKeyOf(csr));
+  });
+
+  it('gives the causes of an order-state call: unknown id, server errors retried, a status it cannot place, a file that is not PEM', async () => {
+    const { sandbox } = await start({ certificates: 30 });
+    const lt = client(sandbox);
+    const record = (await listAll(lt)).find((r) => r.status === 'issued') as CertificateRecord;
+    let failure = await failureOf(lt.orderState('999'));
+    expect(failure.failure).toBe('http-status');
+    expect(failure.details.httpStatus).toBe(404);
+    expect(failure.message).toBe('ssl_certificates/999/status: LeaderSSL answered HTTP 404 ("Certificate not found")');
+    sandbox.faults.add('http-500');
+    const before = sandbox.requests();
+    expect((await failureOf(lt.orderState(record.id))).failure).toBe('http-status');
+    expect(sandbox.requests() - before).toBe(3);
+    sandbox.faults.clear();
+    // A front that answers a status word nobody placed, and a ZIP archive for the file.
+    const inner = createLeadersslSandboxProtocol();
+    let statusWord = 'frozen';
+    const front = await startSandbox(
+      {
+        ...inner,
+        handle: async (request, context) => {
+          const response = await inner.handle(request, context);
+          if (response.status !== 200) return response;
+          if (request.url.pathname.endsWith('/status')) return { ...response, body: JSON.stringify({ id: 1, status: statusWord }) };
+          if (request.url.pathname.endsWith('/download')) return { status: 200, contentType: 'application/zip', body: 'PK\u0003\u0004not a PEM file' };
+          return response;
+        },
+      },
+      { account: sandbox.account, book: sandbox.book },
+    );
+    sandboxes.push(front);
+    const behind = client(front);
+    failure = await failureOf(behind.orderState(record.id));
+    expect(failure.failure).toBe('unexpected-response');
+    expect(failure.message).toBe(`LeaderSSL ssl_certificates/${record.id}/status: the status "frozen" does not say where the order stands`);
+    statusWord = 'issued';
+    failure = await failureOf(behind.orderState(record.id));
+    expect(failure.failure).toBe('unexpected-response');
+    expect(failure.message).toMatch(/download: the answer holds no PEM certificate \(\d+ bytes, apparently a ZIP archive\)$/);
+  });
+
+  it('maps its ids for the control endpoints: a panel reissue and its validation over HTTP', async () => {
+    const { sandbox } = await start({ certificates: 30 });
+    expect([sandbox.indexOf(leadersslSandboxId(3)), sandbox.indexOf(leadersslSandboxId(30)), sandbox.indexOf('999'), sandbox.indexOf('abc')]).toEqual([3, null, null, null]);
+    const lt = client(sandbox);
+    const record = (await listAll(lt)).find((r) => r.status === 'issued') as CertificateRecord;
+    const control = (path: string, body: unknown) => fetch(`${sandbox.origin}/__sandbox/${path}`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await control('panel-reissue', { certificateId: record.id })).status).toBe(200);
+    expect((await listAll(lt)).find((r) => r.id === record.id)?.pendingReissue).toBe(record.id);
+    expect((await control('validate', { certificateId: '999' })).status).toBe(404);
+    expect((await control('validate', { certificateId: record.id })).status).toBe(200);
+    expect((await lt.orderState(record.id)).stage).toBe('issued');
+  });
+
+  it('keeps the token and the password out of level-9 logs while following a reissue', async () => {
+    const { sandbox } = await start({ certificates: 30 });
+    const lines: string[] = [];
+    const log: ModuleLog = { level: 9, write: (_level, message) => lines.push(message) };
+    const lt = client(sandbox, {}, { log });
+    const record = (await listAll(lt)).find((r) => r.status === 'issued') as CertificateRecord;
+    await sandbox.panelReissue(indexOf(record));
+    await lt.orderState(record.id);
+    await sandbox.validate(indexOf(record));
+    await lt.orderState(record.id);
+    const text = lines.join('\n');
+    expect(text).toContain('"status":"reissue"');
+    expect(text).toContain('-----BEGIN CERTIFICATE-----');
+    expect(sandbox.issuedSecrets.size).toBeGreaterThan(0);
+    for (const secret of [sandbox.account.password, ...sandbox.issuedSecrets]) expect(text.includes(secret), secret).toBe(false);
   });
 });

@@ -1,18 +1,35 @@
 /** The eNom processing module's client: interface.asp with responsetype=xml (providers.md §3). */
 import { unexpectedStatus } from '../http.js';
 import { moduleTransport, type ClientConfig } from '../settings.js';
-import { ProviderError, type Balance, type CertificateRecord, type ListOptions, type ProviderClient, type ReissueRequest } from '../types.js';
+import {
+  ProviderError,
+  type Balance,
+  type CertificateRecord,
+  type ListOptions,
+  type OrderStage,
+  type OrderState,
+  type ProviderClient,
+  type ReissueRequest,
+  type ValidationNeeds,
+} from '../types.js';
 import { parseProviderXml, xmlAt, xmlList, xmlText, type XmlNode } from '../xml.js';
+import { issuedCertificate } from './chain.js';
 import type { EnomIntegration } from './settings.js';
 import { enomReissueSupport } from './support.js';
 import {
   ENOM_MAX_PAGE_SIZE,
+  enomDnsRecord,
   enomFailureCause,
+  enomHttpFile,
   enomMultiDomain,
-  enomStatus,
+  enomOrderStage,
+  enomReissueState,
+  enomStatusOf,
   enomValidation,
+  enomValidationMethod,
   parseEnomAmount,
   parseEnomDate,
+  readEnomCertificates,
   readEnomCsr,
 } from './wire.js';
 
@@ -65,7 +82,10 @@ export function createEnomClient(config: ClientConfig<EnomIntegration>): Provide
     const product = text('ProdDesc') ?? '';
     const allowed = Number(text('DomainCountAllowed'));
     const months = Number(text('ValidityPeriod'));
-    const statusId = Number(text('CertStatusID'));
+    const statusId = Number(text('CertStatusID') || 'NaN');
+    const providerStatus = text('CertStatus') ?? '';
+    const { status, disagreement } = enomStatusOf(Number.isInteger(statusId) ? statusId : null, providerStatus, /^true$/i.test(text('IsExpired') ?? ''));
+    if (disagreement) log.write(4, `${PROVIDER} CertGetCerts: certificate ${id}: ${disagreement}`);
     return {
       id,
       mainDomain: domain.toLowerCase(),
@@ -76,9 +96,35 @@ export function createEnomClient(config: ClientConfig<EnomIntegration>): Provide
       validFrom: null,
       validTo: parseEnomDate(text('ExpirationDate')),
       termMonths: Number.isInteger(months) && months > 0 ? months : null,
-      status: enomStatus(Number.isInteger(statusId) ? statusId : null, /^true$/i.test(text('IsExpired') ?? '')),
-      providerStatus: text('CertStatus') ?? '',
+      status,
+      providerStatus,
       product: product || null,
+      // The list goes on showing the certificate in force (its ExpirationDate) while a reissue waits.
+      pendingReissue: enomReissueState(text('ReissueStatus')) === 'validating' ? id : null,
+    };
+  }
+
+  /** CertGetCertDetail of one certificate: the answer, checked to hold <CertGetCertDetail>. A read, retried. */
+  async function certDetail(certificateId: string): Promise<XmlNode> {
+    const { root } = await call('CertGetCertDetail', { CertID: certificateId }, true);
+    const detail = xmlAt(root, 'CertGetCertDetail');
+    if (detail === null || typeof detail !== 'object') {
+      throw new ProviderError('unexpected-response', `${PROVIDER} CertGetCertDetail: the answer for certificate ${certificateId} has no <CertGetCertDetail>`);
+    }
+    return root;
+  }
+
+  /** What the detail says validation needs (DVAuthMethod and the fields that go with it). */
+  function validationNeeds(detail: unknown): ValidationNeeds {
+    const text = (name: string) => xmlText(xmlAt(detail, name))?.trim() || null;
+    const method = enomValidationMethod(text('DVAuthMethod'));
+    const status = [text('AuthStatusName'), text('AuthStatusLastUpdate') && `last checked ${text('AuthStatusLastUpdate')}`, text('CertOrderStateName')].filter(Boolean);
+    return {
+      method,
+      approverEmail: text('ApproverEmail'),
+      dnsRecord: method === 'dns' ? enomDnsRecord(text('DNSAuthEntry'), text('DNSAuthAddress'), text('DomainName')) : null,
+      httpFile: method === 'http' ? enomHttpFile(text('FileAuthName'), xmlText(xmlAt(detail, 'FileAuthContents'))) : null,
+      detail: status.length > 0 ? status.join(', ') : null,
     };
   }
 
@@ -93,8 +139,16 @@ export function createEnomClient(config: ClientConfig<EnomIntegration>): Provide
       const { root } = await call('GetBalance', {}, true);
       const amount = parseEnomAmount(xmlText(xmlAt(root, 'Balance')));
       if (amount === null) throw new ProviderError('unexpected-response', `${PROVIDER} GetBalance: no readable Balance in the answer`);
-      // eNom accounts are kept in US dollars; the answer carries no currency.
-      return { amount, currency: 'USD' };
+      // What can be spent is AvailableBalance, which eNom tells apart from Balance (its own sample has
+      // Balance -1,832.23 beside AvailableBalance 6,193.37). eNom accounts are kept in US dollars.
+      const availableText = xmlText(xmlAt(root, 'AvailableBalance'));
+      if (availableText === null || availableText.trim() === '') {
+        log.write(4, `${PROVIDER} GetBalance: the answer has no AvailableBalance; only Balance is known`);
+        return { amount, currency: 'USD' };
+      }
+      const available = parseEnomAmount(availableText);
+      if (available === null) throw new ProviderError('unexpected-response', `${PROVIDER} GetBalance: no readable AvailableBalance in the answer`);
+      return { amount, available, currency: 'USD' };
     },
 
     async *listCertificates(options: ListOptions = {}) {
@@ -127,10 +181,7 @@ export function createEnomClient(config: ClientConfig<EnomIntegration>): Provide
 
     /** CertGetCertDetail's CSR. The answer also carries the private key (PVT) when eNom made it: only the log sees it, masked. */
     async originalCsr(certificate: CertificateRecord) {
-      const { root } = await call('CertGetCertDetail', { CertID: certificate.id }, true);
-      if (xmlAt(root, 'CertGetCertDetail') === null) {
-        throw new ProviderError('unexpected-response', `${PROVIDER} CertGetCertDetail: the answer for certificate ${certificate.id} has no <CertGetCertDetail>`);
-      }
+      const root = await certDetail(certificate.id);
       const found = readEnomCsr(root);
       if (found.kind === 'invalid') {
         throw new ProviderError('unexpected-response', `${PROVIDER} CertGetCertDetail: the CSR of certificate ${certificate.id} is not a CSR (${found.reason})`);
@@ -140,6 +191,66 @@ export function createEnomClient(config: ClientConfig<EnomIntegration>): Provide
         return null;
       }
       return found.pem;
+    },
+
+    /**
+     * CertGetCertDetail read for the lifecycle. eNom keeps one CertID through a reissue and keeps
+     * CertStatus on the certificate in force, so a reissue's own state (ReissueStatus) comes first:
+     * while it waits, SSLCertificate still holds the old certificate, which must not pass for the new.
+     */
+    async orderState(certificateId: string): Promise<OrderState> {
+      const root = await certDetail(certificateId);
+      const detail = xmlAt(root, 'CertGetCertDetail');
+      const text = (name: string) => xmlText(xmlAt(detail, name))?.trim() || null;
+      const statusText = text('CertStatus');
+      const idNumber = Number(text('CertStatusID') ?? 'NaN');
+      const statusId = Number.isInteger(idNumber) ? idNumber : null;
+      const reissueStatus = text('ReissueStatus');
+      const reissue = enomReissueState(reissueStatus);
+      const byStatus = enomOrderStage(statusId, statusText);
+      const { disagreement } = enomStatusOf(statusId, statusText, false);
+      if (disagreement) log.write(4, `${PROVIDER} CertGetCertDetail: certificate ${certificateId}: ${disagreement}`);
+      const providerStatus = [statusText ?? (statusId === null ? '' : `CertStatusID ${statusId}`), reissueStatus && `ReissueStatus ${reissueStatus}`].filter(Boolean).join(', ');
+      const stage: OrderStage | null = reissue === 'validating' || reissue === 'failed' || reissue === 'cancelled' ? reissue : byStatus;
+      if (stage === null) {
+        throw new ProviderError('unexpected-response', `${PROVIDER} CertGetCertDetail: certificate ${certificateId} has a status certops does not know (${providerStatus || 'none'})`);
+      }
+      const said = text('CertStatusDetail') ?? text('Message');
+      const base = { certificateId, stage, providerStatus, certificate: null, chain: [], validFrom: null, validTo: null };
+      if (stage === 'validating') return { ...base, reason: said, validation: validationNeeds(detail) };
+      if (stage === 'failed' || stage === 'cancelled') return { ...base, reason: said ?? statusText, validation: null };
+
+      let leaf: string[];
+      let authorities: string[];
+      try {
+        leaf = readEnomCertificates(xmlText(xmlAt(detail, 'SSLCertificate')));
+        const icas = xmlAt(detail, 'IntermediateCertificates');
+        const listed = icas && typeof icas === 'object' ? Object.keys(icas).filter((k) => /^ICA\d+$/i.test(k)).map((k) => xmlText((icas as XmlNode)[k])) : [];
+        authorities = [xmlText(xmlAt(detail, 'CACerts')), ...listed].flatMap((pem) => readEnomCertificates(pem));
+      } catch {
+        throw new ProviderError('unexpected-response', `${PROVIDER} CertGetCertDetail: the certificate of ${certificateId} is not PEM`);
+      }
+      const [first, ...more] = leaf;
+      if (!first) {
+        log.write(4, `${PROVIDER} CertGetCertDetail: certificate ${certificateId} is issued but its SSLCertificate is empty`);
+        return { ...base, reason: said, validation: null, validTo: parseEnomDate(text('ExpirationDate')) };
+      }
+      let issued;
+      try {
+        issued = issuedCertificate(first, [...more, ...authorities]);
+      } catch {
+        throw new ProviderError('unexpected-response', `${PROVIDER} CertGetCertDetail: the SSLCertificate or CACerts of ${certificateId} does not parse as X.509`);
+      }
+      return {
+        ...base,
+        reason: said,
+        validation: null,
+        certificate: issued.certificate,
+        chain: issued.chain,
+        validFrom: issued.validFrom,
+        // eNom's ExpirationDate, as the list gives it; the leaf's own notAfter where the detail has none.
+        validTo: parseEnomDate(text('ExpirationDate')) ?? issued.validTo,
+      };
     },
 
     close: () => transport.close(),

@@ -1,9 +1,17 @@
 /**
  * A local eNom: interface.asp speaking the same XML (providers.md §3), on the sandbox kit. It serves
  * CheckLogin, GetBalance, CertGetCerts, CertGetCertDetail and CertReissueCert. CertGetCertDetail
- * answers with the CSR the book keeps for the certificate (made on first request; the reissue's after
- * a reissue) in the documented sample's form, and, for a CSR the sandbox made itself, its private
- * key in PVT, as eNom does for keys it generated.
+ * answers with the CSR the book keeps for the certificate (made on first request; the reissue's once
+ * one was asked for) in the documented sample's form, and, for a CSR the sandbox made itself, its
+ * private key in PVT, as eNom does for keys it generated.
+ *
+ * A reissue keeps the CertID and waits for domain validation (validate(), or by itself after the
+ * sandbox's validationDelayMs). Meanwhile CertStatus stays the certificate in force's ("Certificate
+ * Issued", with its ExpirationDate and its leaf in SSLCertificate), and ReissueStatus says a reissue
+ * waits (wire.ts's words); the detail gives DVAuthMethod with the matching fields. Once validated,
+ * SSLCertificate holds the new leaf, signed by the sandbox's CA for the reissue CSR's key, and
+ * CACerts the intermediate and the root. A failed or cancelled validation shows in ReissueStatus with
+ * the CA's reason in CertStatusDetail; the certificate in force stays as it was.
  */
 import type { ProviderSandbox } from '../provider-module.js';
 import { escapeXml } from '../xml.js';
@@ -13,14 +21,41 @@ import { enomReissuable } from './support.js';
 import {
   ENOM_ACCOUNT_LOCKED,
   ENOM_BAD_CREDENTIALS,
+  ENOM_CERT_STATUS_NAMES,
+  ENOM_DV_AUTH_METHODS,
   ENOM_IP_NOT_PERMITTED,
   ENOM_MAX_PAGE_SIZE,
+  enomCaCerts,
+  enomDnsAuthFields,
+  enomFileAuthName,
+  enomIndentedPem,
+  enomReissueStatus,
   formatEnomAmount,
   formatEnomDate,
   formatEnomDateTime,
+  type EnomReissueState,
 } from './wire.js';
 
 const CERT_ID_BASE = 800_000;
+
+/**
+ * What the sandbox holds back from Balance for orders still open: AvailableBalance = Balance minus
+ * this, so a client that reads the wrong field fails (1,204.10 and 1,150.00, the pair of
+ * providers.md's GetBalance example). Why eNom's two amounts differ is not documented; its own sample
+ * even has AvailableBalance above Balance (6,193.37 beside -1,832.23), so the client assumes no sign.
+ */
+export const SANDBOX_HELD_FOR_OPEN_ORDERS = 54.1;
+
+/** The CertID of a book index, and back. */
+function certIdOf(index: number): string {
+  return String(CERT_ID_BASE + index);
+}
+
+function indexOfCertId(certificateId: string | undefined, size: number): number | null {
+  if (!certificateId || !/^\d+$/.test(certificateId.trim())) return null;
+  const index = Number(certificateId) - CERT_ID_BASE;
+  return Number.isInteger(index) && index >= 0 && index < size ? index : null;
+}
 
 /** Product names by kind; GeoTrust-family ones can be reissued through the API, Comodo ones cannot. */
 export function enomProduct(cert: SandboxCertificate): string {
@@ -34,17 +69,29 @@ export function enomProduct(cert: SandboxCertificate): string {
   return cert.index % 3 === 0 ? 'Comodo PositiveSSL' : 'SSL Certificate - RapidSSL';
 }
 
+/**
+ * CertStatusID and CertStatus of the certificate in force (a reissue does not change them). Some
+ * issued ones carry the pair of eNom's own CertGetCerts sample, "Cert Issued" with CertStatusID 7,
+ * as the real service may: a client must trust the text.
+ */
 function statusOf(cert: SandboxCertificate): [number, string] {
+  const named = (id: number): [number, string] => [id, ENOM_CERT_STATUS_NAMES[id] ?? ''];
   switch (cert.status) {
     case 'pending':
-      return [2, 'Processing'];
+      return named(2);
     case 'cancelled':
-      return [7, 'Refunded - No Cert Issued'];
+      return named(7);
     case 'revoked':
-      return [8, 'Refunded - Cert Issued'];
+      return named(8);
     default:
-      return [4, 'Certificate Issued'];
+      return cert.status === 'issued' && cert.index % 29 === 11 ? [7, 'Cert Issued'] : named(4);
   }
+}
+
+/** The reissue's state for ReissueStatus: the one waiting, failed or cancelled, else "issued" once one was. */
+function reissueStateOf(cert: SandboxCertificate): EnomReissueState | null {
+  if (cert.pending) return cert.pending.state;
+  return cert.reissues > 0 ? 'issued' : null;
 }
 
 function envelope(command: string, payload: string, errors: string[] = []): SandboxResponse {
@@ -62,41 +109,63 @@ function envelope(command: string, payload: string, errors: string[] = []): Sand
 function certXml(cert: SandboxCertificate, today: number): string {
   const [statusId, status] = statusOf(cert);
   return (
-    `<Cert><IsExpired>${cert.status === 'expired' || cert.validTo <= today ? 'True' : 'False'}</IsExpired><CertID>${CERT_ID_BASE + cert.index}</CertID>` +
+    `<Cert><IsExpired>${cert.status === 'expired' || cert.validTo <= today ? 'True' : 'False'}</IsExpired><CertID>${certIdOf(cert.index)}</CertID>` +
     `<OrderDate>${formatEnomDate(cert.orderDate)}</OrderDate><ConfigDate>${formatEnomDate(cert.validFrom)}</ConfigDate>` +
     `<DomainName><![CDATA[${cert.mainDomain}]]></DomainName><ValidityPeriod>${cert.termYears * 12}</ValidityPeriod>` +
     `<RenewalIndicator>False</RenewalIndicator><ProdType>${cert.multiDomain ? 29 : 23}</ProdType><ProdDesc>${escapeXml(enomProduct(cert))}</ProdDesc>` +
     `<ExpirationDate>${formatEnomDate(cert.validTo)}</ExpirationDate><ServerCount>1</ServerCount><CertStatus>${status}</CertStatus>` +
     `<CertStatusID>${statusId}</CertStatusID><OrderID>${300_000_000 + cert.index}</OrderID>` +
-    `<DomainCountAllowed>${cert.multiDomain ? cert.otherNames.length + 1 : ''}</DomainCountAllowed><ReissueStatus>${cert.reissues > 0 ? 'Reissued' : ''}</ReissueStatus></Cert>`
+    `<DomainCountAllowed>${cert.multiDomain ? cert.otherNames.length + 1 : ''}</DomainCountAllowed><ReissueStatus>${enomReissueStatus(reissueStateOf(cert), 'list')}</ReissueStatus></Cert>`
   );
 }
 
-/** A PEM as eNom's sample writes it inside CDATA: its own armour label, every line indented by two spaces. */
-function enomPem(pem: string, label: string): string {
-  const body = pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').trim().split(/\s+/);
-  return [`-----BEGIN ${label}-----`, ...body, `-----END ${label}-----`].join('\n  ');
+/** The validation fields of the detail: DVAuthMethod and what goes with it, from the reissue's validation. */
+function validationXml(cert: SandboxCertificate): string {
+  const validation = cert.pending?.validation ?? null;
+  const field = (name: string, value: string | null) => `<${name}>${escapeXml(value ?? '')}</${name}>`;
+  const dns = validation?.method === 'dns' && validation.dnsName && validation.dnsValue ? enomDnsAuthFields(validation.dnsName, validation.dnsValue) : null;
+  const file = validation?.method === 'http' && validation.httpPath ? enomFileAuthName(validation.httpPath) : null;
+  // GeoTrust's File and DNS checks report INIT until the CA has found the record or file.
+  const authStatus = cert.pending?.state === 'validating' && (validation?.method === 'dns' || validation?.method === 'http') ? 'INIT' : '';
+  return (
+    field('DVAuthMethod', validation ? ENOM_DV_AUTH_METHODS[validation.method] : 'DNS') +
+    `<AuthStatusID />${field('AuthStatusName', authStatus)}<AuthStatusLastUpdate />` +
+    field('ApproverEmail', validation?.method === 'email' ? validation.approverEmail : '') +
+    field('FileAuthName', file) +
+    field('FileAuthContents', validation?.method === 'http' ? validation.httpContent : '') +
+    field('DNSAuthEntry', dns?.DNSAuthEntry ?? '') +
+    field('DNSAuthAddress', dns?.DNSAuthAddress ?? '')
+  );
 }
 
 /** CertGetCertDetail's answer for one certificate (the fields of providers.md §3.7 the sandbox can fill). */
 async function certDetailXml(cert: SandboxCertificate, context: SandboxContext): Promise<string> {
   const [statusId, status] = statusOf(cert);
-  const csr = await context.book.csrOf(cert.index);
-  const privateKey = context.book.privateKeyOf(cert.index);
+  const pending = cert.pending;
+  // The reissue's CSR once one was asked for; its key is the customer's, so PVT is empty then.
+  const csr = pending ? pending.csr : await context.book.csrOf(cert.index);
+  const privateKey = pending ? null : context.book.privateKeyOf(cert.index);
   if (privateKey) context.issueSecret(privateKey);
+  // The certificate in force, issued by the sandbox's CA (the old one while a reissue waits).
+  const issued = cert.status === 'issued' || cert.status === 'expired' || cert.status === 'revoked';
+  const leaf = issued ? await context.certificatePemOf(cert.index) : null;
+  const ca = issued ? await context.ca() : null;
   const ordered = formatEnomDateTime(cert.orderDate, (cert.index * 7_919) % 86_400);
+  const reason = pending && pending.state !== 'validating' ? (pending.reason ?? '') : '';
   return (
-    `<CertGetCertDetail><CertID>${CERT_ID_BASE + cert.index}</CertID><DomainName>${escapeXml(cert.mainDomain)}</DomainName>` +
+    `<CertGetCertDetail><CertID>${certIdOf(cert.index)}</CertID><DomainName>${escapeXml(cert.mainDomain)}</DomainName>` +
     `<ValidityPeriod>${cert.termYears * 12}</ValidityPeriod><OrderDate>${ordered}</OrderDate><ConfigDate>${formatEnomDateTime(cert.validFrom, 43_200)}</ConfigDate>` +
     `<RenewalIndicator>False</RenewalIndicator><WebServerTypeID>18</WebServerTypeID><WebServerTypeName>Other</WebServerTypeName>` +
     `<OrderID>${300_000_000 + cert.index}</OrderID><OrderDetailID>${185_000_000 + cert.index}</OrderDetailID>` +
-    `<ExpirationDate>${formatEnomDateTime(cert.validTo, 43_200)}</ExpirationDate><ServerCount>1</ServerCount><DVAuthMethod>DNS</DVAuthMethod>` +
-    `<Message></Message><CertStatusID>${statusId}</CertStatusID><CertStatus>${status}</CertStatus><CertStatusDetail></CertStatusDetail>` +
-    `<ReissueStatus>${cert.reissues > 0 ? 'Reissued' : ''}</ReissueStatus><ComodoReissueStatus></ComodoReissueStatus>` +
+    `<ExpirationDate>${formatEnomDateTime(cert.validTo, 43_200)}</ExpirationDate><ServerCount>1</ServerCount>${validationXml(cert)}` +
+    `<Message></Message><CertStatusID>${statusId}</CertStatusID><CertStatus>${escapeXml(status)}</CertStatus><CertStatusDetail>${escapeXml(reason)}</CertStatusDetail>` +
+    `<CertOrderStateID /><CertOrderStateName></CertOrderStateName>` +
+    `<ReissueStatus>${enomReissueStatus(reissueStateOf(cert), 'detail')}</ReissueStatus><ComodoReissueStatus></ComodoReissueStatus>` +
     `<ProdType>${cert.multiDomain ? 29 : 23}</ProdType><ProdDesc>${escapeXml(enomProduct(cert))}</ProdDesc><UseWebHosting>0</UseWebHosting>` +
-    `<SSLCertificate><![CDATA[]]></SSLCertificate>` +
-    `<CSR><![CDATA[${enomPem(csr, 'NEW CERTIFICATE REQUEST')}]]>\n </CSR><CACerts><![CDATA[]]></CACerts>` +
-    `<PVT><![CDATA[${privateKey ? enomPem(privateKey, 'PRIVATE KEY') : '-----BEGIN RSA PRIVATE KEY-----\n  -----END RSA PRIVATE KEY-----'}]]></PVT>` +
+    `<SSLCertificate><![CDATA[${leaf ? enomIndentedPem(leaf, 'CERTIFICATE') : ''}]]>\n </SSLCertificate>` +
+    `<CSR><![CDATA[${enomIndentedPem(csr, 'NEW CERTIFICATE REQUEST')}]]>\n </CSR>` +
+    `<CACerts><![CDATA[${ca ? enomCaCerts([ca.intermediatePem], ca.rootPem) : ''}]]></CACerts>` +
+    `<PVT><![CDATA[${privateKey ? enomIndentedPem(privateKey, 'PRIVATE KEY') : '-----BEGIN RSA PRIVATE KEY-----\n  -----END RSA PRIVATE KEY-----'}]]></PVT>` +
     `<ReferenceID></ReferenceID><DomainCountAllowed>${cert.multiDomain ? cert.otherNames.length + 1 : ''}</DomainCountAllowed></CertGetCertDetail>`
   );
 }
@@ -113,6 +182,8 @@ function parameters(request: SandboxRequest): Map<string, string> {
 export const enomSandboxProtocol: SandboxProtocol = {
   provider: 'enom',
   basePath: '/interface.asp',
+  // eNom keeps one CertID through a reissue.
+  indexOf: (certificateId, context) => indexOfCertId(certificateId, context.book.size),
   malformed: () => ({ status: 200, contentType: 'text/xml; charset=utf-8', body: '<?xml version="1.0"?><interface-response><ErrCount>0</ErrCount><Balance>1,0' }),
 
   async handle(request: SandboxRequest, context: SandboxContext): Promise<SandboxResponse> {
@@ -129,8 +200,11 @@ export const enomSandboxProtocol: SandboxProtocol = {
       case 'checklogin':
         return envelope(command, `<PartyID>{SANDBOX-PARTY}</PartyID><Reseller>True</Reseller><ParentAccount>000-00-0000</ParentAccount><Account>${escapeXml(account.username)}</Account>`);
       case 'getbalance': {
-        const balance = formatEnomAmount(account.balance);
-        return envelope(command, `<Reseller>1</Reseller><Balance>${balance}</Balance><AvailableBalance>${balance}</AvailableBalance><DomainCount>0</DomainCount>`);
+        const available = formatEnomAmount(Math.round((account.balance - SANDBOX_HELD_FOR_OPEN_ORDERS) * 100) / 100);
+        return envelope(
+          command,
+          `<Reseller>1</Reseller><Balance>${formatEnomAmount(account.balance)}</Balance><AvailableBalance>${available}</AvailableBalance><DomainCount>0</DomainCount>`,
+        );
       }
       case 'certgetcerts': {
         const start = Math.max(1, Number(params.get('startposition') ?? '1') || 1);
@@ -144,17 +218,18 @@ export const enomSandboxProtocol: SandboxProtocol = {
         );
       }
       case 'certgetcertdetail': {
-        const index = Number(params.get('certid')) - CERT_ID_BASE;
-        if (!Number.isInteger(index) || index < 0 || index >= book.size) return envelope(command, '', ['Certificate not found']);
+        const index = indexOfCertId(params.get('certid'), book.size);
+        if (index === null) return envelope(command, '', ['Certificate not found']);
         return envelope(command, await certDetailXml(book.get(index), context));
       }
       case 'certreissuecert': {
-        const index = Number(params.get('certid')) - CERT_ID_BASE;
-        if (!Number.isInteger(index) || index < 0 || index >= book.size) return envelope(command, '', ['Certificate not found']);
+        const index = indexOfCertId(params.get('certid'), book.size);
+        if (index === null) return envelope(command, '', ['Certificate not found']);
         const csr = params.get('csr') ?? '';
         if (!/-----BEGIN (NEW )?CERTIFICATE REQUEST-----/.test(csr)) return envelope(command, '', ['Invalid CSR']);
         if (!enomReissuable(enomProduct(book.get(index)))) return envelope(command, '', ['Reissue is not available for this product']);
-        const result = book.reissue(index, csr, today);
+        // Accepted, then waiting for validation: nothing changes in the certificate in force yet.
+        const result = context.reissue(index, csr);
         if ('refused' in result) return envelope(command, '', [`Certificate cannot be reissued: ${result.refused}`]);
         return envelope(command, `<Success>True</Success><Message>Reissue request submitted</Message><DomainName>${escapeXml(result.mainDomain)}</DomainName>`);
       }

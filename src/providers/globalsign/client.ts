@@ -1,10 +1,11 @@
 /** The GlobalSign processing module's client: the GCC/GAS SOAP API (providers.md §2). */
+import { X509Certificate } from 'node:crypto';
 import { addDays, addYears, dayOfInstant, formatDay, minDay, type Day } from '../../rules/calendar.js';
 import { unexpectedStatus, type HttpResponse } from '../http.js';
 import { redact } from '../redact.js';
 import { globalsignReissueSupport } from './support.js';
 import { moduleTransport, type ClientConfig } from '../settings.js';
-import { ProviderError, type Balance, type CertificateRecord, type ListOptions, type ProviderClient, type ReissueRequest } from '../types.js';
+import { ProviderError, type Balance, type CertificateRecord, type ListOptions, type OrderState, type ProviderClient, type ReissueRequest } from '../types.js';
 import { parseProviderXml, xmlAt, xmlList, xmlText, type XmlNode } from '../xml.js';
 import { globalsignBaseUrl, globalsignServiceUrl, type GlobalsignIntegration } from './settings.js';
 import {
@@ -20,14 +21,18 @@ import {
   dateRangePayload,
   globalsignFailureCause,
   globalsignMultiDomain,
+  globalsignOrderStage,
   globalsignStatus,
   globalsignStatusCode,
   globalsignValidation,
+  orderStatePayload,
   originalCsrPayload,
   parseGlobalsignDay,
   parseGlobalsignInstant,
   readGlobalsignBalance,
+  readGlobalsignFulfillment,
   readGlobalsignOriginalCsr,
+  readGlobalsignValidation,
   reissuePayload,
   sanOptionOn,
   soapRequest,
@@ -36,6 +41,8 @@ import {
 
 const PROVIDER = 'GlobalSign';
 const MS_PER_DAY = 86_400_000;
+/** Records per page once the listing is collapsed. */
+const PAGE_SIZE = 250;
 
 interface SoapResult {
   /** The `{Op}Response/Response` element. */
@@ -43,6 +50,8 @@ interface SoapResult {
   /** The server's clock (the header's Timestamp), or null when it sent none. */
   readonly serverTime: number | null;
   readonly warnings: string[];
+  /** Every error the header of a successful answer carries (SuccessCode 0 or 1), described. */
+  readonly remarks: string[];
 }
 
 interface GlobalsignError {
@@ -69,6 +78,104 @@ function readErrors(header: unknown): GlobalsignError[] {
 }
 
 const describeError = (error: GlobalsignError) => [error.code, error.field ? `[${error.field}]` : '', error.message].filter(Boolean).join(' ');
+
+const integer = (value: string | null) => (value !== null && /^-?\d+$/.test(value.trim()) ? Number(value) : null);
+
+/** An element's trimmed text; null when it is missing, nil or empty. */
+function textAt(node: unknown, ...path: string[]): string | null {
+  const value = xmlText(xmlAt(node, ...path));
+  return value === null || value.trim() === '' ? null : value.trim();
+}
+
+/** One order as GetOrderByDateRange lists it, before reissue chains are collapsed. */
+export interface ListedOrder {
+  readonly record: CertificateRecord;
+  /** `OrderInfo/OriginalOrderIDForReIssue`: the order this one reissues; null for an order of its own. */
+  readonly replaces: string | null;
+  /** `OrderInfo/OrderDate` as an instant; null when unreadable. */
+  readonly orderedAt: number | null;
+  /** A certificate was issued under it (status 4, or 5–7: issued, then cancelled or revoked). */
+  readonly certified: boolean;
+  /** It still waits for validation or approval (status 1, 2, 8, 9). */
+  readonly waiting: boolean;
+}
+
+/**
+ * One record per subscription from orders whose reissues are orders of their own (evidence file,
+ * item 1): each chain of OriginalOrderIDForReIssue links is followed to its first order. The record
+ * is the newest order with a certificate (its id, names, dates and status), with the order date and
+ * paid term of the first order (a reissue does not extend what the client paid for), and
+ * `pendingReissue` naming the newest order while that one still waits. A denied or cancelled newest
+ * reissue leaves the newest issued order in force, with nothing pending. "Newest" is the furthest
+ * down the chain, then the latest ordered. A chain whose first order lies outside the listing starts
+ * at its oldest order found.
+ */
+export function collapseReissueChains(orders: readonly ListedOrder[]): CertificateRecord[] {
+  const byId = new Map(orders.map((order) => [order.record.id, order]));
+  const groups = new Map<string, { root: ListedOrder; members: { order: ListedOrder; depth: number }[] }>();
+  for (const order of orders) {
+    let root = order;
+    let depth = 0;
+    const visited = new Set<string>([order.record.id]);
+    for (let previous = root.replaces ? byId.get(root.replaces) : undefined; previous && !visited.has(previous.record.id); previous = previous.replaces ? byId.get(previous.replaces) : undefined) {
+      visited.add(previous.record.id);
+      root = previous;
+      depth += 1;
+    }
+    let group = groups.get(root.record.id);
+    if (!group) {
+      group = { root, members: [] };
+      groups.set(root.record.id, group);
+    }
+    group.members.push({ order, depth });
+  }
+  const later = (a: { order: ListedOrder; depth: number }, b: { order: ListedOrder; depth: number }) =>
+    a.depth !== b.depth ? a.depth > b.depth : (a.order.orderedAt ?? -Infinity) > (b.order.orderedAt ?? -Infinity);
+  const records: CertificateRecord[] = [];
+  for (const { root, members } of groups.values()) {
+    let newest = members[0] as { order: ListedOrder; depth: number };
+    let inForce: { order: ListedOrder; depth: number } | null = null;
+    for (const member of members) {
+      if (later(member, newest)) newest = member;
+      if (member.order.certified && (inForce === null || later(member, inForce))) inForce = member;
+    }
+    const base = inForce ?? newest;
+    const pending = newest !== base && newest.depth > 0 && newest.order.waiting ? newest.order.record.id : null;
+    records.push({ ...base.order.record, orderDate: root.record.orderDate, termMonths: root.record.termMonths, pendingReissue: pending });
+  }
+  return records;
+}
+
+/**
+ * The chain of an issued certificate from GlobalSign's CACertificates: the leaf's issuer first, then
+ * its issuer, matched by name (not by the answer's order, which puts the ROOT first); ROOT entries and
+ * self-signed certificates are left out, and so is any certificate off the leaf's path.
+ */
+export function globalsignChain(leafPem: string, caCertificates: readonly { readonly type: string; readonly pem: string }[]): { chain: string[]; unused: number } {
+  const leaf = new X509Certificate(leafPem);
+  const candidates: { pem: string; certificate: X509Certificate }[] = [];
+  const fingerprints = new Set<string>();
+  for (const { type, pem } of caCertificates) {
+    if (type === 'ROOT') continue;
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(pem);
+    } catch {
+      continue;
+    }
+    if (certificate.checkIssued(certificate) || fingerprints.has(certificate.fingerprint256)) continue;
+    fingerprints.add(certificate.fingerprint256);
+    candidates.push({ pem, certificate });
+  }
+  const chain: typeof candidates = [];
+  for (let current = leaf; ; ) {
+    const next = candidates.find((candidate) => !chain.includes(candidate) && current.checkIssued(candidate.certificate));
+    if (!next) break;
+    chain.push(next);
+    current = next.certificate;
+  }
+  return { chain: chain.map((entry) => entry.pem), unused: candidates.length - chain.length };
+}
 
 export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegration>): ProviderClient {
   const { integration, network, log } = config;
@@ -141,22 +248,20 @@ export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegratio
     }
     const warnings = code === SUCCESS_WITH_WARNING ? errors.map(describeError) : [];
     if (warnings.length > 0) log.write(4, `${PROVIDER} ${operation} succeeded with a warning: ${warnings.join('; ')}`);
-    return { response: result as XmlNode, serverTime: parseGlobalsignInstant(xmlText(xmlAt(header, 'Timestamp'))), warnings };
+    return { response: result as XmlNode, serverTime: parseGlobalsignInstant(xmlText(xmlAt(header, 'Timestamp'))), warnings, remarks: errors.map(describeError) };
   }
 
-  function toRecord(detail: unknown, nowMs: number): CertificateRecord {
+  function toOrder(detail: unknown, nowMs: number): ListedOrder {
     const info = xmlAt(detail, 'OrderInfo');
-    const text = (node: unknown, ...path: string[]) => {
-      const value = xmlText(xmlAt(node, ...path));
-      return value === null || value === '' ? null : value.trim();
-    };
+    const text = textAt;
     const id = text(info, 'OrderId') ?? text(info, 'OrderID');
     const domain = text(info, 'DomainName');
     if (!id || !domain) throw new ProviderError('unexpected-response', `${PROVIDER} GetOrderByDateRange: an order without OrderId or DomainName`);
     const mainDomain = domain.toLowerCase();
     const certificate = xmlAt(detail, 'CertificateInfo');
-    const integer = (value: string | null) => (value !== null && /^-?\d+$/.test(value) ? Number(value) : null);
-    const code = globalsignStatusCode(integer(text(info, 'OrderStatus')), integer(text(certificate, 'CertificateStatus')));
+    const orderStatus = integer(text(info, 'OrderStatus'));
+    const certificateStatus = integer(text(certificate, 'CertificateStatus'));
+    const code = globalsignStatusCode(orderStatus, certificateStatus);
     const end = parseGlobalsignInstant(text(certificate, 'EndDate'));
     const names = xmlList(xmlAt(detail, 'SANEntries', 'SANEntry'))
       .map((entry) => (xmlText(xmlAt(entry, 'SubjectAltName')) ?? '').trim().toLowerCase())
@@ -166,7 +271,7 @@ export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegratio
     const options = [...xmlList(xmlAt(detail, 'Options', 'Option')), ...xmlList(xmlAt(info, 'Options', 'Option'))];
     const months = integer(text(info, 'ValidityPeriod', 'Months'));
     const product = text(info, 'ProductCode');
-    return {
+    const record: CertificateRecord = {
       id,
       mainDomain,
       otherNames,
@@ -179,6 +284,15 @@ export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegratio
       status: globalsignStatus(code, end, nowMs),
       providerStatus: code === null ? '' : `${GLOBALSIGN_STATUS_NAMES[code] ?? 'Status'} (${code})`,
       product,
+      pendingReissue: null,
+    };
+    const replaces = text(info, 'OriginalOrderIDForReIssue');
+    return {
+      record,
+      replaces: replaces === id ? null : replaces,
+      orderedAt: parseGlobalsignInstant(text(info, 'OrderDate')),
+      certified: code !== null && code >= 4 && code <= 7,
+      waiting: globalsignOrderStage(orderStatus, certificateStatus)?.stage === 'validating',
     };
   }
 
@@ -220,7 +334,9 @@ export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegratio
      * GetOrderByDateRange over every window from six years back to today (the later of this server's
      * clock and GlobalSign's Timestamp), oldest first. A window GlobalSign refuses as too large is
      * halved until it passes, down to one day; the next window starts at the size that passed and
-     * doubles again while answers stay small.
+     * doubles again while answers stay small. A reissue is a new order in the window of its own day,
+     * so chains are collapsed only once every window is read: progress counts the orders of their
+     * own (subscriptions) while reading, then the collapsed records come in pages.
      */
     async *listCertificates(options: ListOptions = {}) {
       const { signal, onProgress } = options;
@@ -229,6 +345,7 @@ export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegratio
       let cursor = addYears(today(), -GLOBALSIGN_LOOKBACK_YEARS);
       let span = GLOBALSIGN_WINDOW_DAYS;
       const seen = new Set<string>();
+      const orders: ListedOrder[] = [];
       let listed = 0;
       while (cursor <= today()) {
         if (signal?.aborted) throw new ProviderError('network', `the listing of ${PROVIDER} orders was cancelled`);
@@ -248,19 +365,21 @@ export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegratio
         }
         if (answer.serverTime !== null) serverNow = Math.max(serverNow ?? 0, answer.serverTime);
         const nowMs = answer.serverTime ?? Date.now();
-        const page: CertificateRecord[] = [];
         for (const detail of answer.details) {
-          const record = toRecord(detail, nowMs);
-          if (seen.has(record.id)) continue;
-          seen.add(record.id);
-          page.push(record);
+          const order = toOrder(detail, nowMs);
+          if (seen.has(order.record.id)) continue;
+          seen.add(order.record.id);
+          orders.push(order);
+          if (order.replaces === null) listed += 1;
         }
-        listed += page.length;
         onProgress?.({ listed, total: null });
-        if (page.length > 0) yield page;
         cursor = addDays(last, 1);
         if (answer.details.length < GLOBALSIGN_MAX_ORDERS_PER_WINDOW / 4) span = Math.min(GLOBALSIGN_WINDOW_DAYS, span * 2);
       }
+      const records = collapseReissueChains(orders);
+      if (records.length !== orders.length) log.write(6, `${PROVIDER} GetOrderByDateRange: ${orders.length} orders, ${records.length} certificates once reissue chains are collapsed`);
+      if (records.length !== listed) onProgress?.({ listed: records.length, total: null });
+      for (let start = 0; start < records.length; start += PAGE_SIZE) yield records.slice(start, start + PAGE_SIZE);
     },
 
     reissueSupport: globalsignReissueSupport,
@@ -288,6 +407,52 @@ export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegratio
         return null;
       }
       return found.pem;
+    },
+
+    /**
+     * GetOrderByOrderID with ReturnOrderOption, ReturnCertificateInfo and ReturnFulfillment: the
+     * stage from the order's and the certificate's status, what validation waits for, and once
+     * issued the certificate with its chain (leaf's issuer first, no root) and its dates.
+     */
+    async orderState(orderId: string): Promise<OrderState> {
+      const { response, remarks } = await call('GetOrderByOrderID', orderStatePayload(orderId), true);
+      const detail = xmlAt(response, 'OrderDetail');
+      if (detail === null || typeof detail !== 'object') throw new ProviderError('unexpected-response', `${PROVIDER} GetOrderByOrderID: the answer for order ${orderId} has no OrderDetail`);
+      const orderStatus = integer(textAt(detail, 'OrderInfo', 'OrderStatus'));
+      const certificateStatus = integer(textAt(detail, 'CertificateInfo', 'CertificateStatus'));
+      const found = globalsignOrderStage(orderStatus, certificateStatus);
+      if (found === null) {
+        throw new ProviderError(
+          'unexpected-response',
+          `${PROVIDER} GetOrderByOrderID: order ${orderId} has a status GlobalSign does not list (OrderStatus ${orderStatus ?? 'none'}, CertificateStatus ${certificateStatus ?? 'none'})`,
+        );
+      }
+      const { stage, code } = found;
+      const name = GLOBALSIGN_STATUS_NAMES[code] ?? 'Status';
+      const providerStatus = `${name} (${code})`;
+      const reason = stage === 'issued' ? (remarks.length > 0 ? remarks.join('; ') : null) : [name, ...remarks].join(': ');
+      const base: OrderState = { certificateId: orderId, stage, providerStatus, reason, validation: null, certificate: null, chain: [], validFrom: null, validTo: null };
+      if (stage === 'validating') return { ...base, validation: readGlobalsignValidation(detail, globalsignValidation(textAt(detail, 'OrderInfo', 'ProductCode'))) };
+      if (stage !== 'issued') return base;
+      const fulfillment = readGlobalsignFulfillment(detail);
+      if (fulfillment.certificate === null) {
+        throw new ProviderError('unexpected-response', `${PROVIDER} GetOrderByOrderID: order ${orderId} is issued but the answer has no Fulfillment/ServerCertificate/X509Cert`);
+      }
+      let built: { chain: string[]; unused: number };
+      try {
+        built = globalsignChain(fulfillment.certificate, fulfillment.caCertificates);
+      } catch {
+        throw new ProviderError('unexpected-response', `${PROVIDER} GetOrderByOrderID: the X509Cert of order ${orderId} is not a readable certificate`);
+      }
+      if (built.unused > 0) log.write(4, `${PROVIDER} GetOrderByOrderID: ${built.unused} CA certificate(s) of order ${orderId} are not on its certificate's path and were left out`);
+      if (built.chain.length === 0) log.write(4, `${PROVIDER} GetOrderByOrderID: order ${orderId} came without the intermediate that issued its certificate`);
+      return {
+        ...base,
+        certificate: fulfillment.certificate,
+        chain: built.chain,
+        validFrom: parseGlobalsignDay(textAt(detail, 'CertificateInfo', 'StartDate')),
+        validTo: parseGlobalsignDay(textAt(detail, 'CertificateInfo', 'EndDate')),
+      };
     },
 
     close: () => transport.close(),

@@ -10,20 +10,29 @@
  * `TargetOrderID`, `HashAlgorithm` and its answer's new `OrderID`; GetOrderByOrderID's `OrderID`,
  * `OrderQueryOption/ReturnOriginalCSR` and `OrderDetail/Fulfillment/OriginalCSR`; status codes 1–7;
  * ISO dates with milliseconds and an offset; the SANOptionType codes of BILLmanager's module.
+ * Also confirmed: a reissue is a new order whose `OrderInfo/OriginalOrderIDForReIssue` names the
+ * order it replaces; `Fulfillment` {`CACertificates/CACertificate` {`CACertType`, `CACert`},
+ * `ServerCertificate` {`X509Cert`, `PKCS7Cert`}, `OriginalCSR`} with PEMs written with `&#xD;`, the
+ * intermediate (INTER) and the ROOT both sent on `ReturnFulfillment` alone (pepabo's recording
+ * with_fulfillment.yml); status codes 8–10 (Keyfactor); `OrderOption/ApproverEmailAddress`,
+ * `OrderSubInfo/DNSOrderFlag` and `OrderSubInfo/VerificationUrl` (WSDL); `DNSTXT`,
+ * `VerificationFQDNList`, `MetaTag` in the answers to DVDNSOrder and URLVerification (recordings).
  * ASSUMPTIONS (one function or constant each, so one edit fixes them): AccountSnapshot's balance
  * fields and default currency; the answer to a date window holding too many orders (its limit and
  * error code); how a product code tells DV/OV/EV; how SAN entries tell a multi-domain certificate;
  * which status wins when the order's and the certificate's differ; dates without an offset; ReIssue
  * without DNSNames; BILLmanager's SANOptionType table being GlobalSign's; the locked account's text;
- * ReturnOriginalCSR without ReturnFulfillment, and the form of OriginalCSR (PEM or bare base64).
+ * the form of OriginalCSR (PEM or bare base64); where a GetOrderByOrderID answer carries the DNS
+ * record and the HTTP file of a validating order (GLOBALSIGN_VERIFICATION_PLACE); how it says why an
+ * order was denied or cancelled (globalsignOrderRemark).
  */
 import { isIP } from 'node:net';
 import type { ValidationType } from '../../rules/cab-forum.js';
 import { dayFromParts, dayOfInstant, formatDay } from '../../rules/calendar.js';
 import { UC_SAN_PREFIXES } from '../../rules/uc-sans.js';
 import { readCsrText, type CsrText } from '../csr-pem.js';
-import type { Balance, CertificateStatus, FailureCause } from '../types.js';
-import { escapeXml, xmlAt, xmlText, type XmlNode } from '../xml.js';
+import type { Balance, CertificateStatus, FailureCause, OrderStage, ValidationNeeds } from '../types.js';
+import { escapeXml, xmlAt, xmlList, xmlText, type XmlNode } from '../xml.js';
 
 export const GLOBALSIGN_NAMESPACE = 'https://system.globalsign.com/kb/ws/v1/';
 export const SOAP_ENVELOPE_NAMESPACE = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -57,6 +66,8 @@ export const ERROR_CSR_MISMATCH = '-4006';
 export const ERROR_INVALID_CSR = '-4007';
 export const ERROR_TARGET_EXPIRED = '-4008';
 export const ERROR_ALREADY_REISSUED = '-4016';
+export const ERROR_VERIFICATION_FAILED = '-4147';
+export const ERROR_ORDER_CANCELLED = '-9915';
 export const ERROR_MANDATORY_MISSING = '-102';
 export const ERROR_FORMAT = '-104';
 export const ERROR_BAD_COMBINATION = '-105';
@@ -133,12 +144,28 @@ export function reissuePayload(targetOrderId: string, csr: string): string {
 }
 
 /**
- * GetOrderByOrderID's request payload asking for the order's original CSR (providers.md §2.7:
- * `OrderQueryOption/ReturnOriginalCSR`). ASSUMPTION: the flag alone makes GlobalSign fill
- * `Fulfillment/OriginalCSR`; ReturnFulfillment (the certificate and CA chain) is not asked for.
+ * GetOrderByOrderID's request payload asking for the order's original CSR. `OriginalCSR` is a child
+ * of `Fulfillment`, so ReturnFulfillment is sent with ReturnOriginalCSR, in the XSD's order inside
+ * `OrderQueryOption` (every public client sends both: Keyfactor's GlobalSignApiClient.cs).
  */
 export function originalCsrPayload(orderId: string): string {
-  return `<OrderID>${escapeXml(orderId)}</OrderID><OrderQueryOption><ReturnOriginalCSR>true</ReturnOriginalCSR></OrderQueryOption>`;
+  return (
+    `<OrderID>${escapeXml(orderId)}</OrderID>` +
+    `<OrderQueryOption><ReturnFulfillment>true</ReturnFulfillment><ReturnOriginalCSR>true</ReturnOriginalCSR></OrderQueryOption>`
+  );
+}
+
+/**
+ * GetOrderByOrderID's request payload for where an order stands: OrderOption (the approver e-mail),
+ * CertificateInfo (status and dates) and Fulfillment (certificate and CA certificates), in the XSD's
+ * order. ReturnCACerts is not sent: the recorded answer to ReturnFulfillment alone carries the
+ * CACertificates (pepabo/global_sign, with_fulfillment.yml).
+ */
+export function orderStatePayload(orderId: string): string {
+  return (
+    `<OrderID>${escapeXml(orderId)}</OrderID><OrderQueryOption><ReturnOrderOption>true</ReturnOrderOption>` +
+    `<ReturnCertificateInfo>true</ReturnCertificateInfo><ReturnFulfillment>true</ReturnFulfillment></OrderQueryOption>`
+  );
 }
 
 /**
@@ -243,8 +270,35 @@ export function globalsignStatus(code: number | null, endMs: number | null, nowM
   }
 }
 
+/** Order or certificate status codes of an order that ended without a certificate in use. */
+const CANCELLED_CODES: readonly number[] = [3, 5, 6, 7];
+
+/**
+ * Where an order stands, from its OrderStatus and CertificateStatus, as ISPsystem's module reads
+ * them: cancelled when either is 3, 5, 6 or 7; otherwise by the order's status (the certificate's
+ * when the order has none): 10 denied is a failure, 4 issued, 1, 2, 8 and 9 still waiting. The code
+ * returned is the one the stage was read from; null for a status GlobalSign does not list.
+ */
+export function globalsignOrderStage(orderStatus: number | null, certificateStatus: number | null): { readonly stage: OrderStage; readonly code: number } | null {
+  for (const code of [orderStatus, certificateStatus]) if (code !== null && CANCELLED_CODES.includes(code)) return { stage: 'cancelled', code };
+  const code = orderStatus ?? certificateStatus;
+  switch (code) {
+    case 10:
+      return { stage: 'failed', code };
+    case 4:
+      return { stage: 'issued', code };
+    case 1:
+    case 2:
+    case 8:
+    case 9:
+      return { stage: 'validating', code };
+    default:
+      return null;
+  }
+}
+
 /** "www.example.com" ↔ "example.com": the name every GlobalSign single-domain certificate carries free. */
-function wwwTwin(domain: string): string {
+export function globalsignWwwTwin(domain: string): string {
   return domain.startsWith('www.') ? domain.slice(4) : `www.${domain}`;
 }
 
@@ -255,7 +309,7 @@ function wwwTwin(domain: string): string {
  */
 export function globalsignMultiDomain(mainDomain: string, sanNames: readonly string[], sanOption: boolean): boolean {
   if (sanOption) return true;
-  const free = new Set([mainDomain, wwwTwin(mainDomain)]);
+  const free = new Set([mainDomain, globalsignWwwTwin(mainDomain)]);
   return sanNames.some((name) => !free.has(name));
 }
 
@@ -324,4 +378,154 @@ export function readGlobalsignBalance(response: unknown): Balance | null {
     }
   }
   return null;
+}
+
+/** XML's character references for whitespace, should a parser leave them undecoded (GlobalSign's `&#xD;`). */
+const WHITESPACE_REFERENCE = /&#(?:[xX]0*(?:9|[aAdD]|20)|0*(?:9|10|13|32));/g;
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** A certificate's base64 in the canonical PEM: 64-character lines, LF, no final newline; null when it is not base64. */
+function canonicalCertificate(base64: string): string | null {
+  const body = base64.replace(/\s+/g, '');
+  if (body === '' || !BASE64.test(body) || body.length % 4 !== 0) return null;
+  return ['-----BEGIN CERTIFICATE-----', ...(body.match(/.{1,64}/g) ?? []), '-----END CERTIFICATE-----'].join('\n');
+}
+
+/**
+ * The certificates of a PEM field as GlobalSign writes them (CR as `&#xD;`, lines indented in the
+ * recordings), each as a canonical PEM; a field of bare base64 is one certificate. Blocks that are
+ * not base64 are left out.
+ */
+export function globalsignCertificatePems(text: string | null): string[] {
+  const cleaned = (text ?? '').replace(WHITESPACE_REFERENCE, '\n').trim();
+  if (cleaned === '') return [];
+  if (!cleaned.includes('-----')) {
+    const one = canonicalCertificate(cleaned);
+    return one === null ? [] : [one];
+  }
+  const pems: string[] = [];
+  for (const match of cleaned.matchAll(CERTIFICATE_BLOCK)) {
+    const pem = canonicalCertificate(match[1] ?? '');
+    if (pem !== null) pems.push(pem);
+  }
+  return pems;
+}
+
+export interface GlobalsignFulfillment {
+  /** `ServerCertificate/X509Cert`, canonical PEM; null when the answer has none. */
+  readonly certificate: string | null;
+  /** `CACertificates/CACertificate` in the answer's order: `CACertType` (INTER, ROOT) and the PEM. */
+  readonly caCertificates: readonly { readonly type: string; readonly pem: string }[];
+}
+
+/** The certificate and CA certificates of an `OrderDetail/Fulfillment` (nil or missing: none). */
+export function readGlobalsignFulfillment(detail: unknown): GlobalsignFulfillment {
+  const fulfillment = xmlAt(detail, 'Fulfillment');
+  const [certificate = null] = globalsignCertificatePems(xmlText(xmlAt(fulfillment, 'ServerCertificate', 'X509Cert')));
+  const caCertificates = xmlList(xmlAt(fulfillment, 'CACertificates', 'CACertificate')).flatMap((entry) => {
+    const type = (xmlText(xmlAt(entry, 'CACertType')) ?? '').trim().toUpperCase();
+    return globalsignCertificatePems(xmlText(xmlAt(entry, 'CACert'))).map((pem) => ({ type, pem }));
+  });
+  return { certificate, caCertificates };
+}
+
+/**
+ * ASSUMPTION: where a GetOrderByOrderID answer carries what a validating order waits for. The WSDL
+ * confirms `OrderOption/ApproverEmailAddress` (e-mail), `OrderSubInfo/DNSOrderFlag` (a DNS order)
+ * and `OrderSubInfo/VerificationUrl` (taken to be the URL of the file to serve). The TXT value and
+ * the file's content are not in the WSDL's OrderDetail: GlobalSign gives them in its answers to
+ * DVDNSOrder (`DNSTXT`, `VerificationFQDNList/VerificationFQDN`) and URLVerification (`MetaTag`), and
+ * they are guessed to come under those names as the last children of OrderDetail (read there, or in
+ * OrderSubInfo). The sandbox writes them with globalsignVerificationXml and the client reads them
+ * with readGlobalsignValidation, both from this table.
+ */
+export const GLOBALSIGN_VERIFICATION_PLACE = {
+  /** Paths under OrderDetail where the elements below are looked for, the first the sandbox's. */
+  parents: [[], ['OrderSubInfo']] as readonly (readonly string[])[],
+  dnsValue: 'DNSTXT',
+  dnsNames: ['VerificationFQDNList', 'VerificationFQDN'] as readonly string[],
+  fileContent: 'MetaTag',
+} as const;
+
+/** The verification elements of a validating order (GLOBALSIGN_VERIFICATION_PLACE), for the end of its OrderDetail. */
+export function globalsignVerificationXml(verification: { readonly dnsName?: string | null; readonly dnsValue?: string | null; readonly fileContent?: string | null }): string {
+  const place = GLOBALSIGN_VERIFICATION_PLACE;
+  const [list, item] = place.dnsNames;
+  let xml = '';
+  if (verification.dnsValue) {
+    xml += `<${place.dnsValue}>${escapeXml(verification.dnsValue)}</${place.dnsValue}>`;
+    if (verification.dnsName) xml += `<${list}><${item}>${escapeXml(verification.dnsName)}</${item}></${list}>`;
+  }
+  if (verification.fileContent) xml += `<${place.fileContent}>${escapeXml(verification.fileContent)}</${place.fileContent}>`;
+  return xml;
+}
+
+/** The path of a verification URL: "http://example.com/.well-known/x.txt" or a bare "example.com/x.txt". */
+function urlPath(url: string): string | null {
+  for (const candidate of [url, `http://${url}`]) {
+    try {
+      const parsed = new URL(candidate);
+      if (parsed.pathname !== '/' || candidate === url) return parsed.pathname;
+    } catch {
+      // Not a URL in this form; the next one is tried.
+    }
+  }
+  return url.startsWith('/') ? url : null;
+}
+
+/**
+ * What a validating order waits for, from its OrderDetail (GLOBALSIGN_VERIFICATION_PLACE): a DNS
+ * record for a DNS order, a file for a URL verification, an approver's answer when an approver
+ * e-mail is named, the organization checks of an OV or EV order that names none of these.
+ */
+export function readGlobalsignValidation(detail: unknown, validation: ValidationType | null): ValidationNeeds {
+  const place = GLOBALSIGN_VERIFICATION_PLACE;
+  const present = (value: string | null) => (value === null || value.trim() === '' ? null : value.trim());
+  const find = (...path: string[]) => {
+    for (const parent of place.parents) {
+      const found = present(xmlText(xmlAt(detail, ...parent, ...path)));
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  const dnsValue = find(place.dnsValue);
+  const dnsName = firstListed(detail, place);
+  const fileContent = find(place.fileContent);
+  const verificationUrl = present(xmlText(xmlAt(detail, 'OrderSubInfo', 'VerificationUrl')));
+  const dnsOrder = /^true$/i.test(xmlText(xmlAt(detail, 'OrderSubInfo', 'DNSOrderFlag')) ?? '');
+  const approverEmail = present(xmlText(xmlAt(detail, 'OrderOption', 'ApproverEmailAddress')));
+  const domain = present(xmlText(xmlAt(detail, 'OrderInfo', 'DomainName')));
+  const none = { approverEmail: null, dnsRecord: null, httpFile: null, detail: null } as const;
+  if (dnsOrder || dnsValue !== null) {
+    const name = dnsName ?? domain;
+    return { ...none, method: 'dns', dnsRecord: dnsValue !== null && name !== null ? { name, type: 'TXT', value: dnsValue } : null };
+  }
+  if (verificationUrl !== null || fileContent !== null) {
+    const path = verificationUrl === null ? null : urlPath(verificationUrl);
+    return { ...none, method: 'http', httpFile: path !== null && fileContent !== null ? { path, content: fileContent } : null };
+  }
+  if (approverEmail !== null) return { ...none, method: 'email', approverEmail };
+  return { ...none, method: validation === 'ov' || validation === 'ev' ? 'organization' : 'unknown' };
+}
+
+function firstListed(detail: unknown, place: typeof GLOBALSIGN_VERIFICATION_PLACE): string | null {
+  for (const parent of place.parents) {
+    for (const entry of xmlList(xmlAt(detail, ...parent, ...place.dnsNames))) {
+      const name = (xmlText(entry) ?? '').trim();
+      if (name !== '') return name;
+    }
+  }
+  return null;
+}
+
+/**
+ * ASSUMPTION: how GetOrderByOrderID says why an order was denied or cancelled; nothing public shows
+ * it. Taken to be a warning in the answer's header (SuccessCode 1, as GlobalSign flags an accepted
+ * order), with -4147 (domain or URL verification failed) for a denied order and -9915 (order
+ * cancelled) for a cancelled one, the reason as its ErrorMessage. The client reads every header error
+ * of a successful GetOrderByOrderID answer as the order's reason.
+ */
+export function globalsignOrderRemark(state: 'failed' | 'cancelled', reason: string): { readonly code: string; readonly message: string } {
+  return { code: state === 'failed' ? ERROR_VERIFICATION_FAILED : ERROR_ORDER_CANCELLED, message: reason };
 }

@@ -2,7 +2,7 @@
 import { unexpectedStatus, type HttpResponse } from '../http.js';
 import { redact } from '../redact.js';
 import { moduleTransport, type ClientConfig } from '../settings.js';
-import { ProviderError, type Balance, type CertificateRecord, type ListOptions, type ProviderClient, type ReissueRequest } from '../types.js';
+import { ProviderError, type Balance, type CertificateRecord, type ListOptions, type OrderState, type ProviderClient, type ReissueRequest } from '../types.js';
 import type { LeadertelecomIntegration } from './settings.js';
 import {
   LEADERSSL_BALANCE_PATH,
@@ -13,14 +13,20 @@ import {
   LEADERSSL_TOKEN_HEADER,
   leadersslBalance,
   leadersslCertificate,
+  leadersslCertificateActionPath,
+  leadersslDcv,
+  leadersslDownloadBlocks,
   leadersslErrorText,
   leadersslFailureCause,
+  leadersslOrderStage,
+  leadersslOrderStatus,
   leadersslPage,
   leadersslPageQuery,
   leadersslReissueForm,
   leadersslReissueOutcome,
   leadersslReissuePath,
   leadersslReissueSupport,
+  leadersslValidationNeeds,
   parseLeadersslSignIn,
 } from './wire.js';
 
@@ -42,6 +48,32 @@ interface Call {
   readonly form?: URLSearchParams;
   readonly read: boolean;
   readonly signal?: AbortSignal | undefined;
+  /** The Accept header; JSON unless the call fetches a file. */
+  readonly accept?: string;
+}
+
+/**
+ * A downloaded bundle as leaf and chain: the leaf is the certificate that is not a CA (else the
+ * first), the chain follows issuers up from it (leaf's issuer first), and a self-signed root is left
+ * out, since servers must not send it. Intermediates off that path keep the answer's order after it.
+ */
+async function splitBundle(blocks: readonly string[]): Promise<{ leaf: string; chain: string[] }> {
+  // node:crypto on first need: only collecting a certificate uses it.
+  const { X509Certificate } = await import('node:crypto');
+  const certs = blocks.map((pem) => ({ pem, x509: new X509Certificate(pem) }));
+  const leaf = certs.find((c) => !c.x509.ca) ?? certs[0];
+  if (!leaf) throw new Error('no certificate');
+  const selfSigned = (c: (typeof certs)[number]) => c.x509.subject === c.x509.issuer && c.x509.checkIssued(c.x509) && c.x509.verify(c.x509.publicKey);
+  const rest = certs.filter((c) => c !== leaf && !selfSigned(c));
+  const chain: typeof certs = [];
+  for (let current = leaf; ; ) {
+    const next = rest.find((c) => !chain.includes(c) && current.x509.checkIssued(c.x509));
+    if (!next) break;
+    chain.push(next);
+    current = next;
+  }
+  chain.push(...rest.filter((c) => !chain.includes(c)));
+  return { leaf: leaf.pem, chain: chain.map((c) => c.pem) };
 }
 
 export function createLeadersslClient(config: ClientConfig<LeadertelecomIntegration>, options: LeadersslClientOptions = {}): ProviderClient {
@@ -146,13 +178,13 @@ export function createLeadersslClient(config: ClientConfig<LeadertelecomIntegrat
    * One call with the token in the X-AUTH-TOKEN header. Token expiry is UNCONFIRMED: on a 401 that
    * is about the token, the client signs in again once and repeats the call once.
    */
-  async function call({ method, path, what, query, form, read, signal }: Call): Promise<unknown> {
+  async function exchange({ method, path, what, query, form, read, signal, accept = JSON_TYPE }: Call): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt += 1) {
       const current = await sessionToken(signal);
       const response = await transport.request({
         method,
         url: endpoint(path, query),
-        headers: { accept: JSON_TYPE, [LEADERSSL_TOKEN_HEADER]: current, ...(form ? { 'content-type': FORM } : {}) },
+        headers: { accept, [LEADERSSL_TOKEN_HEADER]: current, ...(form ? { 'content-type': FORM } : {}) },
         ...(form ? { body: form.toString() } : {}),
         read,
         signal,
@@ -163,16 +195,44 @@ export function createLeadersslClient(config: ClientConfig<LeadertelecomIntegrat
         continue;
       }
       if (response.status < 200 || response.status > 299) throw failure(response, what, attempt > 1);
-      return parseJson(response, what);
+      return response;
+    }
+  }
+
+  /** One call whose answer is JSON. */
+  async function call(request: Call): Promise<unknown> {
+    return parseJson(await exchange(request), request.what);
+  }
+
+  /** The certificate file of an issued order: leaf and chain. */
+  async function download(certificateId: string): Promise<{ leaf: string; chain: string[] }> {
+    const what = `ssl_certificates/${certificateId}/download`;
+    const response = await exchange({ method: 'GET', path: leadersslCertificateActionPath(certificateId, 'download'), what, read: true, accept: '*/*' });
+    const blocks = leadersslDownloadBlocks(response.body);
+    if (blocks.length === 0) {
+      const zip = response.body.startsWith('PK');
+      throw new ProviderError(
+        'unexpected-response',
+        `${PROVIDER} ${what}: the answer holds no PEM certificate (${Buffer.byteLength(response.body)} bytes${zip ? ', apparently a ZIP archive' : ''})`,
+        { httpStatus: response.status },
+      );
+    }
+    try {
+      return await splitBundle(blocks);
+    } catch {
+      throw new ProviderError('unexpected-response', `${PROVIDER} ${what}: a certificate in the answer cannot be read`, { httpStatus: response.status });
     }
   }
 
   return {
     async checkConnection() {
-      // The sign-in is LeaderSSL's credential check (there is no other): always made afresh.
+      // The sign-in is LeaderSSL's credential check (there is no other): always made afresh. Whether
+      // the IP allow-list is enforced at sign-in is unknown (evidence item 9), so one authenticated
+      // call follows: a refused address shows here rather than at the first real call.
       const started = performance.now();
       token = null;
       await signIn();
+      await call({ method: 'GET', path: LEADERSSL_BALANCE_PATH, what: 'billing/balance', read: true });
       return { roundTripMs: performance.now() - started };
     },
 
@@ -237,6 +297,39 @@ export function createLeadersslClient(config: ClientConfig<LeadertelecomIntegrat
 
     // No call of LeaderSSL's API returns an order's CSR (providers.md §1.3), so none is asked.
     originalCsr: async () => null,
+
+    async orderState(certificateId: string): Promise<OrderState> {
+      const what = `ssl_certificates/${certificateId}/status`;
+      const answer = leadersslOrderStatus(await call({ method: 'GET', path: leadersslCertificateActionPath(certificateId, 'status'), what, read: true }));
+      if (!answer) throw new ProviderError('unexpected-response', `${PROVIDER} ${what}: no status in the answer`);
+      const stage = leadersslOrderStage(answer.status);
+      if (stage === null) throw new ProviderError('unexpected-response', `${PROVIDER} ${what}: the status "${redact(answer.status, secrets)}" does not say where the order stands`);
+      const state: OrderState = {
+        certificateId,
+        stage,
+        providerStatus: answer.status,
+        reason: answer.message === null ? null : redact(answer.message, secrets),
+        validation: null,
+        certificate: null,
+        chain: [],
+        validFrom: null,
+        validTo: null,
+      };
+      // The DCV status only while validating, the file only once issued: before that, /download
+      // would give the certificate still in force.
+      if (stage === 'validating') {
+        const dcvWhat = `ssl_certificates/${certificateId}/dcv`;
+        const domains = leadersslDcv(await call({ method: 'GET', path: leadersslCertificateActionPath(certificateId, 'dcv'), what: dcvWhat, read: true }));
+        if (!domains) throw new ProviderError('unexpected-response', `${PROVIDER} ${dcvWhat}: no domain in the answer`);
+        const validation = leadersslValidationNeeds(domains);
+        return { ...state, validation: { ...validation, detail: validation.detail === null ? null : redact(validation.detail, secrets) } };
+      }
+      if (stage === 'issued') {
+        const { leaf, chain } = await download(certificateId);
+        return { ...state, certificate: leaf, chain, validFrom: answer.validFrom, validTo: answer.validTo };
+      }
+      return state;
+    },
 
     close: () => transport.close(),
   };

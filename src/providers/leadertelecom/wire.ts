@@ -5,14 +5,18 @@
  * X-AUTH-TOKEN header (or an auth_token query parameter), the paths `billing/balance` and
  * `ssl_certificates`, REST statuses with `{"error": ...}` bodies that are not always JSON, and
  * ISO-8601 timestamps with an offset on the same backend.
+ * Confirmed paths without a confirmed body: `ssl_certificates/{id}/status`, `/dcv` (DCV status) and
+ * `/download` (the certificate file), and the order's DCV types EMAIL, CNAME_CSR_HASH, HTTP_CSR_HASH
+ * and HTTPS_CSR_HASH (FozzyHosting/leaderssl-api-client, README and src/V1/Entities).
  * ASSUMPTIONS (one function or constant each, so one edit fixes them): the balance answer, the
  * certificate list's paging and field names, status and product vocabularies, the texts of the
- * IP-not-allowed, locked-account and invalid-token errors, and the reissue call (off behind
+ * IP-not-allowed, locked-account and invalid-token errors, how a reissue shows in the list, the
+ * bodies of /status, /dcv and /download, and the reissue call (off behind
  * LEADERSSL_REISSUE_CONFIRMED until verified against the live API).
  */
 import { dayFromParts, dayOfInstant, formatDay, type Day } from '../../rules/calendar.js';
 import type { ValidationType } from '../../rules/cab-forum.js';
-import type { Balance, CertificateRecord, CertificateStatus, FailureCause, ReissueOutcome, ReissueSupport } from '../types.js';
+import type { Balance, CertificateRecord, CertificateStatus, FailureCause, OrderStage, ReissueOutcome, ReissueSupport, ValidationNeeds } from '../types.js';
 
 export const LEADERSSL_SIGNIN_PATH = '/users/signin';
 export const LEADERSSL_BALANCE_PATH = '/billing/balance';
@@ -195,9 +199,12 @@ export const LEADERSSL_DATE_FIELDS = {
   validTo: ['valid_till', 'valid_to', 'valid_until', 'expires_at', 'end_date', 'expiration_date'],
 } as const;
 
+/** A status word in one spelling: "Awaiting Validation" and "awaiting-validation" are awaiting_validation. */
+const statusWord = (text: string) => text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+
 /** ASSUMPTION: LeaderSSL's status words (issued/pending/cancelled/revoked/expired and their likely synonyms). */
 export function leadersslStatus(text: string): CertificateStatus {
-  const status = text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const status = statusWord(text);
   if (/^(issued|active|valid|completed?|done)$/.test(status)) return 'issued';
   if (/^(pending|processing|new|in_progress|validation|validating|reissu\w*)$|^(awaiting|waiting|pending)_/.test(status)) return 'pending';
   if (/^(cancell?ed|refunded|rejected|declined)$/.test(status)) return 'cancelled';
@@ -292,6 +299,8 @@ export function leadersslCertificate(entry: unknown): CertificateRecord | null {
   const product = leadersslProduct(item);
   const otherNames = leadersslOtherNames(item.additional_domains)?.filter((name) => name !== mainDomain) ?? null;
   const providerStatus = text(item.status);
+  const validTo = date(LEADERSSL_DATE_FIELDS.validTo);
+  const reissue = leadersslReissueOnEntry(providerStatus, validTo);
   return {
     id,
     mainDomain,
@@ -300,12 +309,217 @@ export function leadersslCertificate(entry: unknown): CertificateRecord | null {
     multiDomain: leadersslMultiDomain(product, mainDomain, otherNames),
     orderDate: date(LEADERSSL_DATE_FIELDS.orderDate),
     validFrom: date(LEADERSSL_DATE_FIELDS.validFrom),
-    validTo: date(LEADERSSL_DATE_FIELDS.validTo),
+    validTo,
     termMonths: leadersslTermMonths(item),
-    status: leadersslStatus(providerStatus),
+    // While a reissue runs (or after one failed) the certificate in force is still the issued one.
+    status: reissue === null ? leadersslStatus(providerStatus) : 'issued',
     providerStatus,
     product,
+    // The reissue keeps the certificate's id (ASSUMPTION, as for the reissue call's answer).
+    pendingReissue: reissue === 'validating' ? id : null,
   };
+}
+
+
+/**
+ * ASSUMPTION: the status words of a reissue on a certificate that stays in force meanwhile, as the
+ * list and `ssl_certificates/{id}/status` give them: under way, refused at validation, cancelled.
+ * Nothing public shows LeaderSSL's words; the sandbox writes these, the client reads them (and the
+ * synonyms in leadersslOrderStage).
+ */
+export const LEADERSSL_REISSUE_STATUS = { validating: 'reissue', failed: 'reissue_failed', cancelled: 'reissue_cancelled' } as const;
+
+/**
+ * ASSUMPTION: where an order (or the reissue on it) stands, from its status word: issued;
+ * validating (reissue, processing, pending, awaiting_…); failed (reissue_failed, rejected, declined,
+ * dcv_failed); cancelled (reissue_cancelled, cancelled, refunded, revoked). null for a word that does
+ * not say where an order stands (expired, or one not known).
+ */
+export function leadersslOrderStage(text: string): OrderStage | null {
+  const status = statusWord(text);
+  if (/^(issued|reissued|active|valid|completed?|done)$/.test(status)) return 'issued';
+  if (/^(reissue_?failed|failed|rejected|declined|(dcv|validation)_failed)$/.test(status)) return 'failed';
+  if (/^(reissue_?cancell?ed|cancell?ed|refunded|revoked)$/.test(status)) return 'cancelled';
+  if (/^(pending|processing|new|in_progress|validation|validating|reissue|reissuing|reissue_(pending|processing|in_progress))$|^(awaiting|waiting|pending)_/.test(status)) {
+    return 'validating';
+  }
+  return null;
+}
+
+/**
+ * ASSUMPTION: how a list entry shows a reissue. A reissue keeps the certificate's id and the entry
+ * keeps the dates of the certificate in force until the new one is issued; so an entry with a
+ * valid-till date whose status says an order is in progress has a reissue under way (a new order has
+ * no dates yet), and one whose status is reissue_failed / reissue_cancelled had its last reissue end
+ * without a certificate. The reissue's stage, or null when the entry tells of none.
+ */
+export function leadersslReissueOnEntry(status: string, validTo: string | null): OrderStage | null {
+  if (validTo === null) return null;
+  const word = statusWord(status);
+  if (/^reissue_?(failed|cancell?ed)$/.test(word)) return leadersslOrderStage(word);
+  return leadersslOrderStage(word) === 'validating' ? 'validating' : null;
+}
+
+/** The confirmed per-certificate calls: `ssl_certificates/{id}/status`, `/dcv` and `/download`. */
+export function leadersslCertificateActionPath(certificateId: string, action: 'status' | 'dcv' | 'download'): string {
+  return `${LEADERSSL_CERTIFICATES_PATH}/${encodeURIComponent(certificateId)}/${action}`;
+}
+
+export interface LeadersslOrderStatus {
+  /** The status word, as given. */
+  readonly status: string;
+  /** The provider's words about it (why it failed, what it waits for); null when none. */
+  readonly message: string | null;
+  /** The dates of the certificate in force (UTC days), null when not given. */
+  readonly validFrom: string | null;
+  readonly validTo: string | null;
+}
+
+/**
+ * ASSUMPTION: `GET ssl_certificates/{id}/status` answers
+ * `{"id": 500001, "status": "reissue", "message": null, "valid_from": "…+03:00", "valid_till": "…+03:00"}`:
+ * the status word (as in the list), the CA's words in `message` (also read: `reason`,
+ * `status_message`, `comment`), the dates of the certificate in force. A bare JSON string is read as
+ * the status word alone. Null without a status.
+ */
+export function leadersslOrderStatus(json: unknown): LeadersslOrderStatus | null {
+  if (typeof json === 'string' && json.trim()) return { status: json.trim(), message: null, validFrom: null, validTo: null };
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return null;
+  const o = json as Record<string, unknown>;
+  const status = [o.status, o.state].find((s): s is string => typeof s === 'string' && s.trim().length > 0);
+  if (!status) return null;
+  const message = [o.message, o.reason, o.status_message, o.comment].find((m): m is string => typeof m === 'string' && m.trim().length > 0);
+  const date = (keys: readonly string[]) => keys.map((key) => parseLeadersslTime(o[key])).find((d) => d !== null) ?? null;
+  return { status: status.trim(), message: message?.trim() ?? null, validFrom: date(LEADERSSL_DATE_FIELDS.validFrom), validTo: date(LEADERSSL_DATE_FIELDS.validTo) };
+}
+
+/** The sandbox's status answer, in the shape leadersslOrderStatus reads first. */
+export function formatLeadersslOrderStatus(id: number, status: string, message: string | null, validFrom: string | null, validTill: string | null): Record<string, unknown> {
+  return { id, status, message, valid_from: validFrom, valid_till: validTill };
+}
+
+/** The order's DCV types (README of the PHP client). */
+export type LeadersslDcvType = 'EMAIL' | 'CNAME_CSR_HASH' | 'HTTP_CSR_HASH' | 'HTTPS_CSR_HASH';
+
+/** One domain of the DCV status answer. */
+export interface LeadersslDcvDomain {
+  readonly domainName: string;
+  readonly dcvType: string | null;
+  readonly dcvStatus: string | null;
+  readonly dcvEmail: string | null;
+  /** CNAME_CSR_HASH: the record to create. */
+  readonly cname: { readonly name: string; readonly value: string } | null;
+  /** HTTP(S)_CSR_HASH: where the file must answer (http:// or https://, as the type says) and its content. */
+  readonly http: { readonly url: string; readonly content: string } | null;
+}
+
+/**
+ * ASSUMPTION: `GET ssl_certificates/{id}/dcv` answers one entry per domain, under `domains` (or a
+ * bare array): `{"domain_name", "dcv_type", "dcv_status", "dcv_email", "cname": {"name", "value"},
+ * "http": {"url", "content"}}`. dcv_type and dcv_email are the order's own fields (README); the
+ * README says CNAME_CSR_HASH is "a certain DNS record" and HTTP(S)_CSR_HASH "a plain text file with
+ * a specific name and content" at the web root, so the record and the file come as name/value and
+ * url/content. Null when no entry has a domain name.
+ */
+export function leadersslDcv(json: unknown): LeadersslDcvDomain[] | null {
+  const o = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
+  const entries = Array.isArray(json) ? json : o && Array.isArray(o.domains) ? o.domains : o && typeof o.domain_name === 'string' ? [o] : null;
+  if (!entries) return null;
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
+  const pair = (value: unknown, a: string, b: string) => {
+    if (!value || typeof value !== 'object') return null;
+    const v = value as Record<string, unknown>;
+    const first = text(v[a]);
+    const second = typeof v[b] === 'string' ? (v[b] as string) : null;
+    return first !== null && second !== null ? ([first, second] as const) : null;
+  };
+  const domains: LeadersslDcvDomain[] = [];
+  for (const entry of entries) {
+    if (!entry || typeof entry !== 'object') continue;
+    const e = entry as Record<string, unknown>;
+    const domainName = text(e.domain_name ?? e.domain);
+    if (!domainName) continue;
+    const cname = pair(e.cname, 'name', 'value');
+    const http = pair(e.http, 'url', 'content');
+    domains.push({
+      domainName: domainName.toLowerCase(),
+      dcvType: text(e.dcv_type),
+      dcvStatus: text(e.dcv_status ?? e.status),
+      dcvEmail: text(e.dcv_email),
+      cname: cname ? { name: cname[0], value: cname[1] } : null,
+      http: http ? { url: http[0], content: http[1] } : null,
+    });
+  }
+  return domains.length > 0 ? domains : null;
+}
+
+/** The sandbox's DCV answer, in the shape leadersslDcv reads first. */
+export function formatLeadersslDcv(id: number, domains: readonly LeadersslDcvDomain[]): Record<string, unknown> {
+  return {
+    id,
+    domains: domains.map((d) => ({ domain_name: d.domainName, dcv_type: d.dcvType, dcv_status: d.dcvStatus, dcv_email: d.dcvEmail, cname: d.cname, http: d.http })),
+  };
+}
+
+/** What each DCV type asks for, as the README describes them (CNAME: a DNS record; HTTP(S): a file; EMAIL: an approver). */
+export function leadersslDcvMethod(dcvType: string | null): ValidationNeeds['method'] {
+  const type = (dcvType ?? '').trim().toUpperCase();
+  if (type === 'EMAIL') return 'email';
+  if (type === 'CNAME_CSR_HASH') return 'dns';
+  if (type === 'HTTP_CSR_HASH' || type === 'HTTPS_CSR_HASH') return 'http';
+  return 'unknown';
+}
+
+/** ASSUMPTION: the dcv_status words of a domain whose validation is done. */
+export function leadersslDcvDone(dcvStatus: string | null): boolean {
+  return /^(validated|valid|passed|approved|completed?|done|ok|success(ful)?)$/.test(statusWord(dcvStatus ?? ''));
+}
+
+/**
+ * What validation needs, from the DCV answer: the first domain not yet validated (else the first).
+ * A CNAME_CSR_HASH record is a CNAME; an HTTP(S) file is given by its path from the site's root.
+ */
+export function leadersslValidationNeeds(domains: readonly LeadersslDcvDomain[]): ValidationNeeds {
+  const waiting = domains.filter((d) => !leadersslDcvDone(d.dcvStatus));
+  const domain = waiting[0] ?? (domains[0] as LeadersslDcvDomain);
+  const method = leadersslDcvMethod(domain.dcvType);
+  let httpFile: ValidationNeeds['httpFile'] = null;
+  if (method === 'http' && domain.http) {
+    const path = /^https?:\/\//i.test(domain.http.url) ? new URL(domain.http.url).pathname : domain.http.url.startsWith('/') ? domain.http.url : null;
+    httpFile = path === null ? null : { path, content: domain.http.content };
+  }
+  const others = waiting.length - 1;
+  const more = others > 0 ? `; ${others} more ${others === 1 ? 'domain awaits' : 'domains await'} validation` : '';
+  return {
+    method,
+    approverEmail: method === 'email' ? domain.dcvEmail : null,
+    dnsRecord: method === 'dns' && domain.cname ? { name: domain.cname.name, type: 'CNAME', value: domain.cname.value } : null,
+    httpFile,
+    detail: `${domain.domainName}: ${domain.dcvType ?? 'DCV'}${domain.dcvStatus ? ` ${domain.dcvStatus}` : ''}${more}`,
+  };
+}
+
+/**
+ * ASSUMPTION: `GET ssl_certificates/{id}/download` answers the certificate as PEM text (the PHP
+ * client only streams the body to a file): the leaf first, then the intermediates, perhaps ending
+ * with the root. The sandbox sends this content type.
+ */
+export const LEADERSSL_DOWNLOAD_CONTENT_TYPE = 'application/x-pem-file';
+
+/** The sandbox's download body: the PEM blocks one after the other. */
+export function formatLeadersslDownload(pems: readonly string[]): string {
+  return `${pems.map((pem) => pem.trim()).join('\n')}\n`;
+}
+
+/** The CERTIFICATE blocks of a download, in the answer's order, each as canonical PEM; anything else (a key) is left out. */
+export function leadersslDownloadBlocks(body: string): string[] {
+  const blocks: string[] = [];
+  for (const match of body.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)) {
+    const base64 = (match[1] ?? '').replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]+=*$/.test(base64)) continue;
+    blocks.push(['-----BEGIN CERTIFICATE-----', ...(base64.match(/.{1,64}/g) ?? []), '-----END CERTIFICATE-----'].join('\n'));
+  }
+  return blocks;
 }
 
 /**

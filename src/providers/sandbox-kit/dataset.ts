@@ -274,7 +274,8 @@ export class CertificateBook {
     if (now.pending !== pending) return { refused: 'the reissue changed while its certificate was being signed' };
     const updated: SandboxCertificate = { ...now, validFrom: next.issued, validTo: next.expires, csr: pending.csr, pending: null, certificatePem: pem };
     this.changed.set(index, updated);
-    this.privateKeys.delete(index);
+    // A reissue with the certificate's own CSR keeps its key; a new CSR brings a key the book never held.
+    if (pending.csr.trim() !== (now.csr ?? '').trim()) this.privateKeys.delete(index);
     return updated;
   }
 
