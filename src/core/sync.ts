@@ -24,6 +24,7 @@ export async function syncModule(
   runtime: ModuleRuntime,
   onProgress?: (progress: SyncProgress) => void,
   signal?: AbortSignal,
+  now: () => Date = () => new Date(),
 ): Promise<SyncResult> {
   const started = performance.now();
   const name = module.parameters.name;
@@ -38,7 +39,7 @@ export async function syncModule(
   } catch (error) {
     const failure = error instanceof ProviderError ? error : new ProviderError('unexpected-response', (error as Error).message);
     logFailure(module, runtime, 'certificate list (sync)', failure);
-    const at = new Date().toISOString();
+    const at = now().toISOString();
     const kept = await workspace.inventory.update((inventory) => ({
       data: { ...inventory, failures: { ...inventory.failures, [key]: { at, cause: failure.failure, detail: failure.message } } },
       result: inventory.modules[key]?.certificates.length ?? 0,
@@ -51,7 +52,7 @@ export async function syncModule(
     const { [key]: _cleared, ...failures } = inventory.failures;
     // CertificateRecord's arrays are read-only views of the same data the schema stores.
     const stored = certificates as Inventory['modules'][string]['certificates'];
-    return { data: { modules: { ...inventory.modules, [key]: { syncedAt: new Date().toISOString(), certificates: stored } }, failures }, result: undefined };
+    return { data: { modules: { ...inventory.modules, [key]: { syncedAt: now().toISOString(), certificates: stored } }, failures }, result: undefined };
   });
   return { ok: true, module: name, moduleId: module.id, certificates: certificates.length, seconds: (performance.now() - started) / 1000 };
 }

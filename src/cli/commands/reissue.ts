@@ -166,6 +166,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, 'reissue run');
   const today = parseToday(flags.now, 'reissue run');
+  // One clock for the run: with --now, the ledger's times and deadlines are on that day too.
+  const now = flags.now === undefined ? () => new Date() : () => new Date(today * 86_400_000 + (Date.now() % 86_400_000));
   let waitSeconds = 0;
   if (flags.wait !== undefined) {
     if (!/^\d{1,4}$/.test(flags.wait)) throw new UsageError(`--wait: must be a whole number of seconds from 0 to 9999 (got "${flags.wait}")`, 'reissue run');
@@ -182,7 +184,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       dryRun: flags['dry-run'] ?? false,
       ...(moduleIds.length > 0 ? { moduleIds } : {}),
       runtime: workspace.runtime(),
-      effects: runEffects(workspace),
+      effects: runEffects(workspace, now),
+      now,
       waitSeconds,
       ...(live
         ? {

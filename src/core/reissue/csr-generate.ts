@@ -57,3 +57,9 @@ export async function csrForKey(keyPem: string, mainDomain: string, otherNames: 
   } as CryptoKeyPair;
   return requestFor(keys, algorithm, mainDomain, otherNames);
 }
+
+/** The SubjectPublicKeyInfo (DER) of a PEM CSR: what a certificate issued for it must carry. */
+export function csrPublicKey(csrPem: string): Buffer {
+  setProvider();
+  return Buffer.from(new x509.Pkcs10CertificateRequest(csrPem).publicKey.rawData);
+}

@@ -84,9 +84,8 @@ const spkiOf = (key: ReturnType<typeof createPublicKey>) => key.export({ type: '
 export async function pairsWith(leaf: X509Certificate, key: { keyPem: string } | { csrPem: string }): Promise<boolean> {
   const certificateKey = spkiOf(leaf.publicKey);
   if ('keyPem' in key) return spkiOf(createPublicKey(createPrivateKey(key.keyPem))).equals(certificateKey);
-  const x509 = await import('@peculiar/x509');
-  const request = new x509.Pkcs10CertificateRequest(key.csrPem);
-  return Buffer.from(request.publicKey.rawData).equals(certificateKey);
+  const { csrPublicKey } = await import('./csr-generate.js');
+  return csrPublicKey(key.csrPem).equals(certificateKey);
 }
 
 export interface LineageFiles {
@@ -154,9 +153,9 @@ export function hookEnvironment(request: HookRequest, env: NodeJS.ProcessEnv = p
 /** Starts the hook in its wrapper; resolves once the wrapper runs (its pid), without waiting for the hook. */
 export function startHook(request: HookRequest, files: HookFiles): number | null {
   mkdirSync(join(files.statusFile, '..'), { recursive: true, mode: 0o700 });
-  for (const file of [files.statusFile, files.outputFile, files.pidFile]) rmSync(file, { force: true });
+  for (const file of [files.statusFile, files.outputFile, files.pidFile, `${files.pidFile}.tmp`, `${files.statusFile}.tmp`]) rmSync(file, { force: true });
   // The wrapper: pid first, then the hook with its output kept, then its exit code, renamed into place.
-  const wrapper = 'echo $$ >"$CERTOPS_HOOK_PID"; sh -c "$CERTOPS_HOOK" >"$CERTOPS_HOOK_OUT" 2>&1 </dev/null; code=$?; echo $code >"$CERTOPS_HOOK_STATUS.tmp" && mv "$CERTOPS_HOOK_STATUS.tmp" "$CERTOPS_HOOK_STATUS"';
+  const wrapper = 'echo $$ >"$CERTOPS_HOOK_PID.tmp" && mv "$CERTOPS_HOOK_PID.tmp" "$CERTOPS_HOOK_PID"; sh -c "$CERTOPS_HOOK" >"$CERTOPS_HOOK_OUT" 2>&1 </dev/null; code=$?; echo $code >"$CERTOPS_HOOK_STATUS.tmp" && mv "$CERTOPS_HOOK_STATUS.tmp" "$CERTOPS_HOOK_STATUS"';
   const child = spawn('sh', ['-c', wrapper], {
     env: {
       ...hookEnvironment(request),
@@ -213,6 +212,16 @@ export function hookProgress(files: HookFiles): HookProgress {
   return { state: 'lost', outputTail: tail(files.outputFile) };
 }
 
+/** Waits up to `ms` for a wrapper that was just started to show its pid; never stops it. */
+export async function waitForStart(files: HookFiles, ms: number): Promise<HookProgress> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const progress = hookProgress(files);
+    if (progress.state !== 'not-started' || Date.now() >= deadline) return progress;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Waits for a started hook up to `timeoutMs`; kills it past that. */
 export async function waitForHook(files: HookFiles, timeoutMs: number, signal?: AbortSignal): Promise<HookProgress> {
   const deadline = Date.now() + timeoutMs;
@@ -240,5 +249,5 @@ export async function waitForHook(files: HookFiles, timeoutMs: number, signal?: 
 
 /** Removes a finished hook's files (its output is in the ledger). */
 export function clearHookFiles(files: HookFiles): void {
-  for (const file of [files.statusFile, files.outputFile, files.pidFile]) rmSync(file, { force: true });
+  for (const file of [files.statusFile, files.outputFile, files.pidFile, `${files.pidFile}.tmp`, `${files.statusFile}.tmp`]) rmSync(file, { force: true });
 }

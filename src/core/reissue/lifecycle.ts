@@ -29,6 +29,7 @@ import {
   readIssued,
   startHook,
   waitForHook,
+  waitForStart,
   writeLineage,
 } from './deliver.js';
 import { applyEvent, Ledger, shownStage, type LedgerEvent, type LedgerRecord, type LedgerValidation } from './ledger.js';
@@ -36,6 +37,8 @@ import { parseProbeResolve, probe, probeTargets, type ProbeResolve } from './pro
 
 /** Failed hook attempts before the department gets a task (the hook is still tried every run). */
 export const HOOK_ATTEMPTS_BEFORE_TASK = 2;
+/** How long a hook recorded as started may take to show its wrapper's pid. */
+const HOOK_START_GRACE_MS = 2000;
 /** "Still the old one a day after delivery becomes a task." */
 const SERVED_GRACE_MS = 86_400_000;
 /** Records of one module followed at once (each waits on its provider and probes). */
@@ -149,6 +152,7 @@ export class RecordStep {
   async advance(): Promise<LifecycleReport> {
     try {
       if (this.record.stage === 'submitted' || this.record.stage === 'validating' || this.record.stage === 'issued') await this.followOrder();
+      if (this.record.stage === 'collected' || this.record.stage === 'delivered') await this.notifyClient();
       if (this.record.stage === 'collected') await this.deliver();
       if (this.record.stage === 'collected' || this.record.stage === 'delivered') await this.confirm();
     } catch (error) {
@@ -235,18 +239,20 @@ export class RecordStep {
       notAfter: new Date(issued.leaf.validTo).toISOString(),
     });
     moduleLog(this.context.module, this.context.runtime).write(4, `${this.context.module.parameters.name}: collected the reissued certificate of ${this.record.domain} in ${lineage}`);
-    if (!this.record.notified) {
-      const hook = this.delivery.deployHook;
-      const sent = await this.context.effects.notifyReissued({
-        module: this.context.module,
-        record: this.record,
-        names: this.record.names,
-        expirationDate: this.record.notAfter?.slice(0, 10) ?? state.validTo ?? '',
-        validation: this.record.validation ? describeValidation(this.record.validation) : 'no new validation was needed',
-        nextStep: hook ? 'Nothing is needed from you: the new certificate is being installed.' : 'Your hosting provider installs the new certificate; nothing is needed from you.',
-      });
-      this.append({ type: 'notified', ...this.stamp(), detail: sent.detail });
-    }
+  }
+
+  /** The client hears of the new certificate once (a run killed before it did, does it next). */
+  private async notifyClient(): Promise<void> {
+    if (this.record.notified || this.record.files === null) return;
+    const sent = await this.context.effects.notifyReissued({
+      module: this.context.module,
+      record: this.record,
+      names: this.record.names,
+      expirationDate: this.record.notAfter?.slice(0, 10) ?? '',
+      validation: this.record.validation ? describeValidation(this.record.validation) : 'no new validation was needed',
+      nextStep: this.delivery.deployHook ? 'Nothing is needed from you: the new certificate is being installed.' : 'Your hosting provider installs the new certificate; nothing is needed from you.',
+    });
+    this.append({ type: 'notified', ...this.stamp(), detail: sent.detail });
   }
 
   /** collected → delivered: the deploy hook, once per attempt, or a task to install by hand. */
@@ -262,7 +268,12 @@ export class RecordStep {
     }
     let running = this.record.hookRunning;
     if (!running) {
-      if (this.record.lastHook && this.record.lastHook.attempt >= this.record.hookAttempts && this.record.lastHook.exitCode === 0) return;
+      const last = this.record.lastHook;
+      if (last && last.attempt >= this.record.hookAttempts && last.exitCode === 0) {
+        // The hook succeeded and the run stopped before it said so.
+        this.append({ type: 'stage', ...this.stamp(), stage: 'delivered', detail: `the deploy hook installed it (attempt ${last.attempt})` });
+        return;
+      }
       const attempt = this.record.hookAttempts + 1;
       const paths = hookFiles(this.context.workspace, this.record.id, attempt);
       // Recorded before it starts: a run killed right after finds the wrapper's files, not a second hook.
@@ -273,7 +284,9 @@ export class RecordStep {
     const paths = hookFiles(this.context.workspace, this.record.id, running.attempt);
     const lineage = files.cert.slice(0, files.cert.lastIndexOf('/'));
     const request = { command, lineage, domains: this.record.names, module: this.context.module.parameters.name, certificateId: this.record.newCertificateId ?? this.record.certificateId };
-    let progress = await waitForHook(paths, 0);
+    // A wrapper started by a run killed a moment ago may not have written its pid yet: give it time to.
+    const sinceStart = this.context.now().getTime() - Date.parse(running.at);
+    let progress = await waitForStart(paths, sinceStart >= 0 && sinceStart < HOOK_START_GRACE_MS ? HOOK_START_GRACE_MS - sinceStart : 0);
     if (progress.state === 'not-started') {
       startHook(request, paths);
       progress = await waitForHook(paths, HOOK_TIMEOUT_MS, this.context.signal);
@@ -329,7 +342,7 @@ export class RecordStep {
     }
     const notYet = results.filter((result) => result.seen !== 'new');
     this.note = `not served yet: ${notYet.map((r) => `${r.name} (${r.target}) ${r.detail}`).join('; ')}`;
-    this.waiting = this.record.stage === 'delivered' ? 'server' : 'install';
+    this.waiting ??= this.record.stage === 'delivered' ? 'server' : 'install';
     const deliveredAt = this.record.deliveredAt ? Date.parse(this.record.deliveredAt) : null;
     if (this.record.stage === 'delivered' && deliveredAt !== null && this.context.now().getTime() - deliveredAt >= SERVED_GRACE_MS) {
       await this.task('still-old', `reload the servers of ${this.record.domain}`, `a day after the deploy hook installed the new certificate, ${notYet.map((r) => `${r.name} (${r.target})`).join(', ')} still ${notYet.length === 1 ? 'serves' : 'serve'} another one`);

@@ -165,7 +165,8 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
       const due = timeline.entries.filter(
         (entry) => entry.moduleId === module.id && entry.actionDate !== null && entry.actionDate <= today && isRunAction(entry.action),
       );
-      const work = new ModuleWork(workspace, module, options, journal, ledger, records, report, stamp);
+      const syncedAt = inventory.modules[String(module.id)]?.syncedAt ?? null;
+      const work = new ModuleWork(workspace, module, options, journal, ledger, records, syncedAt, report, stamp);
       try {
         await work.recoverInDoubt();
         work.readLedger();
@@ -185,7 +186,7 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
 
     const synced: string[] = [];
     for (const module of reissuedModules) {
-      const result = await syncModule(workspace, module, options.runtime);
+      const result = await syncModule(workspace, module, options.runtime, undefined, options.signal, now);
       if (result.ok) synced.push(module.parameters.name);
     }
     return { run, today, dryRun, actions: reports, synced, reissues: lifecycle };
@@ -210,6 +211,8 @@ class ModuleWork {
     private readonly journal: Journal,
     private readonly ledger: Ledger,
     private readonly records: ReadonlyMap<string, CertificateRecord>,
+    /** When the inventory of `records` was read from the provider. */
+    private readonly syncedAt: string | null,
     private readonly report: (entry: ActionReport) => void,
     private readonly stamp: () => { at: string; run: string },
   ) {
@@ -298,9 +301,17 @@ class ModuleWork {
     this.ledgerIds.add(done.key);
   }
 
-  /** Reissues under way on the provider that certops did not start (begun in the provider's panel). */
+  /**
+   * Reissues under way on the provider that certops did not start (begun in the provider's panel).
+   * A reissue the ledger follows, or finished after the inventory was read, is not one: the list
+   * that showed it under way was read before it was done.
+   */
   private joinFoundUnderWay(): void {
-    const following = new Set(this.ledgerRecords.filter((record) => !isFinished(record.stage)).map((record) => record.newCertificateId ?? record.certificateId));
+    const following = new Set(
+      this.ledgerRecords
+        .filter((record) => !isFinished(record.stage) || this.syncedAt === null || (record.finishedAt !== null && record.finishedAt >= this.syncedAt))
+        .map((record) => record.newCertificateId ?? record.certificateId),
+    );
     const opened: string[] = [];
     for (const record of this.records.values()) {
       const pending = record.pendingReissue;

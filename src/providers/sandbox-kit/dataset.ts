@@ -64,9 +64,14 @@ export interface SandboxReissue {
   readonly validation: SandboxValidation;
   /** Requested in the provider's own panel rather than through the API (the key is not certops'). */
   readonly viaPanel: boolean;
+  /** The key of a CSR made in the panel: it stays with the hosting's server, not with certops. */
+  readonly panelKey?: string | undefined;
   /** 1 for the certificate's first reissue, and so on. */
   readonly number: number;
 }
+
+/** A CSR's base64 body alone: the same request in another armour or line width is the same request. */
+const csrBody = (pem: string) => pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, '');
 
 /** How the book signs certificates (sandbox-kit/ca.ts, loaded on first need). */
 export interface BookSigner {
@@ -238,7 +243,7 @@ export class CertificateBook {
    * that has no reissue waiting already, and then waiting for domain validation. Nothing about the
    * certificate in force changes until validation completes (completeValidation).
    */
-  reissue(index: number, csr: string, on: Day, options: { viaPanel?: boolean; nowMs?: number } = {}): SandboxCertificate | { refused: string } {
+  reissue(index: number, csr: string, on: Day, options: { viaPanel?: boolean; panelKey?: string; nowMs?: number } = {}): SandboxCertificate | { refused: string } {
     const current = this.get(index);
     if (current.status !== 'issued') return { refused: `the certificate is ${current.status}` };
     if (on >= current.paidUntil) return { refused: 'the paid term has ended' };
@@ -252,6 +257,7 @@ export class CertificateBook {
       reason: null,
       validation: this.validationFor(current, number),
       viaPanel: options.viaPanel ?? false,
+      ...(options.panelKey ? { panelKey: options.panelKey } : {}),
       number,
     };
     const updated: SandboxCertificate = { ...current, reissues: number, pending };
@@ -275,7 +281,8 @@ export class CertificateBook {
     const updated: SandboxCertificate = { ...now, validFrom: next.issued, validTo: next.expires, csr: pending.csr, pending: null, certificatePem: pem };
     this.changed.set(index, updated);
     // A reissue with the certificate's own CSR keeps its key; a new CSR brings a key the book never held.
-    if (pending.csr.trim() !== (now.csr ?? '').trim()) this.privateKeys.delete(index);
+    if (pending.panelKey) this.privateKeys.set(index, pending.panelKey);
+    else if (csrBody(pending.csr) !== csrBody(now.csr ?? '')) this.privateKeys.delete(index);
     return updated;
   }
 

@@ -56,7 +56,7 @@ export interface SandboxContext {
    * Takes a reissue request (book.reissue), and when the sandbox validates by itself after a delay,
    * schedules that validation. Protocols call this rather than the book.
    */
-  reissue(index: number, csr: string, options?: { viaPanel?: boolean }): SandboxCertificate | { refused: string };
+  reissue(index: number, csr: string, options?: { viaPanel?: boolean; panelKey?: string }): SandboxCertificate | { refused: string };
   /** The sandbox's CA (made on first need). */
   ca(): Promise<SandboxCa>;
   /** The issued leaf (PEM) of the certificate in force, signed by the sandbox's CA. */
@@ -172,7 +172,7 @@ export async function startSandbox(protocol: SandboxProtocol, options: SandboxOp
       const cert = options.book.get(index);
       const { createSandboxCsr } = await import('./csr.js');
       const made = await createSandboxCsr(cert.mainDomain, cert.otherNames);
-      return context.reissue(index, made.csr, { viaPanel: true });
+      return context.reissue(index, made.csr, { viaPanel: true, panelKey: made.privateKey });
     },
     ca,
     stop: async () => {},
