@@ -3,7 +3,8 @@
  * waiting) took place, judged from the provider's certificate list read afterwards. Pure: the
  * snapshot taken before the call and the list read after it in, a finding out.
  *
- * A reissue gives the certificate a new technical certificate: under the same id with new dates
+ * A reissue under way shows in the list (pendingReissue: the certificate's own id, or GlobalSign's
+ * new order) while it waits for validation. Once issued, it is a new technical certificate: under the same id with new dates
  * (LeaderSSL, BILLmanager, eNom), or under a new order id at the same order date (GlobalSign, whose
  * ReIssue creates an order and lists the certificate under it).
  */
@@ -24,6 +25,8 @@ export interface ListedCertificate {
   readonly orderDate: string | null;
   readonly validFrom: string | null;
   readonly validTo: string | null;
+  /** A reissue under way that replaces this certificate (its id, or the new order's). */
+  readonly pendingReissue?: string | null | undefined;
 }
 
 export type ReissueFinding =
@@ -37,6 +40,8 @@ export type ReissueFinding =
  */
 export function judgeReissue(snapshot: ReissueSnapshot, listed: readonly ListedCertificate[], intentDay: string): ReissueFinding {
   const same = listed.find((record) => record.id === snapshot.certificateId);
+  // A reissue waiting for validation leaves the dates as they were, and says so.
+  if (same?.pendingReissue) return { found: 'reissued', certificateId: same.pendingReissue };
   if (same) {
     const changed = same.validFrom !== snapshot.validFrom || same.validTo !== snapshot.validTo;
     return changed ? { found: 'reissued', certificateId: same.id } : { found: 'not-reissued' };

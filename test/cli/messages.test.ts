@@ -47,6 +47,12 @@ describe('certops messages show', () => {
       templates: {
         expiration: { name: 'expiration', ...DEFAULT_TEMPLATES.expiration, customized: false, placeholders: ['domain', 'expirationDate', 'paidUntil', 'actionDate', 'module', 'provider'] },
         'low-balance': { name: 'low-balance', ...DEFAULT_TEMPLATES['low-balance'], customized: false, placeholders: ['module', 'provider', 'department', 'balance', 'minimalBalance', 'currency'] },
+        reissued: {
+          name: 'reissued',
+          ...DEFAULT_TEMPLATES.reissued,
+          customized: false,
+          placeholders: ['domain', 'names', 'expirationDate', 'paidUntil', 'module', 'provider', 'validation', 'nextStep'],
+        },
       },
       departments: {},
       clientFallback: null,
@@ -85,7 +91,7 @@ describe('certops messages template', () => {
   it.each([
     ['an unknown placeholder in the subject', ['expiration', '--subject', 'Hi {domian}'], /^certops messages template set: --subject: the subject of the expiration template: unknown placeholder \{domian\} at line 1, column 4; did you mean \{domain\}\?/],
     ['an unknown placeholder in the body', ['low-balance', '--body-file', 'BODY'], /--body-file \/ --body-stdin: the body of the low-balance template: unknown placeholder \{domain\} at line 2, column 1/],
-    ['an unknown template', ['renewal', '--subject', 'x'], /<template>: there is no template "renewal"; there are expiration and low-balance/],
+    ['an unknown template', ['renewal', '--subject', 'x'], /<template>: there is no template "renewal"; there are expiration, low-balance, reissued/],
     ['no change given', ['expiration'], /set needs --subject, --body-file or --body-stdin/],
     ['a missing body file', ['expiration', '--body-file', '/nonexistent/body.txt'], /--body-file: \/nonexistent\/body\.txt cannot be read \(ENOENT\)/],
     ['a subject of two lines', ['expiration', '--subject', 'a\nb'], /--subject: .*one line/],

@@ -25,10 +25,19 @@ describe('certops policy', () => {
     const { config } = scratch();
     const table = await runMain(['policy', 'show', ...config]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toBe('SSLSubscriptionPolicy  auto  (Automatic certificate reissue)\nSSLSubscriptionBefore  10  (days before the expiration date)\n');
+    expect(table.stdout).toBe(
+      'SSLSubscriptionPolicy  auto  (Automatic certificate reissue)\nSSLSubscriptionBefore  10  (days before the expiration date)\n' +
+        'Deploy hook            none (a task to install each collected certificate)\nProbe                  every name on port 443 at its DNS address\n' +
+        "Key                    reuse the certificate's key, new keys rsa2048\n",
+    );
     expect((await runMain(['policy', ...config])).stdout).toBe(table.stdout);
     const json = await runMain(['policy', 'show', '--json', ...config]);
-    expect(JSON.parse(json.stdout)).toEqual({ policy: 'auto', description: 'Automatic certificate reissue', beforeDays: 10 });
+    expect(JSON.parse(json.stdout)).toEqual({
+      policy: 'auto',
+      description: 'Automatic certificate reissue',
+      beforeDays: 10,
+      delivery: { deployHook: null, probeResolve: [], keyPolicy: 'reuse', keyType: 'rsa2048' },
+    });
   });
 
   it('sets the policy after a preview of the next 30 days', async () => {
@@ -76,7 +85,7 @@ describe('certops policy', () => {
     [['set', '--before', '201'], '--before: SSLSubscriptionBefore must be a whole number of days from 0 to 200; 201 is more than the maximum of 200'],
     [['set', '--before', 'ten'], '--before: SSLSubscriptionBefore must be a whole number of days from 0 to 200 (got "ten")'],
     [['set', '--policy', 'always'], '--policy: SSLSubscriptionPolicy must be one of auto, manual, none (got "always")'],
-    [['set'], 'set needs --policy, --before or both'],
+    [['set'], 'set needs --policy, --before, or a delivery setting (--deploy-hook, --probe-resolve, --key-policy, --key-type)'],
     [['set', '--before', '5', '--today', 'tomorrow'], '--today: "tomorrow" is not a date in the form YYYY-MM-DD (UTC, e.g. 2026-11-23)'],
     [['show', '--before', '5'], 'unknown flag --before'],
     [['reset'], 'unknown subcommand "reset"; use show or set'],

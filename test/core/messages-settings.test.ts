@@ -58,7 +58,7 @@ describe('message settings (messages.json)', () => {
     await expect(refused).rejects.toThrow(/unknown placeholder \{balanse\}.*did you mean \{balance\}/);
     await expect(refused).rejects.toMatchObject({ field: 'body' });
     expect(readFileSync(join(workspace.directory, 'messages.json'), 'utf8')).toBe(before);
-    await expect(setTemplate(workspace, 'renewal', { subject: 'x' })).rejects.toMatchObject({ field: 'template', message: 'there is no template "renewal"; there are expiration and low-balance' });
+    await expect(setTemplate(workspace, 'renewal', { subject: 'x' })).rejects.toMatchObject({ field: 'template', message: 'there is no template "renewal"; there are expiration, low-balance, reissued' });
   });
 
   it('a dry run works the change out and writes nothing', async () => {

@@ -30,7 +30,7 @@ async function addModule(store: Store, name: string) {
 describe('configuration store', () => {
   it('reads defaults from a missing file without writing one', () => {
     const store = new Store(fresh());
-    expect(store.read()).toEqual({ version: 1, nextModuleId: 1, modules: [], reissuePolicy: { policy: 'auto', beforeDays: 10 }, debugLevels: {} });
+    expect(store.read()).toEqual({ version: 1, nextModuleId: 1, modules: [], reissuePolicy: { policy: 'auto', beforeDays: 10 }, delivery: { deployHook: null, probeResolve: [], keyPolicy: 'reuse', keyType: 'rsa2048' }, debugLevels: {} });
     expect(existsSync(store.file)).toBe(false);
     expect(statSync(store.directory).mode & 0o777).toBe(0o700);
   });

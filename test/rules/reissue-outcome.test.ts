@@ -10,6 +10,12 @@ describe('judgeReissue: was an unanswered reissue applied?', () => {
     expect(judgeReissue(snapshot, [other, listed({ validFrom: '2026-11-23', validTo: '2027-06-11' })], '2026-11-23')).toEqual({ found: 'reissued', certificateId: '500' });
   });
 
+  it('finds a certificate whose list says a reissue is under way reissued, under the id the reissue has (the new order on GlobalSign)', () => {
+    expect(judgeReissue(snapshot, [other, listed({ pendingReissue: '500' })], '2026-11-23')).toEqual({ found: 'reissued', certificateId: '500' });
+    expect(judgeReissue(snapshot, [other, listed({ pendingReissue: 'CE900000000001' })], '2026-11-23')).toEqual({ found: 'reissued', certificateId: 'CE900000000001' });
+    expect(judgeReissue(snapshot, [other, listed({ pendingReissue: null })], '2026-11-23')).toEqual({ found: 'not-reissued' });
+  });
+
   it('finds a certificate listed unchanged not reissued: it may be tried again', () => {
     expect(judgeReissue(snapshot, [other, listed()], '2026-11-23')).toEqual({ found: 'not-reissued' });
   });
