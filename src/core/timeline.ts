@@ -14,6 +14,9 @@ import type { CertificateRecord } from '../providers/types.js';
 import { providerModule } from '../providers/registry.js';
 import type { StoredModule } from './store.js';
 import type { Workspace } from './workspace.js';
+import { isFinished, type ReissueStage } from '../rules/reissue-lifecycle.js';
+import { Ledger, ledgerFile } from './reissue/ledger.js';
+import { statusEntry } from './reissue/status.js';
 
 export interface TimelineEntry {
   readonly moduleId: number;
@@ -32,7 +35,22 @@ export interface TimelineEntry {
   /** Why `auto` became a manual task. */
   readonly reason: string | null;
   readonly revalidate: readonly Revalidation[];
+  /** Past its action date with nothing under way. A certificate whose reissue is under way is not overdue. */
   readonly overdue: boolean;
+  /** The reissue under way for this certificate (the ledger's record, or one the provider lists), or null. */
+  readonly reissue: TimelineReissue | null;
+}
+
+export interface TimelineReissue {
+  /** The ledger record's id; null for one the provider lists that has not joined the ledger yet. */
+  readonly recordId: string | null;
+  readonly stage: ReissueStage;
+  readonly stuckIn: ReissueStage | null;
+  readonly since: string | null;
+  /** The day it must be served by. */
+  readonly deadline: string | null;
+  readonly newCertificateId: string | null;
+  readonly detail: string;
 }
 
 export interface ReissuePolicySettings {
@@ -86,6 +104,7 @@ export function moduleTimeline(module: StoredModule, records: readonly Certifica
       reason: action.action === 'manual-task' && !automaticReissue.supported ? automaticReissue.reason : null,
       revalidate: action.revalidate,
       overdue: action.overdue,
+      reissue: null,
     });
   }
   return entries;
@@ -102,15 +121,48 @@ export interface Timeline {
   readonly modules: readonly { readonly id: number; readonly name: string; readonly syncedAt: string | null; readonly failure: string | null; readonly certificates: number }[];
 }
 
+/** The reissues in flight by module and certificate: the ledger's unfinished records. */
+function reissuesInFlight(workspace: Workspace): Map<string, TimelineReissue> {
+  const inFlight = new Map<string, TimelineReissue>();
+  for (const record of new Ledger(ledgerFile(workspace)).records()) {
+    if (isFinished(record.stage)) continue;
+    const entry = statusEntry(record, '');
+    inFlight.set(`${record.moduleId}:${record.certificateId}`, {
+      recordId: record.id,
+      stage: entry.stage,
+      stuckIn: entry.stuckIn ?? null,
+      since: entry.since,
+      deadline: entry.deadline,
+      newCertificateId: entry.newCertificateId,
+      detail: entry.detail,
+    });
+  }
+  return inFlight;
+}
+
+/** The entry with what is under way for its certificate: the ledger's stage, or the provider's word. */
+function withReissue(entry: TimelineEntry, record: CertificateRecord | undefined, inFlight: ReadonlyMap<string, TimelineReissue>): TimelineEntry {
+  const reissue =
+    inFlight.get(`${entry.moduleId}:${entry.certificateId}`) ??
+    (record?.pendingReissue
+      ? { recordId: null, stage: 'submitted' as const, stuckIn: null, since: null, deadline: entry.expires, newCertificateId: record.pendingReissue, detail: 'under way on the provider; the next reissue run follows it' }
+      : null);
+  return reissue ? { ...entry, reissue, overdue: false } : entry;
+}
+
 export function buildTimeline(workspace: Workspace, today: Day, settings?: ReissuePolicySettings): Timeline {
   const config = workspace.store.read();
   const inventory = workspace.inventory.read();
   const policy = settings ?? config.reissuePolicy;
+  const inFlight = reissuesInFlight(workspace);
   const entries: TimelineEntry[] = [];
   const modules = config.modules.map((module) => {
     const stored = inventory.modules[String(module.id)];
     const failure = inventory.failures[String(module.id)];
-    if (stored) entries.push(...moduleTimeline(module, stored.certificates, policy, today));
+    if (stored) {
+      const byId = new Map(stored.certificates.map((record) => [record.id, record as CertificateRecord]));
+      for (const entry of moduleTimeline(module, stored.certificates, policy, today)) entries.push(withReissue(entry, byId.get(entry.certificateId), inFlight));
+    }
     return {
       id: module.id,
       name: module.parameters.name,
@@ -130,6 +182,8 @@ export interface TimelineFilter {
   readonly withinDays?: number;
   readonly modules?: readonly string[];
   readonly actions?: readonly ProjectedAction[];
+  /** Only entries whose reissue is in one of these stages; `none` for entries with nothing under way. */
+  readonly stages?: readonly (ReissueStage | 'none')[];
 }
 
 export function filterTimeline(entries: readonly TimelineEntry[], filter: TimelineFilter, today: Day): TimelineEntry[] {
@@ -139,7 +193,8 @@ export function filterTimeline(entries: readonly TimelineEntry[], filter: Timeli
     (entry) =>
       (limit === null || dueDate(entry) <= limit) &&
       (!modules || modules.includes(entry.module.toLowerCase())) &&
-      (!filter.actions || filter.actions.includes(entry.action)),
+      (!filter.actions || filter.actions.includes(entry.action)) &&
+      (!filter.stages || filter.stages.includes(entry.reissue?.stage ?? 'none')),
   );
 }
 

@@ -159,6 +159,7 @@ describe('certops timeline', () => {
       'reason',
       'revalidate',
       'overdue',
+      'reissue',
     ]);
     expect(all.modules.map((module) => [module.id, module.name, module.certificates, module.failure])).toEqual([
       [1, 'leadertelecom sandbox', 40, null],

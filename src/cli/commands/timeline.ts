@@ -11,6 +11,7 @@ import { parseFlags, takeRepeated } from '../args.js';
 import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { REISSUE_STAGES, type ReissueStage } from '../../rules/reissue-lifecycle.js';
 import { formatTable } from '../table.js';
 import { noModulesMessage } from './check.js';
 import { ACTION_LABELS } from '../labels.js';
@@ -21,6 +22,9 @@ const ACTIONS: readonly ProjectedAction[] = ['reissue', 'notify-client', 'manual
 const FORMATS = ['table', 'json', 'csv', 'ics'] as const;
 type Format = (typeof FORMATS)[number];
 const MAX_WITHIN_DAYS = 36_500;
+
+/** A reissue's stages, and `none` for a certificate with nothing under way. */
+const STAGES = [...REISSUE_STAGES, 'none'] as const;
 
 export const help = `Usage: certops timeline [options]
 
@@ -36,6 +40,8 @@ Options:
   --module NAME        only this module (repeat for more)
   --action LIST        only these actions (repeat, or comma-separated):
                        ${ACTIONS.join(', ')}
+  --stage LIST         only certificates whose reissue is in these stages (repeat, or
+                       comma-separated): ${STAGES.join(', ')}
   --today YYYY-MM-DD   the day to plan from (default: today, UTC)
   --format FORMAT      table (default), json, csv (RFC 4180, with a header row) or ics
                        (iCalendar: one all-day event per entry, on its due date)
@@ -44,7 +50,8 @@ ${WORKSPACE_HELP.replace('print JSON (documented shapes; see the README)', 'the 
 JSON: {"today", "withinDays", "counts": {"within7", "within30", "within90", "overdue"},
 "entries": [{"moduleId", "module", "provider", "certificateId", "domain", "expires",
 "paidUntil", "termEnds", "actionDate", "dueDate", "action", "department", "reason",
-"revalidate", "overdue"}], "modules": [{"id", "name", "syncedAt", "failure",
+"revalidate", "overdue", "reissue": null or {"recordId", "stage", "stuckIn", "since",
+"deadline", "newCertificateId", "detail"}}], "modules": [{"id", "name", "syncedAt", "failure",
 "certificates"}]}; see docs/commands/timeline.md.
 
 Exit codes: 0 shown, 1 nothing to show yet (no module, or no sync), 2 usage error or
@@ -53,6 +60,7 @@ unknown module name, 3 configuration problem.
 Examples:
   certops timeline --within 30d
   certops timeline --module "eNom main" --action reissue --action manual-task
+  certops timeline --stage validating,stuck
   certops timeline --format csv > timeline.csv
   certops timeline --format ics > certops.ics
 `;
@@ -78,6 +86,16 @@ function parseWithin(text: string): number {
   return days;
 }
 
+function parseStages(values: readonly string[]): (ReissueStage | 'none')[] | undefined {
+  if (values.length === 0) return undefined;
+  const stages = new Set<ReissueStage | 'none'>();
+  for (const item of values.flatMap((value) => value.split(',')).map((value) => value.trim())) {
+    if (!(STAGES as readonly string[]).includes(item)) throw new UsageError(`--stage: "${item}" is not one of ${STAGES.join(', ')}`, 'timeline');
+    stages.add(item as ReissueStage | 'none');
+  }
+  return [...stages];
+}
+
 function parseActions(values: readonly string[]): ProjectedAction[] | undefined {
   if (values.length === 0) return undefined;
   const actions = new Set<ProjectedAction>();
@@ -94,11 +112,12 @@ interface Request {
   readonly withinDays: number | undefined;
   readonly modules: readonly string[];
   readonly actions: ProjectedAction[] | undefined;
+  readonly stages: (ReissueStage | 'none')[] | undefined;
   readonly configDir: string | undefined;
 }
 
 function parseRequest(args: readonly string[]): Request | 'help' {
-  const { rest, values } = takeRepeated('timeline', args, ['module', 'action']);
+  const { rest, values } = takeRepeated('timeline', args, ['module', 'action', 'stage']);
   const { flags, positionals } = parseFlags('timeline', rest, FLAGS);
   if (flags.help) return 'help';
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, 'timeline');
@@ -123,6 +142,7 @@ function parseRequest(args: readonly string[]): Request | 'help' {
     withinDays: flags.within === undefined ? undefined : parseWithin(flags.within),
     modules: values.get('module') ?? [],
     actions: parseActions(values.get('action') ?? []),
+    stages: parseStages(values.get('stage') ?? []),
     configDir: flags['config-dir'],
   };
 }
@@ -144,7 +164,7 @@ function renderTable(entries: readonly TimelineEntry[], request: Request): strin
     entry.actionDate ?? '-',
     actionLabel(entry),
     entry.revalidate.length === 0 ? '-' : entry.revalidate.join(' + '),
-    entry.overdue ? 'OVERDUE' : '',
+    entry.reissue ? (entry.reissue.stage === 'stuck' ? `STUCK in ${entry.reissue.stuckIn ?? '?'}` : entry.reissue.stage) : entry.overdue ? 'OVERDUE' : '',
   ]);
   const lines = formatTable(
     [
@@ -213,6 +233,7 @@ function entryJson(entry: TimelineEntry) {
     reason: entry.reason,
     revalidate: [...entry.revalidate],
     overdue: entry.overdue,
+    reissue: entry.reissue,
   };
 }
 
@@ -323,7 +344,11 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     for (const warning of syncWarnings(timeline, []).filter((w) => w.includes('failed'))) io.stderr.write(`${warning}\n`);
     return ExitCode.problem;
   }
-  const selection = { ...(moduleNames.length > 0 ? { modules: moduleNames } : {}), ...(request.actions ? { actions: request.actions } : {}) };
+  const selection = {
+    ...(moduleNames.length > 0 ? { modules: moduleNames } : {}),
+    ...(request.actions ? { actions: request.actions } : {}),
+    ...(request.stages ? { stages: request.stages } : {}),
+  };
   const selected = filterTimeline(timeline.entries, selection, request.today);
   const entries = request.withinDays === undefined ? selected : filterTimeline(selected, { withinDays: request.withinDays }, request.today);
   const counts = dueCounts(selected, request.today);

@@ -434,6 +434,7 @@ class ModuleWork {
       reason: null,
       revalidate: [],
       overdue: false,
+      reissue: null,
     };
   }
 
