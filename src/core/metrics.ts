@@ -22,6 +22,8 @@ import { basename, dirname, join } from 'node:path';
 import { formatDay, parseDay, type Day } from '../rules/calendar.js';
 import type { StoredModule } from './store.js';
 import { pendingCounts, type PendingCount } from './tasks.js';
+import { REISSUE_STAGES } from '../rules/reissue-lifecycle.js';
+import { reissueStatus, type ReissueStatus } from './reissue/status.js';
 import { buildTimeline, dueDate, type Timeline, type TimelineEntry } from './timeline.js';
 import type { Workspace, WorkspaceState } from './workspace.js';
 
@@ -38,6 +40,8 @@ export interface MetricsSource {
    * included); null for every certificate. The per-module counts always cover all of them.
    */
   readonly withinDays: number | null;
+  /** The reissues the ledger follows (in flight, and finished in the last 30 days). */
+  readonly reissues: ReissueStatus;
 }
 
 export interface Exposition {
@@ -55,6 +59,7 @@ export function collectMetrics(workspace: Workspace, options: { readonly today: 
     generatedAt: options.now ?? new Date(),
     today: options.today,
     withinDays: options.withinDays ?? null,
+    reissues: reissueStatus(workspace, { today: options.today }),
   };
 }
 
@@ -218,6 +223,34 @@ export function buildMetrics(source: MetricsSource): Exposition {
     'certops_tasks_pending',
     'Open manual tasks of the department (departments of the processing modules are listed with 0).',
     source.pending.map((p) => [labels([['department', p.department]]), p.open] as const),
+  );
+
+  // Reissues per module and shown stage (stuck counted apart from the stage it stalled in), and
+  // the age of the oldest one in flight: what an alert on stalled reissues needs.
+  const perStage = new Map<number, Map<string, number>>();
+  const oldest = new Map<number, number>();
+  const nowSeconds = source.generatedAt.getTime() / 1000;
+  for (const entry of source.reissues.reissues) {
+    let counts = perStage.get(entry.moduleId);
+    if (!counts) perStage.set(entry.moduleId, (counts = new Map()));
+    counts.set(entry.stage, (counts.get(entry.stage) ?? 0) + 1);
+    if (!['served', 'failed', 'cancelled'].includes(entry.stage)) {
+      const age = Math.max(0, nowSeconds - Date.parse(entry.openedAt) / 1000);
+      oldest.set(entry.moduleId, Math.max(oldest.get(entry.moduleId) ?? 0, age));
+    }
+  }
+  out.family(
+    'certops_reissues',
+    'Reissues followed by the ledger, by stage (in flight, and finished within the last 30 days).',
+    modules.flatMap((m) => {
+      const counts = perStage.get(m.id);
+      return REISSUE_STAGES.map((stage) => [`{${moduleLabel.get(m.id)},stage="${stage}"}`, counts?.get(stage) ?? 0] as const);
+    }),
+  );
+  out.family(
+    'certops_reissue_oldest_in_flight_seconds',
+    'Age of the oldest reissue of the processing module not yet served, failed or cancelled: since it was submitted or found (0 when none).',
+    modules.map((m) => [only(m), Math.round(oldest.get(m.id) ?? 0)] as const),
   );
 
   const limit = source.withinDays === null ? null : formatDay((source.today + source.withinDays) as Day);

@@ -246,6 +246,11 @@ describe('the reissue lifecycle', { timeout: 240_000 }, () => {
     const tasks = JSON.parse((await runBin(['tasks', 'list', '--json'], env)).stdout).tasks.filter((task: { why: string }) => /stuck in "validating"/.test(task.why));
     expect(tasks).toHaveLength(1);
     expect(tasks[0].domain).toBe(late?.domain);
+    // The metrics count it, and the age of the oldest reissue in flight.
+    const metrics = await runBin(['metrics', '--today', after], env);
+    expect(metrics.stdout).toMatch(/^certops_reissues\{module="ispmanager sandbox",[^}]*stage="stuck"\} 1$/m);
+    expect(metrics.stdout).toMatch(new RegExp(`^certops_reissues\\{module="ispmanager sandbox",[^}]*stage="served"\\} ${ids.length - 1}$`, 'm'));
+    expect(Number(/^certops_reissue_oldest_in_flight_seconds\{module="ispmanager sandbox"[^}]*\} (\d+)$/m.exec(metrics.stdout)?.[1])).toBeGreaterThan(0);
     expect(ids.length).toBeGreaterThan(1);
     // Validated late: it moves on from stuck to served.
     await sandboxes[0]?.sandbox.validate(waiting[0] as number);

@@ -21,6 +21,8 @@ export interface ReissueStatusEntry {
   /** The stage it stalled in, when `stage` is stuck. */
   readonly stuckIn?: ReissueStage;
   readonly since: string;
+  /** When the reissue joined the ledger (submitted, or found under way). */
+  readonly openedAt: string;
   readonly deadline: string;
   readonly validation: LedgerValidation | null;
   readonly files: LedgerFiles | null;
@@ -43,6 +45,7 @@ export function statusEntry(record: LedgerRecord, moduleName: string): ReissueSt
     stage,
     ...(stage === 'stuck' && record.stuckIn ? { stuckIn: record.stuckIn } : {}),
     since: record.since,
+    openedAt: record.openedAt,
     deadline: servedDeadline(record.expires, record.openedAt),
     validation: record.validation,
     files: record.files,
@@ -76,7 +79,7 @@ export function reissueCounts(status: ReissueStatus, today: Day): { perStage: Re
   let oldest: string | null = null;
   for (const entry of status.reissues) {
     perStage[entry.stage] = (perStage[entry.stage] ?? 0) + 1;
-    if (!['served', 'failed', 'cancelled'].includes(entry.stage) && (oldest === null || entry.since < oldest)) oldest = entry.since;
+    if (!['served', 'failed', 'cancelled'].includes(entry.stage) && (oldest === null || entry.openedAt < oldest)) oldest = entry.openedAt;
   }
   const oldestInFlightDays = oldest === null ? null : Math.max(0, today - Math.floor(Date.parse(oldest) / 86_400_000));
   return { perStage, oldestInFlightDays };
