@@ -9,6 +9,8 @@ export type BalanceResult =
       readonly module: string;
       readonly provider: ProviderId;
       readonly amount: number;
+      /** What can be spent, where the provider tells it apart (eNom's AvailableBalance); null otherwise. */
+      readonly available?: number | null | undefined;
       readonly currency: string;
       /** null when the field is empty: no low-balance check, as in BILLmanager. */
       readonly minimalBalance: number | null;
@@ -26,9 +28,11 @@ export async function moduleBalance(module: ProcessingModule, runtime: ModuleRun
       module: module.parameters.name,
       provider: module.provider,
       amount: balance.amount,
+      available: balance.available ?? null,
       currency: balance.currency,
       minimalBalance,
-      underMinimum: minimalBalance !== null && balance.amount < minimalBalance,
+      // What can be spent is what the minimal balance guards: eNom's AvailableBalance where it is given.
+      underMinimum: minimalBalance !== null && (balance.available ?? balance.amount) < minimalBalance,
       checkedAt: now().toISOString(),
     };
   } catch (error) {

@@ -168,7 +168,7 @@ describe('certops balance', () => {
     const run = await runMain(['balance', '--config-dir', workspace.directory]);
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[0]).toMatch(/^Module\s+Provider\s+Balance\s+Currency\s+Minimal balance\s+Status$/);
-    expect(run.stdout).toMatch(/enom sandbox\s+ENOM\s+1204\.10\s+USD\s+100\.00\s+ok\n/);
+    expect(run.stdout).toMatch(/enom sandbox\s+ENOM\s+1204\.10 \(available 1150\.00\)\s+USD\s+100\.00\s+ok\n/);
     expect(run.stdout).toMatch(/ispmanager sandbox\s+Ispmanager \(SSL\)\s+15000\.00\s+RUB\s+100\.00\s+ok\n/);
     expectNoSecret(run, sandboxes);
     expect(Object.values(workspace.state.read().balances).map((b) => b.amount)).toEqual([1204.1, 15000]);
@@ -180,16 +180,26 @@ describe('certops balance', () => {
     const table = await runMain(['balance', '--config-dir', workspace.directory]);
     expect(table.code).toBe(1);
     expect(table.stdout).toMatch(/globalsign sandbox\s+GlobalSign\s+1250\.00\s+USD\s+5000\.00\s+UNDER MINIMUM\n/);
-    expect(table.stdout).toMatch(/enom sandbox\s+ENOM\s+1204\.10\s+USD\s+100\.00\s+ok\n/);
+    expect(table.stdout).toMatch(/enom sandbox\s+ENOM\s+1204\.10 \(available 1150\.00\)\s+USD\s+100\.00\s+ok\n/);
     const json = await runMain(['balance', '--json', '--config-dir', workspace.directory]);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({
       ok: false,
       results: [
-        { module: 'enom sandbox', moduleId: 1, provider: 'enom', ok: true, status: 'ok', amount: 1204.1, currency: 'USD', minimalBalance: 100, underMinimum: false, checkedAt: expect.any(String) },
-        { module: 'globalsign sandbox', moduleId: 2, provider: 'globalsign', ok: true, status: 'under-minimum', amount: 1250, currency: 'USD', minimalBalance: 5000, underMinimum: true, checkedAt: expect.any(String) },
+        { module: 'enom sandbox', moduleId: 1, provider: 'enom', ok: true, status: 'ok', amount: 1204.1, available: 1150, currency: 'USD', minimalBalance: 100, underMinimum: false, checkedAt: expect.any(String) },
+        { module: 'globalsign sandbox', moduleId: 2, provider: 'globalsign', ok: true, status: 'under-minimum', amount: 1250, available: null, currency: 'USD', minimalBalance: 5000, underMinimum: true, checkedAt: expect.any(String) },
       ],
     });
+  });
+
+  it('compares the minimal balance with what can be spent: eNom\'s AvailableBalance, not its Balance', async () => {
+    const { workspace, modules } = await harness.withModules(['enom']);
+    // Between AvailableBalance (1150.00) and Balance (1204.10): under the minimum by what can be spent.
+    const enom = modules[0] as (typeof modules)[number];
+    expect((await runMain(['module', 'edit', enom.parameters.name, '--min-balance', '1200', '--config-dir', workspace.directory])).code).toBe(0);
+    const json = await runMain(['balance', '--json', '--config-dir', workspace.directory]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).results[0]).toMatchObject({ amount: 1204.1, available: 1150, minimalBalance: 1200, underMinimum: true, status: 'under-minimum' });
   });
 
   it('reports a failed query with its cause and exits 1', async () => {

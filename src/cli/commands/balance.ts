@@ -31,7 +31,9 @@ Options:
 ${WORKSPACE_HELP}
 
 JSON (--json): {"ok", "results": [{"module", "moduleId", "provider", "ok": true, "status":
-"ok"|"under-minimum", "amount", "currency", "minimalBalance", "underMinimum", "checkedAt",
+"ok"|"under-minimum", "amount", "available" (what can be spent, where the provider says:
+eNom's AvailableBalance; the minimal balance is compared with it; else null), "currency",
+"minimalBalance", "underMinimum", "checkedAt",
 "notified"? (with --notify, under the minimum: "smtp"|"outbox"|"already-sent"|"failed: …")}
 or {"module", "moduleId", "provider", "ok": false, "status": "failed", "message", "cause",
 "causeLabel", "detail", "steps", "checkedAt"}]}; see docs/commands/balance.md.
@@ -63,6 +65,7 @@ function resultJson(module: StoredModule, result: BalanceResult) {
     ok: true,
     status: statusOf(result),
     amount: result.amount,
+    available: result.available ?? null,
     currency: result.currency,
     minimalBalance: result.minimalBalance,
     underMinimum: result.underMinimum,
@@ -119,7 +122,13 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       const module = modules[i] as StoredModule;
       const name = [module.parameters.name, PROVIDERS[module.provider].title];
       if (!result.ok) return [...name, '-', '', module.parameters.minimalBalance === null ? '-' : money(module.parameters.minimalBalance), `FAILED: ${causeLabel(result.cause)}`];
-      return [...name, money(result.amount), result.currency, result.minimalBalance === null ? '-' : money(result.minimalBalance), STATUS_TEXT[statusOf(result)]];
+      return [
+        ...name,
+        result.available == null ? money(result.amount) : `${money(result.amount)} (available ${money(result.available)})`,
+        result.currency,
+        result.minimalBalance === null ? '-' : money(result.minimalBalance),
+        STATUS_TEXT[statusOf(result)],
+      ];
     });
     io.stdout.write(
       formatTable(
