@@ -40,6 +40,19 @@ describe('certops policy', () => {
     });
   });
 
+  it('sets only the delivery settings it is given; none clears the hook and the probe targets', async () => {
+    const { config } = scratch();
+    const set = await runMain(['policy', 'set', '--deploy-hook', 'systemctl reload nginx', '--probe-resolve', '*:443:192.0.2.10', '--probe-resolve', 'mail.example.com:8443:[2001:db8::1]', '--json', ...config]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout).delivery.after).toEqual({ deployHook: 'systemctl reload nginx', probeResolve: ['*:443:192.0.2.10', 'mail.example.com:8443:[2001:db8::1]'], keyPolicy: 'reuse', keyType: 'rsa2048' });
+    expect((await runMain(['policy', 'set', '--key-policy', 'new', '--key-type', 'ecdsa-p256', ...config])).code).toBe(0);
+    const shown = JSON.parse((await runMain(['policy', 'show', '--json', ...config])).stdout);
+    expect(shown.delivery).toEqual({ deployHook: 'systemctl reload nginx', probeResolve: ['*:443:192.0.2.10', 'mail.example.com:8443:[2001:db8::1]'], keyPolicy: 'new', keyType: 'ecdsa-p256' });
+    expect(shown.policy).toBe('auto');
+    expect((await runMain(['policy', 'set', '--deploy-hook', 'none', '--probe-resolve', 'none', ...config])).code).toBe(0);
+    expect(JSON.parse((await runMain(['policy', 'show', '--json', ...config])).stdout).delivery).toEqual({ deployHook: null, probeResolve: [], keyPolicy: 'new', keyType: 'ecdsa-p256' });
+  });
+
   it('sets the policy after a preview of the next 30 days', async () => {
     const { workspace } = await harness.withModules(['enom', 'globalsign']);
     expect((await runMain(['sync', '--config-dir', workspace.directory])).code).toBe(0);
@@ -89,6 +102,13 @@ describe('certops policy', () => {
     [['set', '--before', '5', '--today', 'tomorrow'], '--today: "tomorrow" is not a date in the form YYYY-MM-DD (UTC, e.g. 2026-11-23)'],
     [['show', '--before', '5'], 'unknown flag --before'],
     [['reset'], 'unknown subcommand "reset"; use show or set'],
+    [['set', '--deploy-hook', ' '], '--deploy-hook: give a command, or "none" to remove the hook'],
+    [['set', '--probe-resolve', 'www.example.com:443'], '--probe-resolve: "www.example.com:443" is not NAME:PORT:ADDRESS (e.g. www.example.com:443:192.0.2.10, or *:443:192.0.2.10)'],
+    [['set', '--probe-resolve', '*:443:lb.example.net'], '--probe-resolve: "lb.example.net" is not an IPv4 or IPv6 address'],
+    [['set', '--probe-resolve', 'none', '--probe-resolve', '*:443:192.0.2.1'], '--probe-resolve none clears the list and takes no other value'],
+    [['set', '--probe-resolve', '*:443:192.0.2.1', '--probe-resolve', '*:8443:192.0.2.2'], '--probe-resolve: * is given twice'],
+    [['set', '--key-policy', 'sometimes'], '--key-policy: must be reuse or new (got "sometimes")'],
+    [['set', '--key-type', 'dsa'], '--key-type: must be one of rsa2048, rsa3072, ecdsa-p256 (got "dsa")'],
   ])('exits 2 on policy %j, naming the flag, and changes nothing', async (args, message) => {
     const { config, dir } = scratch();
     const run = await runMain(['policy', ...args, ...config]);

@@ -259,6 +259,54 @@ describe('the reissue lifecycle', { timeout: 240_000 }, () => {
     expect(final.reissues.find((entry) => entry.domain === late?.domain)?.stage).toBe('served');
   });
 
+  it('a failing deploy hook is retried each run and escalated once; without a hook, one task to install and the probe still confirms', async () => {
+    const { workspace, sandboxes, env, server, hookLog, modules } = await setUp(['ispmanager']);
+    const failing = deployHookScript(server, hookLog, { failFirst: 2 });
+    expect((await runBin(['module', 'edit', (modules[0] as (typeof modules)[number]).parameters.name, '--deploy-hook', failing], env)).code).toBe(0);
+    const first = await run(env);
+    const submitted = first.json.actions.filter((action: { outcome: string }) => action.outcome === 'reissued').length;
+    await validateAll(sandboxes);
+    // Collected; the hook fails (attempt 1 for the first record): exit 1, retried next run.
+    const second = await run(env);
+    expect(second.code).toBe(1);
+    const failedHook = second.json.reissues.find((entry: { waiting: string }) => entry.waiting === 'hook');
+    expect(failedHook.detail).toMatch(/the deploy hook exited with 3; the next run tries again/);
+    // More runs until every hook has succeeded: the script fails its first two runs for each certificate.
+    for (let i = 0; i < 3; i += 1) await run(env);
+    const final = await status(env);
+    expect(final.reissues.every((entry) => entry.stage === 'served')).toBe(true);
+    // Each hook failed twice: one task per reissue for the department, with the hook's output.
+    const tasks = JSON.parse((await runBin(['tasks', 'list', '--json'], env)).stdout).tasks.filter((task: { what: string }) => /fix the deploy hook/.test(task.what));
+    expect(tasks).toHaveLength(submitted);
+    expect(tasks[0].why).toMatch(/exited with 3 2 times; its output ends: reload failed: nginx: \[emerg\] test failure 2/);
+    expect(hookLines(hookLog)).toHaveLength(submitted);
+
+    // No hook at all: one install task per reissue, and the probe moves it to served once it is installed by hand.
+    const bare = await setUp(['ispmanager']);
+    expect((await runBin(['policy', 'set', '--deploy-hook', 'none'], bare.env)).code).toBe(0);
+    expect((await runBin(['module', 'edit', (bare.modules[0] as (typeof modules)[number]).parameters.name, '--deploy-hook', 'none'], bare.env)).code).toBe(0);
+    await run(bare.env);
+    await validateAll(bare.sandboxes);
+    expect((await run(bare.env)).code).toBe(0);
+    let entries = (await status(bare.env)).reissues;
+    expect(entries.every((entry) => entry.stage === 'collected')).toBe(true);
+    await run(bare.env);
+    const installTasks = JSON.parse((await runBin(['tasks', 'list', '--json'], bare.env)).stdout).tasks.filter((task: { what: string }) => /^install the new certificate/.test(task.what));
+    expect(installTasks).toHaveLength(entries.length);
+    expect(installTasks[0].why).toMatch(/live\/1\//);
+    // The sysadmin installs one by hand: the next run sees it served.
+    const one = entries[0] as (typeof entries)[number];
+    const { mkdirSync, copyFileSync } = await import('node:fs');
+    for (const name of [one.domain]) {
+      mkdirSync(join(bare.server.folder, name), { recursive: true });
+      copyFileSync(one.files?.fullchain as string, join(bare.server.folder, name, 'fullchain.pem'));
+      copyFileSync(one.files?.key as string, join(bare.server.folder, name, 'privkey.pem'));
+    }
+    expect((await run(bare.env)).code).toBe(0);
+    entries = (await status(bare.env)).reissues;
+    expect(entries.find((entry) => entry.domain === one.domain)?.stage).toBe('served');
+  });
+
   it('SIGKILL at random points across every stage, then a final run: each reissue served once, no double hook, message or task', async () => {
     const { workspace, sandboxes, env, hookLog } = await setUp(['ispmanager'], 60);
     const first = await run(env);

@@ -69,7 +69,9 @@ export function deployHookScript(server: TestTlsServer, log: string, options: { 
     script,
     `#!/bin/sh
 set -e
-n=$(cat "${counter}" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "${counter}"
+# Attempts are counted per lineage: each certificate's hook fails its first runs.
+counter="${counter}-$(basename "$RENEWED_LINEAGE")"
+n=$(cat "$counter" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$counter"
 ${options.failFirst ? `if [ "$n" -le ${options.failFirst} ]; then echo "reload failed: nginx: [emerg] test failure $n" >&2; exit 3; fi` : ''}
 ${options.sleepMs ? `sleep ${options.sleepMs / 1000}` : ''}
 for name in $RENEWED_DOMAINS; do

@@ -165,7 +165,8 @@ export function startHook(request: HookRequest, files: HookFiles): number | null
       CERTOPS_HOOK_STATUS: files.statusFile,
     },
     stdio: 'ignore',
-    detached: false,
+    // Its own process group: stopping it (a timeout, Ctrl+C) stops the hook's children too.
+    detached: true,
   });
   child.on('error', () => {});
   child.unref();

@@ -159,13 +159,14 @@ export class RecordStep {
       if (!(error instanceof ProviderError)) throw error;
       logFailure(this.context.module, this.context.runtime, `reissue of ${this.record.domain} (${this.record.stage})`, error);
       this.waiting = 'provider';
-      this.note = `${error.failure}: ${error.message}`;
+      this.notes.push(`${error.failure}: ${error.message}`);
     }
     if (!isFinished(this.record.stage)) await this.judgeDeadline();
     return this.report();
   }
 
-  private note: string | null = null;
+  /** What this run saw, in order (the report's detail). */
+  private readonly notes: string[] = [];
 
   private report(): LifecycleReport {
     const r = this.record;
@@ -178,7 +179,7 @@ export class RecordStep {
       newCertificateId: r.newCertificateId,
       from: this.from,
       stage: shownStage(r),
-      detail: this.note ? `${r.detail}; this run: ${this.note}` : r.detail,
+      detail: this.notes.length > 0 ? `${r.detail}; this run: ${this.notes.join('; ')}` : r.detail,
       waiting: shownStage(r) === 'stuck' ? 'stuck' : this.waiting,
     };
   }
@@ -209,7 +210,7 @@ export class RecordStep {
   /** issued → collected: the certificate and chain, paired with the key, in certbot's layout; then the client hears of it once. */
   private async collect(state: OrderState): Promise<void> {
     if (!state.certificate) {
-      this.note = 'the provider says issued but gave no certificate yet';
+      this.notes.push('the provider says issued but gave no certificate yet');
       this.waiting = 'provider';
       return;
     }
@@ -295,7 +296,7 @@ export class RecordStep {
     }
     if (progress.state === 'running' || progress.state === 'not-started') {
       this.waiting = 'hook';
-      this.note = 'the deploy hook is still running';
+      this.notes.push('the deploy hook is still running');
       return;
     }
     const exitCode = progress.state === 'finished' ? progress.exitCode : null;
@@ -306,7 +307,7 @@ export class RecordStep {
       return;
     }
     const why = exitCode === null ? 'was interrupted (the machine stopped while it ran)' : `exited with ${exitCode}`;
-    this.note = `the deploy hook ${why}; the next run tries again`;
+    this.notes.push(`the deploy hook ${why}; the next run tries again`);
     this.waiting = 'hook';
     moduleLog(this.context.module, this.context.runtime).write(3, `${this.context.module.parameters.name}: the deploy hook for ${this.record.domain} ${why}: ${progress.outputTail.slice(-300)}`);
     if (running.attempt >= HOOK_ATTEMPTS_BEFORE_TASK) {
@@ -322,7 +323,7 @@ export class RecordStep {
     try {
       resolves = this.delivery.probeResolve.map(parseProbeResolve);
     } catch (error) {
-      this.note = `the probe settings are not valid: ${(error as Error).message}`;
+      this.notes.push(`the probe settings are not valid: ${(error as Error).message}`);
       return;
     }
     const targets = probeTargets(this.record.names, resolves);
@@ -341,7 +342,7 @@ export class RecordStep {
       return;
     }
     const notYet = results.filter((result) => result.seen !== 'new');
-    this.note = `not served yet: ${notYet.map((r) => `${r.name} (${r.target}) ${r.detail}`).join('; ')}`;
+    this.notes.push(`not served yet: ${notYet.map((r) => `${r.name} (${r.target}) ${r.detail}`).join('; ')}`);
     this.waiting ??= this.record.stage === 'delivered' ? 'server' : 'install';
     const deliveredAt = this.record.deliveredAt ? Date.parse(this.record.deliveredAt) : null;
     if (this.record.stage === 'delivered' && deliveredAt !== null && this.context.now().getTime() - deliveredAt >= SERVED_GRACE_MS) {
