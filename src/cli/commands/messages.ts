@@ -65,8 +65,8 @@ const placeholdersHelp = TEMPLATE_NAMES.map(
 ).join('\n');
 
 const OVERVIEW = `Usage: certops messages [show] [options]
-       certops messages template set <expiration|low-balance> [--subject TEXT] [--body-file FILE | --body-stdin] [--dry-run]
-       certops messages template reset <expiration|low-balance> [--dry-run]
+       certops messages template set <expiration|low-balance|reissued> [--subject TEXT] [--body-file FILE | --body-stdin] [--dry-run]
+       certops messages template reset <expiration|low-balance|reissued> [--dry-run]
        certops messages department set <department> --email ADDR[,ADDR...] [--dry-run]
        certops messages department remove <department> [--dry-run]
        certops messages client-fallback set <ADDR> [--dry-run]
@@ -74,7 +74,7 @@ const OVERVIEW = `Usage: certops messages [show] [options]
        certops messages smtp set --host HOST [--port N] [--secure | --starttls] [--username USER
                                  --password-stdin | --password-file FILE] --from ADDR [--ca-file FILE] [--dry-run]
        certops messages smtp remove --yes [--dry-run]
-       certops messages test --to ADDR [--template expiration|low-balance] [--dry-run]
+       certops messages test --to ADDR [--template expiration|low-balance|reissued] [--dry-run]
        certops messages outbox [options]
 
 The messages certops sends (the seeds' Settings -> Message templates):
@@ -126,8 +126,8 @@ ${WORKSPACE_HELP}
 JSON: {"delivery", "outbox", "templates": {"expiration": {...}, "low-balance": {...}}, "departments",
 "clientFallback", "smtp"}; see docs/commands/messages.md.
 `,
-  template: `Usage: certops messages template set <expiration|low-balance> [--subject TEXT] [--body-file FILE | --body-stdin] [options]
-       certops messages template reset <expiration|low-balance> [options]
+  template: `Usage: certops messages template set <expiration|low-balance|reissued> [--subject TEXT] [--body-file FILE | --body-stdin] [options]
+       certops messages template reset <expiration|low-balance|reissued> [options]
 
 "set" changes the subject, the body or both; "reset" goes back to certops' default. A template
 is checked before it is saved: an unknown placeholder, an unclosed or lone brace, an empty
@@ -207,7 +207,7 @@ Examples:
       --username billing --password-stdin --from "Billing <billing@example.com>"
   certops messages smtp set --host 127.0.0.1 --from certops@example.com
 `,
-  test: `Usage: certops messages test --to ADDR [--template expiration|low-balance] [options]
+  test: `Usage: certops messages test --to ADDR [--template expiration|low-balance|reissued] [options]
 
 Renders a template with sample values and delivers it to ADDR: by SMTP when a server is set
 (exit 4 with the cause when it cannot be reached or refuses), otherwise into the outbox.
