@@ -16,6 +16,7 @@ import { spawn } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { orderChain, pemCertificateBlocks } from '../../providers/pem-chain.js';
 import type { Workspace } from '../workspace.js';
 
 /** Variables of certops' own environment that hold secrets: never handed to a hook. */
@@ -33,13 +34,6 @@ export function lineageDirectory(workspace: Workspace, moduleId: number, domain:
 
 export const hooksDirectory = (workspace: Workspace) => join(workspace.directory, 'journal', 'hooks');
 
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
-/** Every certificate of a PEM text, each normalised (LF line ends, a final newline). */
-export function pemCertificates(text: string): string[] {
-  return (text.replace(/\r\n?/g, '\n').match(PEM_BLOCK) ?? []).map((block) => `${block.trim()}\n`);
-}
-
 export interface IssuedCertificate {
   readonly leaf: X509Certificate;
   readonly leafPem: string;
@@ -52,26 +46,22 @@ export interface IssuedCertificate {
 
 export const fingerprintOf = (certificate: X509Certificate) => certificate.fingerprint256.replace(/:/g, '').toLowerCase();
 
-/** Reads what the provider gave: the leaf and its chain put in order, a root dropped. Throws on anything that is not a certificate. */
+/** Reads what the provider gave: the leaf and its chain put in order, a root and certificates off its path dropped. Throws on anything that is not a certificate. */
 export function readIssued(leafText: string, chainTexts: readonly string[]): IssuedCertificate {
-  const [leafPem] = pemCertificates(leafText);
-  if (!leafPem) throw new Error('the provider gave no PEM certificate');
-  const leaf = new X509Certificate(leafPem);
-  const pool = chainTexts.flatMap(pemCertificates).map((pem) => ({ pem, cert: new X509Certificate(pem) }));
-  const chainPems: string[] = [];
-  let current = leaf;
-  // Follow issuers from the leaf up, so an answer that lists the chain in another order still gives certbot's.
-  for (let guard = 0; guard < pool.length; guard += 1) {
-    const next = pool.find(({ cert }) => current.checkIssued(cert) && !chainPems.includes(cert.toString()));
-    if (!next || next.cert.checkIssued(next.cert)) break;
-    chainPems.push(next.pem);
-    current = next.cert;
-  }
-  const names = (leaf.subjectAltName ?? '')
+  const [leafBlock] = pemCertificateBlocks(leafText);
+  if (!leafBlock) throw new Error('the provider gave no PEM certificate');
+  const ordered = orderChain(chainTexts.flatMap(pemCertificateBlocks), leafBlock);
+  const names = (ordered.leafX509.subjectAltName ?? '')
     .split(/,\s*/)
     .filter((entry) => entry.startsWith('DNS:'))
     .map((entry) => entry.slice(4).toLowerCase());
-  return { leaf, leafPem, chainPems, names: [...new Set(names)], fingerprint: fingerprintOf(leaf) };
+  return {
+    leaf: ordered.leafX509,
+    leafPem: `${ordered.leaf}\n`,
+    chainPems: ordered.chain.map((pem) => `${pem}\n`),
+    names: [...new Set(names)],
+    fingerprint: fingerprintOf(ordered.leafX509),
+  };
 }
 
 const spkiOf = (key: ReturnType<typeof createPublicKey>) => key.export({ type: 'spki', format: 'der' });

@@ -1,5 +1,6 @@
 /** The GlobalSign processing module's client: the GCC/GAS SOAP API (providers.md §2). */
 import { X509Certificate } from 'node:crypto';
+import { orderChain } from '../pem-chain.js';
 import { addDays, addYears, dayOfInstant, formatDay, minDay, type Day } from '../../rules/calendar.js';
 import { unexpectedStatus, type HttpResponse } from '../http.js';
 import { redact } from '../redact.js';
@@ -152,29 +153,20 @@ export function collapseReissueChains(orders: readonly ListedOrder[]): Certifica
  * self-signed certificates are left out, and so is any certificate off the leaf's path.
  */
 export function globalsignChain(leafPem: string, caCertificates: readonly { readonly type: string; readonly pem: string }[]): { chain: string[]; unused: number } {
-  const leaf = new X509Certificate(leafPem);
-  const candidates: { pem: string; certificate: X509Certificate }[] = [];
-  const fingerprints = new Set<string>();
-  for (const { type, pem } of caCertificates) {
-    if (type === 'ROOT') continue;
-    let certificate: X509Certificate;
+  const readable = caCertificates.filter(({ type, pem }) => {
+    if (type === 'ROOT') return false;
     try {
-      certificate = new X509Certificate(pem);
+      new X509Certificate(pem);
+      return true;
     } catch {
-      continue;
+      return false;
     }
-    if (certificate.checkIssued(certificate) || fingerprints.has(certificate.fingerprint256)) continue;
-    fingerprints.add(certificate.fingerprint256);
-    candidates.push({ pem, certificate });
-  }
-  const chain: typeof candidates = [];
-  for (let current = leaf; ; ) {
-    const next = candidates.find((candidate) => !chain.includes(candidate) && current.checkIssued(candidate.certificate));
-    if (!next) break;
-    chain.push(next);
-    current = next.certificate;
-  }
-  return { chain: chain.map((entry) => entry.pem), unused: candidates.length - chain.length };
+  });
+  const ordered = orderChain(
+    readable.map(({ pem }) => pem),
+    leafPem,
+  );
+  return { chain: ordered.chain, unused: ordered.offPath.length };
 }
 
 export function createGlobalsignClient(config: ClientConfig<GlobalsignIntegration>): ProviderClient {

@@ -2,7 +2,7 @@
  * The Ispmanager (SSL) processing module's client: the BILLmanager API of the ispmanager billing,
  * `func=…&out=json` with per-request authinfo (providers.md §4).
  */
-import { X509Certificate } from 'node:crypto';
+import { certificateDay, orderChain, pemCertificateBlocks } from '../pem-chain.js';
 import { dayOfInstant, formatDay } from '../../rules/calendar.js';
 import { unexpectedStatus, type HttpResponse } from '../http.js';
 import { redact } from '../redact.js';
@@ -66,37 +66,22 @@ function providerToday(response: HttpResponse): string {
   return formatDay(dayOfInstant(Number.isNaN(instant.getTime()) ? new Date() : instant));
 }
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
-
 /**
  * The leaf and its intermediates from the PEM text the billing holds for a certificate: the leaf is
  * the certificate that is not a CA; the chain follows issuers up from it, and a self-signed root is
- * dropped (a server must not send it). Each block is given back in canonical PEM.
+ * dropped (a server must not send it); any other CA certificate comes after. Each block is given
+ * back in canonical PEM.
  */
 export function splitIssuedPem(text: string, what: string): { leaf: string; chain: string[]; validFrom: string | null } {
-  const blocks = [...text.matchAll(PEM_CERTIFICATE)].map((match) => {
-    const body = (match[1] ?? '').replace(/\s+/g, '');
-    const pem = ['-----BEGIN CERTIFICATE-----', ...(body.match(/.{1,64}/g) ?? []), '-----END CERTIFICATE-----'].join('\n');
-    try {
-      return { pem, x509: new X509Certificate(pem) };
-    } catch {
-      throw new ProviderError('unexpected-response', `${what}: a certificate in the answer does not parse as X.509`);
-    }
-  });
+  const blocks = pemCertificateBlocks(text);
   if (blocks.length === 0) throw new ProviderError('unexpected-response', `${what}: the answer holds no PEM certificate`);
-  const leaf = blocks.find((block) => !block.x509.ca) ?? (blocks[0] as (typeof blocks)[number]);
-  const selfSigned = (block: (typeof blocks)[number]) => block.x509.checkIssued(block.x509) && block.x509.verify(block.x509.publicKey);
-  const rest = blocks.filter((block) => block !== leaf && !selfSigned(block));
-  const chain: typeof blocks = [];
-  for (let current = leaf; ; ) {
-    const issuer = rest.find((block) => !chain.includes(block) && current.x509.checkIssued(block.x509));
-    if (!issuer) break;
-    chain.push(issuer);
-    current = issuer;
+  let ordered;
+  try {
+    ordered = orderChain(blocks);
+  } catch {
+    throw new ProviderError('unexpected-response', `${what}: a certificate in the answer does not parse as X.509`);
   }
-  chain.push(...rest.filter((block) => !chain.includes(block)));
-  const from = new Date(leaf.x509.validFrom);
-  return { leaf: leaf.pem, chain: chain.map((block) => block.pem), validFrom: Number.isNaN(from.getTime()) ? null : formatDay(dayOfInstant(from)) };
+  return { leaf: ordered.leaf, chain: [...ordered.chain, ...ordered.offPath], validFrom: certificateDay(ordered.leafX509.validFrom) };
 }
 
 export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegration>): ProviderClient {

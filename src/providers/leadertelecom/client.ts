@@ -58,22 +58,10 @@ interface Call {
  * out, since servers must not send it. Intermediates off that path keep the answer's order after it.
  */
 async function splitBundle(blocks: readonly string[]): Promise<{ leaf: string; chain: string[] }> {
-  // node:crypto on first need: only collecting a certificate uses it.
-  const { X509Certificate } = await import('node:crypto');
-  const certs = blocks.map((pem) => ({ pem, x509: new X509Certificate(pem) }));
-  const leaf = certs.find((c) => !c.x509.ca) ?? certs[0];
-  if (!leaf) throw new Error('no certificate');
-  const selfSigned = (c: (typeof certs)[number]) => c.x509.subject === c.x509.issuer && c.x509.checkIssued(c.x509) && c.x509.verify(c.x509.publicKey);
-  const rest = certs.filter((c) => c !== leaf && !selfSigned(c));
-  const chain: typeof certs = [];
-  for (let current = leaf; ; ) {
-    const next = rest.find((c) => !chain.includes(c) && current.x509.checkIssued(c.x509));
-    if (!next) break;
-    chain.push(next);
-    current = next;
-  }
-  chain.push(...rest.filter((c) => !chain.includes(c)));
-  return { leaf: leaf.pem, chain: chain.map((c) => c.pem) };
+  // Loaded on first need: only collecting a certificate uses it.
+  const { orderChain } = await import('../pem-chain.js');
+  const ordered = orderChain(blocks);
+  return { leaf: ordered.leaf, chain: [...ordered.chain, ...ordered.offPath] };
 }
 
 export function createLeadersslClient(config: ClientConfig<LeadertelecomIntegration>, options: LeadersslClientOptions = {}): ProviderClient {
