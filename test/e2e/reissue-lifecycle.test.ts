@@ -307,6 +307,40 @@ describe('the reissue lifecycle', { timeout: 240_000 }, () => {
     expect(entries.find((entry) => entry.domain === one.domain)?.stage).toBe('served');
   });
 
+  it('key policy: reuse keeps the key certops holds for the next reissue; new makes a key even where the order\'s CSR could be reused', async () => {
+    const { sandboxes, env, modules } = await setUp(['ispmanager', 'globalsign']);
+    const gsModule = modules.find((m) => m.provider === 'globalsign') as (typeof modules)[number];
+    expect((await runBin(['module', 'edit', gsModule.parameters.name, '--key-policy', 'new', '--key-type', 'ecdsa-p256'], env)).code).toBe(0);
+    const first = await run(env);
+    const byModule = (name: string) => first.json.actions.filter((a: { outcome: string; module: string }) => a.outcome === 'reissued' && a.module === name);
+    // GlobalSign would give the order's CSR; under "new" certops makes a P-256 key anyway.
+    const gsActions = byModule(gsModule.parameters.name);
+    expect(gsActions.length).toBeGreaterThan(0);
+    for (const action of gsActions) {
+      expect(action.keyFile).toBeDefined();
+      expect(createPrivateKey(readFileSync(action.keyFile, 'utf8')).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    }
+    await validateAll(sandboxes);
+    expect((await run(env)).code).toBe(0);
+    const served = (await status(env)).reissues.find((entry) => entry.module === 'ispmanager sandbox' && entry.stage === 'served');
+    expect(served?.files?.key).toBeTruthy();
+    // The next reissue of that certificate, at its next action date: "reuse" sends a CSR for the key in live/.
+    expect((await runBin(['sync'], env)).code).toBe(0);
+    const timeline = JSON.parse((await runBin(['timeline', '--json', '--today', NOW], env)).stdout) as { entries: { domain: string; module: string; actionDate: string | null }[] };
+    const next = timeline.entries.find((entry) => entry.domain === served?.domain && entry.module === 'ispmanager sandbox');
+    expect(next?.actionDate).toBeTruthy();
+    const later = await runBin(['reissue', 'run', '--now', next?.actionDate as string, '--module', 'ispmanager sandbox', '--json'], env);
+    const again = (JSON.parse(later.stdout) as { actions: { domain: string; outcome: string }[] }).actions.find((a) => a.domain === served?.domain);
+    expect(again?.outcome).toBe('reissued');
+    const isp = sandboxes.find((s) => s.provider === 'ispmanager') as StartedSandbox;
+    const index = isp.sandbox.indexOf(served?.certificateId as string) as number;
+    const sent = isp.sandbox.book.get(index).pending?.csr as string;
+    const x509 = await import('@peculiar/x509');
+    const csrKey = Buffer.from(new x509.Pkcs10CertificateRequest(sent).publicKey.rawData);
+    const lineageKey = createPublicKey(createPrivateKey(readFileSync(served?.files?.key as string, 'utf8'))).export({ type: 'spki', format: 'der' });
+    expect(csrKey.equals(lineageKey)).toBe(true);
+  });
+
   it('SIGKILL at random points across every stage, then a final run: each reissue served once, no double hook, message or task', async () => {
     const { workspace, sandboxes, env, hookLog } = await setUp(['ispmanager'], 60);
     const first = await run(env);
