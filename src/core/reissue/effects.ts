@@ -62,14 +62,14 @@ export function runEffects(workspace: Workspace, now: () => Date = () => new Dat
       );
       return { id: opened.task.id };
     },
-    async notifyReissued({ module, record, names, expirationDate, validation, nextStep }) {
+    async notifyReissued({ module, record, names, expirationDate, paidUntil, validation, nextStep }) {
       const notified = await notifyReissued(workspace, {
         module,
         recordId: record.id,
         domain: record.domain,
         names,
         expirationDate,
-        paidUntil: null,
+        paidUntil,
         validation,
         nextStep,
       });

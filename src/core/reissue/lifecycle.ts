@@ -49,7 +49,7 @@ export interface LifecycleEffects {
   /** Opens the task `ledger:<record>:<purpose>`, or returns the one opened before. */
   openRecordTask(request: { module: StoredModule; record: LedgerRecord; purpose: string; what: string; why: string; dueDate: string | null }): Promise<{ readonly id: string }>;
   /** The client's "certificate reissued" message, once per record. */
-  notifyReissued(request: { module: StoredModule; record: LedgerRecord; names: readonly string[]; expirationDate: string; validation: string; nextStep: string }): Promise<{ readonly detail: string }>;
+  notifyReissued(request: { module: StoredModule; record: LedgerRecord; names: readonly string[]; expirationDate: string; paidUntil: string | null; validation: string; nextStep: string }): Promise<{ readonly detail: string }>;
 }
 
 /** Why a record cannot go on now, for the run's exit code: someone else's turn, or a problem. */
@@ -80,6 +80,7 @@ export interface LifecycleContext {
   /** The run's day (it may be given with --today). */
   readonly today: Day;
   readonly run: string;
+  /** Paid until of the certificate a record replaces, as the client sees it (null for a one-year purchase). */
   readonly paidUntil: (certificateId: string) => string | null;
   readonly probeTimeoutMs?: number;
   readonly signal?: AbortSignal;
@@ -250,6 +251,7 @@ export class RecordStep {
       record: this.record,
       names: this.record.names,
       expirationDate: this.record.notAfter?.slice(0, 10) ?? '',
+      paidUntil: this.context.paidUntil(this.record.certificateId),
       validation: this.record.validation ? describeValidation(this.record.validation) : 'no new validation was needed',
       nextStep: this.delivery.deployHook ? 'Nothing is needed from you: the new certificate is being installed.' : 'Your hosting provider installs the new certificate; nothing is needed from you.',
     });

@@ -166,7 +166,8 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
         (entry) => entry.moduleId === module.id && entry.actionDate !== null && entry.actionDate <= today && isRunAction(entry.action),
       );
       const syncedAt = inventory.modules[String(module.id)]?.syncedAt ?? null;
-      const work = new ModuleWork(workspace, module, options, journal, ledger, records, syncedAt, report, stamp);
+      const paidUntil = new Map(timeline.entries.filter((entry) => entry.moduleId === module.id).map((entry) => [entry.certificateId, entry.paidUntil]));
+      const work = new ModuleWork(workspace, module, options, journal, ledger, records, syncedAt, paidUntil, report, stamp);
       try {
         await work.recoverInDoubt();
         work.readLedger();
@@ -213,6 +214,8 @@ class ModuleWork {
     private readonly records: ReadonlyMap<string, CertificateRecord>,
     /** When the inventory of `records` was read from the provider. */
     private readonly syncedAt: string | null,
+    /** Paid until per certificate, from the timeline. */
+    private readonly paidUntil: ReadonlyMap<string, string | null>,
     private readonly report: (entry: ActionReport) => void,
     private readonly stamp: () => { at: string; run: string },
   ) {
@@ -243,7 +246,7 @@ class ModuleWork {
     this.joinFoundUnderWay();
     this.readLedger();
     const delivery = deliveryFor(config, this.module);
-    const paid = new Map<string, string | null>();
+    const paid = this.paidUntil;
     return advanceModule(
       {
         workspace: this.workspace,
