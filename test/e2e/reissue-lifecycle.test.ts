@@ -307,6 +307,21 @@ describe('the reissue lifecycle', { timeout: 240_000 }, () => {
     expect(entries.find((entry) => entry.domain === one.domain)?.stage).toBe('served');
   });
 
+  it('a hook that succeeds without installing: delivered, and a day later still the old certificate makes one task', async () => {
+    const { sandboxes, env, modules } = await setUp(['ispmanager']);
+    expect((await runBin(['module', 'edit', (modules[0] as (typeof modules)[number]).parameters.name, '--deploy-hook', 'true'], env)).code).toBe(0);
+    await run(env);
+    await validateAll(sandboxes);
+    const delivered = await run(env);
+    expect(delivered.code).toBe(0);
+    expect(delivered.json.reissues.every((entry: { stage: string; waiting: string }) => entry.stage === 'delivered' && entry.waiting === 'server')).toBe(true);
+    const nextDay = '2026-11-24';
+    for (let i = 0; i < 2; i += 1) expect((await runBin(['reissue', 'run', '--now', nextDay, '--json'], env)).code).toBe(0);
+    const tasks = JSON.parse((await runBin(['tasks', 'list', '--json'], env)).stdout).tasks.filter((task: { what: string }) => /^reload the servers of/.test(task.what));
+    expect(tasks).toHaveLength(delivered.json.reissues.length);
+    expect(tasks[0].why).toMatch(/a day after the deploy hook installed the new certificate, .* still serves? another one/);
+  });
+
   it('key policy: reuse keeps the key certops holds for the next reissue; new makes a key even where the order\'s CSR could be reused', async () => {
     const { sandboxes, env, modules } = await setUp(['ispmanager', 'globalsign']);
     const gsModule = modules.find((m) => m.provider === 'globalsign') as (typeof modules)[number];
