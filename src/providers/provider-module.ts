@@ -3,6 +3,7 @@ import type * as z from './zod.js';
 import { PROVIDERS, type ProviderFacts, type ProviderId } from './catalog.js';
 import type { RunningSandbox, SandboxAccount, SandboxProtocol } from './sandbox-kit/server.js';
 import type { ClientConfig } from './settings.js';
+import type { CaaIssuer } from '../rules/caa.js';
 import type { CertificateRecord, ProviderClient, ReissueSupport } from './types.js';
 
 /** One integration setting as the wizard shows it and the flags take it (the seeds' label and help). */
@@ -29,6 +30,8 @@ export interface ProviderModule {
   createClient(config: ClientConfig<Record<string, unknown>>): ProviderClient;
   /** Whether the provider's API can reissue a certificate (no network: the offline timeline asks). */
   reissueSupport(certificate: CertificateRecord): ReissueSupport;
+  /** The CA that issues the certificate's product, as CAA records name it; null when the product does not tell. */
+  caaIssuer(certificate: Pick<CertificateRecord, 'product'>): CaaIssuer | null;
   /** The sandbox is loaded only when asked for. */
   loadSandbox(): Promise<ProviderSandbox>;
   /** Loads the client's code now (the console does, so an upgrade while it runs cannot remove it). */
@@ -80,6 +83,7 @@ export function providerEntry<Integration>(
   reissueSupport: (certificate: CertificateRecord) => ReissueSupport,
   loadSandbox: () => Promise<ProviderSandbox>,
   fields: readonly IntegrationField[],
+  caaIssuer: (certificate: Pick<CertificateRecord, 'product'>) => CaaIssuer | null,
 ): ProviderModule {
   const secretFields = fields.filter((field) => field.kind === 'secret').map((field) => field.key);
   return {
@@ -89,6 +93,7 @@ export function providerEntry<Integration>(
     secretFields,
     createClient: lazyClient(loadClient, reissueSupport) as unknown as ProviderModule['createClient'],
     reissueSupport,
+    caaIssuer,
     loadSandbox,
     preload: async () => {
       await loadClient();

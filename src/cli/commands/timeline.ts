@@ -1,7 +1,8 @@
 /**
  * `certops timeline`: the certificates of the last sync with their next action under the reissue
  * policy, offline, as a table, JSON, CSV (RFC 4180) or iCalendar (RFC 5545). The CSV and iCalendar
- * libraries are loaded only when those formats are asked for.
+ * libraries are loaded only when those formats are asked for. `--readiness` adds what DNS says now
+ * about the validations to come (src/core/readiness.ts), the only part that leaves the machine.
  */
 import { dayOfInstant, formatDay, parseDay, type Day } from '../../rules/calendar.js';
 import type { ProjectedAction } from '../../rules/projection.js';
@@ -15,6 +16,7 @@ import { REISSUE_STAGES, type ReissueStage } from '../../rules/reissue-lifecycle
 import { formatTable } from '../table.js';
 import { noModulesMessage } from './check.js';
 import { ACTION_LABELS } from '../labels.js';
+import { DEFAULT_DNS_TIMEOUT_MS, DEFAULT_READINESS_DAYS, parseDnsServer, readinessKey, timelineReadiness, type Readiness, type ReadinessReport } from '../../core/readiness.js';
 
 export const summary = 'certificates due for reissue (table, JSON, CSV, iCalendar)';
 
@@ -22,6 +24,8 @@ const ACTIONS: readonly ProjectedAction[] = ['reissue', 'notify-client', 'manual
 const FORMATS = ['table', 'json', 'csv', 'ics'] as const;
 type Format = (typeof FORMATS)[number];
 const MAX_WITHIN_DAYS = 36_500;
+const MAX_READINESS_DAYS = 366;
+const MAX_DNS_TIMEOUT_SECONDS = 60;
 
 /** A reissue's stages, and `none` for a certificate with nothing under way. */
 const STAGES = [...REISSUE_STAGES, 'none'] as const;
@@ -45,22 +49,34 @@ Options:
   --today YYYY-MM-DD   the day to plan from (default: today, UTC)
   --format FORMAT      table (default), json, csv (RFC 4180, with a header row) or ics
                        (iCalendar: one all-day event per entry, on its due date)
-${WORKSPACE_HELP.replace('print JSON (documented shapes; see the README)', 'the same as --format json')}
+  --readiness          for entries due within ${DEFAULT_READINESS_DAYS} days whose reissue redoes domain
+                       validation, ask DNS whether it is ready: no CAA record forbids the
+                       provider's CA, the last DNS validation's record is published, which
+                       approver address an e-mail validation asks (table and JSON only)
+  --readiness-days N   judge entries due within N days instead (implies --readiness)
+  --dns-server ADDR[:PORT]
+                       the DNS server to ask (repeat for more; IPv6 as [ADDR]:PORT);
+                       default: the system's resolvers (implies --readiness)
+  --dns-timeout S      seconds one DNS lookup may take (default ${DEFAULT_DNS_TIMEOUT_MS / 1000}; implies --readiness)
+${WORKSPACE_HELP.replace('print JSON (shapes in docs/commands/)', 'the same as --format json')}
 
 JSON: {"today", "withinDays", "counts": {"within7", "within30", "within90", "overdue"},
 "entries": [{"moduleId", "module", "provider", "certificateId", "domain", "expires",
 "paidUntil", "termEnds", "actionDate", "dueDate", "action", "department", "reason",
 "revalidate", "overdue", "reissue": null or {"recordId", "stage", "stuckIn", "since",
 "deadline", "newCertificateId", "detail"}}], "modules": [{"id", "name", "syncedAt", "failure",
-"certificates"}]}; see docs/commands/timeline.md.
+"certificates"}]}. With readiness, each entry has "readiness": null (not judged) or {"ready",
+"method", "summary", "checks": [{"name", "kind", "ok", "detail"}]}, and the top level
+"readiness": {"days", "checked", "ready", "notReady", "unknown"}; see docs/commands/timeline.md.
 
-Exit codes: 0 shown, 1 nothing to show yet (no module, or no sync), 2 usage error or
-unknown module name, 3 configuration problem.
+Exit codes: 0 shown (whatever the readiness), 1 nothing to show yet (no module, or no
+sync), 2 usage error or unknown module name, 3 configuration problem.
 
 Examples:
   certops timeline --within 30d
   certops timeline --module "eNom main" --action reissue --action manual-task
   certops timeline --stage validating,stuck
+  certops timeline --readiness --within 14d
   certops timeline --format csv > timeline.csv
   certops timeline --format ics > certops.ics
 `;
@@ -70,6 +86,9 @@ const FLAGS = {
   within: { type: 'string' },
   today: { type: 'string' },
   format: { type: 'string' },
+  readiness: { type: 'boolean' },
+  'readiness-days': { type: 'string' },
+  'dns-timeout': { type: 'string' },
 } as const;
 
 /**
@@ -84,6 +103,23 @@ function parseWithin(text: string): number {
     throw new UsageError(`--within: must be a whole number of days from 0 to ${MAX_WITHIN_DAYS}, written N or Nd, e.g. 90d (got "${text}")`, 'timeline');
   }
   return days;
+}
+
+function parseReadinessDays(text: string): number {
+  const match = /^(\d+)d?$/.exec(text.trim());
+  const days = match ? Number(match[1]) : NaN;
+  if (!(days >= 0 && days <= MAX_READINESS_DAYS)) {
+    throw new UsageError(`--readiness-days: must be a whole number of days from 0 to ${MAX_READINESS_DAYS}, written N or Nd (got "${text}")`, 'timeline');
+  }
+  return days;
+}
+
+function parseDnsTimeout(text: string): number {
+  const seconds = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(seconds >= 0.1 && seconds <= MAX_DNS_TIMEOUT_SECONDS)) {
+    throw new UsageError(`--dns-timeout: must be a number of seconds from 0.1 to ${MAX_DNS_TIMEOUT_SECONDS} (got "${text}")`, 'timeline');
+  }
+  return Math.round(seconds * 1000);
 }
 
 function parseStages(values: readonly string[]): (ReissueStage | 'none')[] | undefined {
@@ -114,10 +150,12 @@ interface Request {
   readonly actions: ProjectedAction[] | undefined;
   readonly stages: (ReissueStage | 'none')[] | undefined;
   readonly configDir: string | undefined;
+  /** What --readiness asks for; null when it is not asked. */
+  readonly readiness: { readonly days: number; readonly servers: readonly string[]; readonly timeoutMs: number } | null;
 }
 
 function parseRequest(args: readonly string[]): Request | 'help' {
-  const { rest, values } = takeRepeated('timeline', args, ['module', 'action', 'stage']);
+  const { rest, values } = takeRepeated('timeline', args, ['module', 'action', 'stage', 'dns-server']);
   const { flags, positionals } = parseFlags('timeline', rest, FLAGS);
   if (flags.help) return 'help';
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, 'timeline');
@@ -136,6 +174,15 @@ function parseRequest(args: readonly string[]): Request | 'help' {
     if (!parsed.ok) throw new UsageError(`--today: ${parsed.error} (UTC, e.g. 2026-11-23)`, 'timeline');
     today = parsed.value;
   }
+  const servers = (values.get('dns-server') ?? []).map((text) => {
+    const parsed = parseDnsServer(text);
+    if (!parsed.ok) throw new UsageError(`--dns-server: ${parsed.error}`, 'timeline');
+    return parsed.value;
+  });
+  const wantsReadiness = flags.readiness === true || flags['readiness-days'] !== undefined || flags['dns-timeout'] !== undefined || servers.length > 0;
+  if (wantsReadiness && (format === 'csv' || format === 'ics')) {
+    throw new UsageError(`readiness (--readiness, --readiness-days, --dns-server, --dns-timeout) is shown in the table and JSON only, not --format ${format}`, 'timeline');
+  }
   return {
     format,
     today,
@@ -144,6 +191,13 @@ function parseRequest(args: readonly string[]): Request | 'help' {
     actions: parseActions(values.get('action') ?? []),
     stages: parseStages(values.get('stage') ?? []),
     configDir: flags['config-dir'],
+    readiness: wantsReadiness
+      ? {
+          days: flags['readiness-days'] === undefined ? DEFAULT_READINESS_DAYS : parseReadinessDays(flags['readiness-days']),
+          servers,
+          timeoutMs: flags['dns-timeout'] === undefined ? DEFAULT_DNS_TIMEOUT_MS : parseDnsTimeout(flags['dns-timeout']),
+        }
+      : null,
   };
 }
 
@@ -152,7 +206,9 @@ const actionLabel = (entry: TimelineEntry) => (entry.action === 'manual-task' &&
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const monthHeading = (day: string) => `${MONTHS[Number(day.slice(5, 7)) - 1] ?? day.slice(5, 7)} ${day.slice(0, 4)}`;
 
-function renderTable(entries: readonly TimelineEntry[], request: Request): string {
+const readyLabel = (readiness: Readiness | undefined) => (readiness === undefined ? '' : readiness.ready === true ? 'ready' : readiness.ready === false ? 'NOT READY' : 'unknown');
+
+function renderTable(entries: readonly TimelineEntry[], request: Request, readiness: ReadinessReport | null): string {
   if (entries.length === 0) {
     return request.withinDays === undefined ? 'No certificate matches.\n' : `No certificate is due within ${request.withinDays} days.\n`;
   }
@@ -165,6 +221,7 @@ function renderTable(entries: readonly TimelineEntry[], request: Request): strin
     actionLabel(entry),
     entry.revalidate.length === 0 ? '-' : entry.revalidate.join(' + '),
     entry.reissue ? (entry.reissue.stage === 'stuck' ? `STUCK in ${entry.reissue.stuckIn ?? '?'}` : entry.reissue.stage) : entry.overdue ? 'OVERDUE' : '',
+    ...(readiness ? [readyLabel(readiness.entries.get(readinessKey(entry)))] : []),
   ]);
   const lines = formatTable(
     [
@@ -176,6 +233,7 @@ function renderTable(entries: readonly TimelineEntry[], request: Request): strin
       { title: 'Action' },
       { title: 'Revalidate' },
       { title: '' },
+      ...(readiness ? [{ title: 'Ready' }] : []),
     ],
     rows,
   )
@@ -192,6 +250,29 @@ function renderTable(entries: readonly TimelineEntry[], request: Request): strin
     out.push(lines[i + 1] as string);
   }
   return `${out.join('\n')}\n`;
+}
+
+const CHECK_MARKS = { true: 'ok', false: 'FAIL', null: '?' } as const;
+
+/** Under the table: per entry judged, its verdict and the checks that are not passed. */
+function renderReadiness(entries: readonly TimelineEntry[], readiness: ReadinessReport): string {
+  const { counts } = readiness;
+  const lines = [
+    '',
+    `Validation readiness of what is due within ${readiness.days} days with domain validation to redo: ` +
+      `${counts.checked} checked, ${counts.ready} ready, ${counts.notReady} not ready, ${counts.unknown} not known yet.`,
+  ];
+  for (const entry of entries) {
+    const judged = readiness.entries.get(readinessKey(entry));
+    if (!judged) continue;
+    lines.push(`  ${entry.domain} (${entry.module}, due ${dueDate(entry)}): ${readyLabel(judged)}`);
+    for (const check of judged.checks) {
+      if (check.ok === true) continue;
+      lines.push(`    ${CHECK_MARKS[String(check.ok) as 'false' | 'null'].padEnd(4)}  ${check.detail}`);
+    }
+    if (judged.ready === null && entry.revalidate.includes('organization')) lines.push(`    ${'?'.padEnd(4)}  organization validation is done by the CA and is not checked here`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 function summaryLine(counts: ReturnType<typeof dueCounts>, today: Day): string {
@@ -216,7 +297,7 @@ function syncWarnings(timeline: Timeline, only: readonly string[]): string[] {
     });
 }
 
-function entryJson(entry: TimelineEntry) {
+function entryJson(entry: TimelineEntry, readiness: ReadinessReport | null = null) {
   return {
     moduleId: entry.moduleId,
     module: entry.module,
@@ -234,6 +315,8 @@ function entryJson(entry: TimelineEntry) {
     revalidate: [...entry.revalidate],
     overdue: entry.overdue,
     reissue: entry.reissue,
+    // Only asked for with --readiness, so the shape without it stays as it was.
+    ...(readiness ? { readiness: readiness.entries.get(readinessKey(entry)) ?? null } : {}),
   };
 }
 
@@ -352,6 +435,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const selected = filterTimeline(timeline.entries, selection, request.today);
   const entries = request.withinDays === undefined ? selected : filterTimeline(selected, { withinDays: request.withinDays }, request.today);
   const counts = dueCounts(selected, request.today);
+  const readiness = request.readiness
+    ? await timelineReadiness(workspace, entries, { today: request.today, days: request.readiness.days, servers: request.readiness.servers, timeoutMs: request.readiness.timeoutMs })
+    : null;
 
   switch (request.format) {
     case 'json':
@@ -359,7 +445,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
         today: formatDay(request.today),
         withinDays: request.withinDays ?? null,
         counts,
-        entries: entries.map(entryJson),
+        entries: entries.map((entry) => entryJson(entry, readiness)),
+        ...(readiness ? { readiness: { days: readiness.days, ...readiness.counts } } : {}),
         modules: timeline.modules
           .filter((module) => moduleNames.length === 0 || moduleNames.includes(module.name))
           .map((module) => ({ id: module.id, name: module.name, syncedAt: module.syncedAt, failure: module.failure, certificates: module.certificates })),
@@ -372,7 +459,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       io.stdout.write(await renderIcs(entries, timeline));
       break;
     case 'table':
-      io.stdout.write(renderTable(entries, request));
+      io.stdout.write(renderTable(entries, request, readiness));
+      if (readiness) io.stdout.write(renderReadiness(entries, readiness));
       io.stdout.write(`\n${summaryLine(counts, request.today)}`);
       break;
   }

@@ -1,5 +1,6 @@
 /** The ENOM processing module for the registry; fields as seed 004 lists them. */
 import { providerEntry } from '../provider-module.js';
+import { caaIssuerByBrand } from '../caa-issuers.js';
 import { enomReissueSupport } from './support.js';
 import { ENOM_API_URL, enomIntegrationSchema } from './settings.js';
 
@@ -8,4 +9,6 @@ export const provider = providerEntry('enom', enomIntegrationSchema, async () =>
   { key: 'apiUrl', label: 'API URL', kind: 'url', flag: 'api-url', help: `API address of the server: ${ENOM_API_URL}`, required: false, placeholder: ENOM_API_URL },
   { key: 'username', label: 'Username', kind: 'text', flag: 'username', help: 'user in ENOM system', required: true },
   { key: 'password', label: 'Password', kind: 'secret', flag: 'password', help: 'access password to system API (an eNom API token works too)', required: true },
-]);
+],
+  // eNom resells DigiCert's (GeoTrust, RapidSSL) and Sectigo's products: the product name tells.
+  (certificate) => caaIssuerByBrand(certificate.product));

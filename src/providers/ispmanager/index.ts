@@ -1,5 +1,6 @@
 /** The Ispmanager (SSL) processing module for the registry; fields as seed 002 lists them. */
 import { providerEntry } from '../provider-module.js';
+import { caaIssuerByBrand } from '../caa-issuers.js';
 import { ispmanagerReissueSupport } from './wire.js';
 import { ISPMANAGER_CURRENCY_HELP, ISPMANAGER_EXAMPLE_URL, ispmanagerIntegrationSchema } from './settings.js';
 
@@ -17,4 +18,6 @@ export const provider = providerEntry('ispmanager', ispmanagerIntegrationSchema,
   { key: 'username', label: 'User name', kind: 'text', flag: 'username', help: 'specify the user name in Ispmanager billing, under which the integration will be configured', required: true },
   { key: 'password', label: 'Password', kind: 'secret', flag: 'password', help: 'specify the user password in Ispmanager billing (two-factor authentication on that account breaks the integration)', required: true },
   { key: 'currency', label: 'Currency', kind: 'text', flag: 'currency', help: ISPMANAGER_CURRENCY_HELP, required: false, placeholder: 'RUB' },
-]);
+],
+  // The ispmanager billing resells GlobalSign's, Sectigo's and DigiCert's products: the tariff name tells.
+  (certificate) => caaIssuerByBrand(certificate.product));

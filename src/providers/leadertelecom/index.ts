@@ -1,5 +1,6 @@
 /** The LeaderTelecom processing module for the registry; fields as seed 000 lists them. */
 import { providerEntry } from '../provider-module.js';
+import { caaIssuerByBrand } from '../caa-issuers.js';
 import { leadersslReissueSupport } from './wire.js';
 import { LEADERSSL_API_URL, leadertelecomIntegrationSchema } from './settings.js';
 
@@ -15,4 +16,6 @@ export const provider = providerEntry('leadertelecom', leadertelecomIntegrationS
     required: false,
     placeholder: LEADERSSL_API_URL,
   },
-]);
+],
+  // LeaderSSL resells Sectigo's, GlobalSign's and DigiCert's products: the product name tells.
+  (certificate) => caaIssuerByBrand(certificate.product));
