@@ -18,6 +18,7 @@ import { TimelineScreen } from './timeline.js';
 import { TaskView, TasksScreen } from './tasks.js';
 import { PolicyScreen } from './policy.js';
 import { LogsScreen } from './logs.js';
+import { ReissueRecordView, ReissuesScreen } from './reissues.js';
 import { fit } from './widgets/text.js';
 
 export const TITLES: Readonly<Record<ScreenSpec['id'], string>> = {
@@ -34,6 +35,8 @@ export const TITLES: Readonly<Record<ScreenSpec['id'], string>> = {
   task: 'Manual task',
   policy: 'Reissue policy',
   logs: 'Logs',
+  reissues: 'Reissues in flight',
+  'reissue-record': 'Reissue',
 };
 
 const NO_KEY: Key = {
@@ -92,6 +95,9 @@ export function splitChunk(input: string, key: Key): [string, Key][] {
   return events;
 }
 
+/** How long keys typed ahead wait for a screen that is still reading its data. */
+const HOLD_MS = 2000;
+
 type StackAction = { type: 'push' | 'replace'; screen: ScreenSpec } | { type: 'pop' };
 
 /** A screen of the stack, with what it remembers (useRemembered) while others are on top. */
@@ -143,6 +149,10 @@ function renderScreen(screen: ScreenSpec): ReactElement {
       return <PolicyScreen />;
     case 'logs':
       return <LogsScreen />;
+    case 'reissues':
+      return <ReissuesScreen />;
+    case 'reissue-record':
+      return <ReissueRecordView recordId={screen.recordId} />;
   }
 }
 
@@ -178,19 +188,22 @@ export function App({ services, initial, size }: AppProps) {
   const keyHandler = useRef<KeyHandler | null>(null);
   const keyPending = useRef(false);
   const textMode = useRef(false);
+  // Ink only lays the last frame out again on a resize; the screens' widths come from this render,
+  // so a resize renders the console anew (else a list keeps 80 columns in a 160-column terminal).
+  const [, setResizes] = useState(0);
+  useEffect(() => {
+    if (size) return undefined;
+    const resized = () => setResizes((n) => n + 1);
+    stdout.on('resize', resized);
+    return () => {
+      stdout.off('resize', resized);
+    };
+  }, [stdout, size]);
   // Some terminals report 0 or no size at all (tmux start-up, odd SSH clients): fall back to 80x24.
   const columns = Math.min(Math.max(size?.columns ?? (stdout.columns || 80), 40), 240);
   const rows = Math.max(size?.rows ?? (stdout.rows || 24), 12);
   const topEntry = stack.at(-1) as StackEntry;
   const top = topEntry.screen;
-
-  const push = useCallback((screen: ScreenSpec) => dispatch({ type: 'push', screen }), []);
-  const pop = useCallback(() => dispatch({ type: 'pop' }), []);
-  const replace = useCallback((screen: ScreenSpec) => dispatch({ type: 'replace', screen }), []);
-  const context = useMemo<ConsoleContext>(
-    () => ({ services, push, pop, replace, quit: exit, columns, bodyRows: rows - 4, keyHandler, keyPending, textMode, setHints, memory: topEntry.memory }),
-    [services, push, pop, replace, exit, columns, rows, topEntry.memory],
-  );
 
   // Ink hands over every key of a chunk in one tick (typed ahead over SSH: ↓ ↓ Enter), before
   // React renders; a key must see what the previous one did. A key that finds nothing pending goes
@@ -198,6 +211,35 @@ export function App({ services, initial, size }: AppProps) {
   // the state the last one produced. (Queueing every key cost a second full frame per keystroke.)
   const queue = useRef<[string, Key][]>([]);
   const [pump, setPump] = useState(0);
+  // A screen that has just come on top may show "Reading…" before it takes keys: the keys typed
+  // after the one that opened it ("ijjj") are held for it, not handed to the screen below. Held
+  // keys go on when the screen takes keys, or after HOLD_MS to Esc / q / ? (a screen that never
+  // takes keys must not keep the operator in).
+  const held = useRef<[string, Key][]>([]);
+  const holdTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const holdExpired = useRef(false);
+  const resume = useCallback(() => {
+    if (holdTimer.current) clearTimeout(holdTimer.current);
+    holdTimer.current = null;
+    if (held.current.length === 0) return;
+    queue.current.unshift(...held.current.splice(0));
+    setPump((p) => p + 1);
+  }, []);
+  useEffect(() => () => {
+    if (holdTimer.current) clearTimeout(holdTimer.current);
+  }, []);
+  const changeScreen = useCallback((action: StackAction) => {
+    keyHandler.current = null;
+    holdExpired.current = false;
+    dispatch(action);
+  }, []);
+  const push = useCallback((screen: ScreenSpec) => changeScreen({ type: 'push', screen }), [changeScreen]);
+  const pop = useCallback(() => changeScreen({ type: 'pop' }), [changeScreen]);
+  const replace = useCallback((screen: ScreenSpec) => changeScreen({ type: 'replace', screen }), [changeScreen]);
+  const context = useMemo<ConsoleContext>(
+    () => ({ services, push, pop, replace, quit: exit, columns, bodyRows: rows - 4, keyHandler, keyPending, textMode, setHints, memory: topEntry.memory, resume }),
+    [services, push, pop, replace, exit, columns, rows, topEntry.memory, resume],
+  );
   useInput((input, key) => {
     const keys = splitChunk(input, key);
     if (!keyPending.current && queue.current.length === 0) {
@@ -216,9 +258,29 @@ export function App({ services, initial, size }: AppProps) {
     if (queue.current.length > 0) setPump((p) => p + 1);
   }, [pump]);
 
-  function handleKey(input: string, key: Key) {
+  function handleKey(chunk: string, key: Key) {
+    let input = chunk;
+    // A run of letters ("jjj" typed ahead) is text only for a text field; elsewhere each letter is a
+    // command. The first acts now; the rest waits at the head of the queue as one run, so that a key
+    // that opens a text field (a wizard) still hands the letters after it to the field.
+    if (!textMode.current && input.length > 1 && !key.ctrl && !key.meta && !input.includes('\u001B')) {
+      const [first, ...rest] = Array.from(input);
+      input = first as string;
+      if (rest.length > 0) {
+        queue.current.unshift([rest.join(''), NO_KEY]);
+        setPump((p) => p + 1);
+      }
+    }
     if (help) {
       if (key.escape || input === '?' || input === 'q' || key.return) setHelp(false);
+      return;
+    }
+    if (keyHandler.current === null && !holdExpired.current) {
+      held.current.push([input, key]);
+      holdTimer.current ??= setTimeout(() => {
+        holdExpired.current = true;
+        resume();
+      }, HOLD_MS);
       return;
     }
     if (keyHandler.current?.(input, key)) return;

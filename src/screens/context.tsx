@@ -24,7 +24,9 @@ export type ScreenSpec =
     }
   | { readonly id: 'task'; readonly taskId: string }
   | { readonly id: 'policy' }
-  | { readonly id: 'logs' };
+  | { readonly id: 'logs' }
+  | { readonly id: 'reissues' }
+  | { readonly id: 'reissue-record'; readonly recordId: string };
 
 /** Returns true when the key was used; unused keys fall through to Esc/q/? handling. */
 export type KeyHandler = (input: string, key: Key) => boolean | void;
@@ -52,6 +54,8 @@ export interface ConsoleContext {
    * top: it is mounted afresh on the way back, to show fresh data, and takes these values again.
    */
   readonly memory: Map<string, unknown>;
+  /** The screen on top takes keys now: the keys held for it while it was reading go on to it. */
+  resume(): void;
 }
 
 export const Console = createContext<ConsoleContext | null>(null);
@@ -73,6 +77,7 @@ export function useKeys(handler: KeyHandler, hints: string, textMode = false): v
     context.keyPending.current = false;
     context.textMode.current = textMode;
     context.setHints(hints, textMode);
+    context.resume();
   });
 }
 

@@ -9,6 +9,7 @@ import { PROVIDERS } from '../providers/catalog.js';
 import { dueCounts } from '../core/timeline.js';
 import { collectAfterBigBuild } from './collect-garbage.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
+import { inFlightCounts, type InFlightCounts } from './reissue-data.js';
 import { useSync } from './use-sync.js';
 import { fit, fitRight, grouped, money, since } from './widgets/text.js';
 import { WindowList } from './widgets/window-list.js';
@@ -47,6 +48,18 @@ export function Dashboard() {
   const [pending, setPending] = useState<ReturnType<typeof services.pendingTasks> | null>(null);
   useEffect(() => {
     const timer = setTimeout(() => setPending(services.pendingTasks()), 0);
+    return () => clearTimeout(timer);
+  }, [services, version]);
+  // Reissues in flight and stuck, from the ledger (which grows with every reissue): after the first frame too.
+  const [reissues, setReissues] = useState<InFlightCounts | { readonly problem: string } | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      try {
+        setReissues(inFlightCounts(services));
+      } catch (error) {
+        setReissues({ problem: error instanceof Error ? error.message : String(error) });
+      }
+    }, 0);
     return () => clearTimeout(timer);
   }, [services, version]);
   const [due, setDue] = useState<{ totals: ReturnType<typeof dueCounts>; perModule: ReadonlyMap<number, ReturnType<typeof dueCounts>>; lastSync: string | null } | null>(null);
@@ -90,6 +103,7 @@ export function Dashboard() {
       else if (input === 'c') push({ id: 'check' });
       else if (input === 'b') push({ id: 'balances' });
       else if (input === 't') push({ id: 'timeline' });
+      else if (input === 'i') push({ id: 'reissues' });
       else if (input === 'o') push({ id: 'tasks' });
       else if (input === 'p') push({ id: 'policy' });
       else if (input === 'l') push({ id: 'logs' });
@@ -100,8 +114,8 @@ export function Dashboard() {
     },
     // At 80 columns the two-space form would cut "l logs"; one middle dot per key still reads.
     columns >= 100
-      ? 'a add  m modules  c check  b balances  s sync  t timeline  o tasks  p policy  l logs'
-      : 'a add·m modules·c check·b balances·s sync·t timeline·o tasks·p policy·l logs',
+      ? 'a add  m modules  c check  b balances  s sync  t timeline  o tasks  i in flight  p policy  l logs'
+      : 'a add·m modules·c check·b balances·s sync·t timeline·o tasks·i in flight·p policy·l logs',
   );
 
   const header = ` ${fit('Name', nameWidth)} ${fit('Provider', widths.provider)} ${fitRight('Sort', widths.sort)} ${fit('Last check', widths.check)} ${fit('Balance/minimal', widths.balance)} ${fitRight('7/30/90', widths.due)}`;
@@ -138,7 +152,7 @@ export function Dashboard() {
       <WindowList
         count={modules.length}
         cursor={Math.min(cursor, Math.max(0, modules.length - 1))}
-        height={Math.max(3, bodyRows - 6 - data.warnings.length)}
+        height={Math.max(3, bodyRows - 7 - data.warnings.length)}
         row={row}
         empty=" No processing module yet. Press a to add one (the seeds' wizard: product type, module, integration, parameters, check)."
       />
@@ -152,6 +166,7 @@ export function Dashboard() {
       ) : (
         <Text dimColor> Due: counting…</Text>
       )}
+      {reissues ? <ReissuesLine counts={reissues} width={columns - 1} /> : <Text dimColor> Reissues in flight: counting…</Text>}
       {pending ? <PendingLine pending={pending} width={columns - 1} /> : <Text dimColor> Manual tasks: counting…</Text>}
       <Text>
         {sync.running ? <Spinner /> : ' '} {fit(sync.line, columns - 4)}
@@ -175,6 +190,42 @@ function PendingLine({ pending, width }: { readonly pending: ReadonlyArray<{ rea
       <Text bold color="yellow">
         {detail}
       </Text>
+      {key}
+    </Text>
+  );
+}
+
+/**
+ * " Reissues in flight: 12 (! 3 stuck) · oldest 9 days · i lists them". Stuck ones stand out in
+ * red, and by the ! and the word without colour; the key is kept when the line is cut.
+ */
+function ReissuesLine({ counts, width }: { readonly counts: InFlightCounts | { readonly problem: string }; readonly width: number }) {
+  const key = ' · i lists them';
+  const head = ' Reissues in flight: ';
+  if ('problem' in counts) {
+    return (
+      <Text>
+        {head}
+        <Text color="red">{fit(`the ledger cannot be read (${counts.problem.replace(/[\u0000-\u001F\u007F-\u009F]/g, '?')})`, Math.max(0, width - head.length - key.length)).trimEnd()}</Text>
+        {key}
+      </Text>
+    );
+  }
+  if (counts.inFlight === 0) return <Text>{fit(`${head}none${key}`, width)}</Text>;
+  const oldest = counts.oldestInFlightDays === null ? '' : ` · oldest ${counts.oldestInFlightDays} day${counts.oldestInFlightDays === 1 ? '' : 's'}`;
+  const room = Math.max(0, width - head.length - key.length);
+  const stuck = counts.stuck > 0 ? ` (! ${counts.stuck} stuck)` : '';
+  const text = fit(`${counts.inFlight}${stuck}${oldest}`, room).trimEnd();
+  return (
+    <Text>
+      {head}
+      {counts.stuck > 0 ? (
+        <Text bold color="red">
+          {text}
+        </Text>
+      ) : (
+        text
+      )}
       {key}
     </Text>
   );

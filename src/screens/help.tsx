@@ -3,19 +3,29 @@ import { Box, Text } from 'ink';
 import type { ScreenSpec } from './context.js';
 
 const SCREEN_KEYS: Readonly<Record<ScreenSpec['id'], readonly string[]>> = {
-  dashboard: ['a  add a processing module', 'm  processing modules', 'c  check connections', 'b  balances', 's  sync certificates', 't  reissue timeline', 'o  manual tasks of the departments', 'p  reissue policy', 'l  logs', 'Enter  open the selected module'],
+  dashboard: ['a  add a processing module', 'm  processing modules', 'c  check connections', 'b  balances', 's  sync certificates', 't  reissue timeline', 'i  reissues in flight (stage, deadline, what validation needs)', 'o  manual tasks of the departments', 'p  reissue policy', 'l  logs', 'Enter  open the selected module'],
   wizard: ['Enter  next field / next step', 'Tab, ↑ ↓  move between fields', 'Esc  one step back (nothing is saved until the last step)', 'On the check: r retry, s save anyway (not verified), e edit fields'],
   modules: ['Enter  view', 'e  edit', 'd  remove (asks first)', 'c  check the selected module', 'a  add'],
   module: ['e  edit', 'c  check', 'd  remove (asks first)'],
   edit: ['Enter  next field', 'Tab, ↑ ↓  move between fields', 'Esc  back without saving'],
   check: ['r  run again', '↑ ↓  choose a module: a failed one shows the message, the cause and the steps'],
   balances: ['r  refresh'],
-  timeline: ['↑ ↓ j k PgUp PgDn  scroll', 'g  jump to today', 'f  filter by action', 'm  filter by module', 'w  group by week or month', 's  sync now', 'r  reissue run: what is due today, then y to carry it out'],
+  timeline: ['↑ ↓ j k PgUp PgDn  scroll', 'g  jump to today', 'f  filter by action', 'm  filter by module', 'i  filter by reissue stage (under way, stuck, validating, … none)', 'w  group by week or month', 'Enter  the reissue under way for the selected certificate', 's  sync now', 'r  reissue run: what is due today, then y to carry it out'],
   reissue: ['y  carry out the run shown (reissues, client messages, manual tasks)', '↑ ↓  details of an action', 't  manual tasks', 'Esc  back (after the run has finished)'],
   tasks: ['↑ ↓ j k PgUp PgDn  move', 'Enter  show the task', 'c  close the task (asks y / n)', 'd  next department (all, then each)', 'f  open, closed or all tasks', 'r  reload (a reissue run may have opened more)'],
   task: ['c  close the task (asks y / n)', 'Esc  back to the list'],
   policy: ['↑ ↓  choose the field', '← →  change the policy or the days (type digits too)', 'Enter  save (after the preview)'],
   logs: ['↑ ↓  choose a log', '+ -  raise or lower its debug level', 'Enter  tail the log', 'r  reload'],
+  reissues: [
+    '↑ ↓ j k PgUp PgDn  move',
+    'Enter or s  show the whole record (validation, files, hook, probe, tasks)',
+    'f  stage: all, in flight, stuck, finished',
+    'm  filter by module',
+    'a  also the reissues finished over 30 days ago',
+    'r  reload from disk (the reissue run or cron moves reissues on)',
+    '!  stuck: a stage outlived its deadline (counted back from the expiry)',
+  ],
+  'reissue-record': ['↑ ↓ j k PgUp PgDn  scroll', 'r  reload from disk', 'Esc  back'],
 };
 
 export function HelpScreen({ screen }: { readonly screen: ScreenSpec['id'] }) {

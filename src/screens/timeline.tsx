@@ -1,6 +1,7 @@
 /**
  * Reissue timeline: every certificate of the last sync with its next action, grouped by month or
- * week, filterable by action and by module, jump to today, sync on demand. 100 000 certificates
+ * week, filterable by action, by module and by the stage of the reissue under way, jump to today,
+ * sync on demand; a certificate whose reissue is under way shows its stage, and Enter its record. 100 000 certificates
  * stay smooth: rows are built as small descriptors once per filter, and only the visible window
  * is formatted and rendered.
  */
@@ -8,6 +9,7 @@ import { Box, Text } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { formatDay, parseDay, type Day } from '../rules/calendar.js';
 import type { ProjectedAction } from '../rules/projection.js';
+import { ACTIVE_STAGES, type ReissueStage } from '../rules/reissue-lifecycle.js';
 import { dueDate, type Timeline, type TimelineEntry } from '../core/timeline.js';
 import { useConsole, useKeys, useRemembered } from './context.js';
 import { collectAfterBigBuild } from './collect-garbage.js';
@@ -15,6 +17,7 @@ import { useSync, type SyncState } from './use-sync.js';
 import { Spinner } from './widgets/spinner.js';
 import { fit, since } from './widgets/text.js';
 import { listMove, WindowList } from './widgets/window-list.js';
+import { stageText } from './reissues.js';
 
 const ACTION_FILTERS: readonly (ProjectedAction | 'all')[] = ['all', 'reissue', 'notify-client', 'manual-task', 'none', 'end-of-term'];
 const SHORT_ACTION: Readonly<Record<ProjectedAction, string>> = {
@@ -31,6 +34,15 @@ export const ACTION_TEXT: Readonly<Record<ProjectedAction, string>> = {
   none: 'none (policy none)',
   'end-of-term': 'paid term ends (renewal is a new order)',
 };
+
+/** The stage filter (i): the stages a reissue under way can be in (finished ones leave the timeline). */
+const STAGE_FILTERS: readonly { readonly name: string; readonly stages: readonly (ReissueStage | 'none')[] | null }[] = [
+  { name: 'all', stages: null },
+  { name: 'under way', stages: [...ACTIVE_STAGES, 'stuck'] },
+  { name: 'stuck', stages: ['stuck'] },
+  ...ACTIVE_STAGES.map((stage) => ({ name: stage, stages: [stage] })),
+  { name: 'none', stages: ['none'] },
+];
 
 type Row = { readonly heading: string } | { readonly entry: number };
 
@@ -88,15 +100,20 @@ function TimelineView({
   const today = formatDay(services.today());
   const moduleNames = useMemo(() => ['all', ...timeline.modules.map((m) => m.name)], [timeline]);
   const [actionFilter, setActionFilter] = useRemembered('actionFilter', 0);
+  const [stageFilter, setStageFilter] = useRemembered('stageFilter', 0);
+  const [note, setNote] = useState('');
   const [moduleFilter, setModuleFilter] = useRemembered('moduleFilter', 0);
   const [grouping, setGrouping] = useRemembered<'month' | 'week'>('grouping', 'month');
 
+  const stage = STAGE_FILTERS[stageFilter] ?? (STAGE_FILTERS[0] as (typeof STAGE_FILTERS)[number]);
   const entries = useMemo(() => {
     const action = ACTION_FILTERS[actionFilter] ?? 'all';
     const module = moduleNames[moduleFilter] ?? 'all';
-    if (action === 'all' && module === 'all') return timeline.entries;
-    return timeline.entries.filter((e) => (action === 'all' || e.action === action) && (module === 'all' || e.module === module));
-  }, [timeline, actionFilter, moduleFilter, moduleNames]);
+    if (action === 'all' && module === 'all' && stage.stages === null) return timeline.entries;
+    return timeline.entries.filter(
+      (e) => (action === 'all' || e.action === action) && (module === 'all' || e.module === module) && (stage.stages === null || stage.stages.includes(e.reissue?.stage ?? 'none')),
+    );
+  }, [timeline, actionFilter, moduleFilter, moduleNames, stage]);
   const rows = useMemo(() => buildRows(entries, grouping), [entries, grouping]);
   const todayRow = useMemo(() => {
     const index = rows.findIndex((row) => 'entry' in row && dueDate(entries[row.entry] as TimelineEntry) >= today);
@@ -106,11 +123,25 @@ function TimelineView({
   const position = Math.min(cursor ?? todayRow, Math.max(0, rows.length - 1));
   const height = Math.max(3, bodyRows - 7);
 
+  const selectedRow = rows[position];
+  const selected = selectedRow && 'entry' in selectedRow ? (entries[selectedRow.entry] as TimelineEntry) : null;
+  const showReissue = () => {
+    if (!selected) return;
+    if (selected.reissue?.recordId) push({ id: 'reissue-record', recordId: selected.reissue.recordId });
+    else if (selected.reissue) setNote('Under way on the provider: it joins the ledger at the next reissue run (r).');
+    else setNote('No reissue is under way for this certificate.');
+  };
+
   useKeys(
     (input, key) => {
       const moved = listMove(input, key, position, Math.max(0, rows.length - 1), height);
+      setNote('');
       if (moved !== null) setCursor(moved);
-      else if (input === 'g') setCursor(todayRow);
+      else if (key.return) showReissue();
+      else if (input === 'i') {
+        setStageFilter((f) => (f + 1) % STAGE_FILTERS.length);
+        setCursor(null);
+      } else if (input === 'g') setCursor(todayRow);
       else if (input === 'f') {
         setActionFilter((f) => (f + 1) % ACTION_FILTERS.length);
         setCursor(null);
@@ -125,24 +156,28 @@ function TimelineView({
       else return false;
       return true;
     },
-    '↑↓ PgUp PgDn scroll  g today  f action  m module  w week/month  s sync  r run',
+    columns >= 120
+      ? '↑↓ PgUp PgDn scroll  g today  f action  m module  i stage  w week/month  Enter reissue  s sync  r run'
+      : 'g today·f action·m module·i stage·w week·Enter reissue·s sync·r run',
   );
 
   // A wide terminal gives the module names room too ("Ispmanager (SSL) main"), the domain the rest.
-  const fixed = { module: columns >= 110 ? 24 : 12, expires: 10, paid: 10, action: 10, kind: 9, reval: 3 };
+  // The action column holds the stage of a reissue under way ("validating"), hence 10.
+  const fixed = { module: columns >= 110 ? 24 : 12, expires: 10, paid: 10, action: 10, kind: 10, reval: 3 };
   const domainWidth = Math.max(10, columns - 3 - Object.values(fixed).reduce((a, b) => a + b, 0) - 6);
   const row = (index: number) => {
     const r = rows[index] as Row;
     if ('heading' in r) return { text: fit(` ${r.heading}`, columns - 1), heading: true, color: 'cyan' };
     const e = entries[r.entry] as TimelineEntry;
     const reval = `${e.revalidate.includes('domain') ? 'D' : ''}${e.revalidate.includes('organization') ? 'O' : ''}`;
+    const stuck = e.reissue?.stage === 'stuck';
+    // The first column stays the cursor's (›, seen without colour too), the second has ! for overdue
+    // or stuck; a reissue under way shows its stage where the action would be.
     return {
-      text: `${e.overdue ? '!' : ' '} ${fit(e.domain, domainWidth)} ${fit(e.module, fixed.module)} ${fit(e.expires ?? '-', fixed.expires)} ${fit(e.paidUntil ?? '-', fixed.paid)} ${fit(e.actionDate ?? '-', fixed.action)} ${fit(SHORT_ACTION[e.action], fixed.kind)} ${fit(reval, fixed.reval)}`,
-      ...(e.overdue ? { color: 'red' } : e.action === 'manual-task' ? { color: 'yellow' } : e.action === 'end-of-term' ? { dim: true } : {}),
+      text: ` ${e.overdue || stuck ? '!' : ' '}${fit(e.domain, domainWidth)} ${fit(e.module, fixed.module)} ${fit(e.expires ?? '-', fixed.expires)} ${fit(e.paidUntil ?? '-', fixed.paid)} ${fit(e.actionDate ?? '-', fixed.action)} ${fit(e.reissue ? e.reissue.stage : SHORT_ACTION[e.action], fixed.kind)} ${fit(reval, fixed.reval)}`,
+      ...(e.overdue || stuck ? { color: 'red' } : e.reissue ? { color: 'cyan' } : e.action === 'manual-task' ? { color: 'yellow' } : e.action === 'end-of-term' ? { dim: true } : {}),
     };
   };
-  const selectedRow = rows[position];
-  const selected = selectedRow && 'entry' in selectedRow ? (entries[selectedRow.entry] as TimelineEntry) : null;
   const stale = timeline.modules.filter((m) => m.failure);
   const neverSynced = timeline.modules.every((m) => m.syncedAt === null);
 
@@ -150,7 +185,7 @@ function TimelineView({
     <Box flexDirection="column">
       <Text>
         {fit(
-          ` ${entries.length} certificate${entries.length === 1 ? '' : 's'} · action: ${ACTION_FILTERS[actionFilter]} · module: ${moduleNames[moduleFilter]} · by ${grouping} · today ${today} · synced ${since(timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort()[0])}`,
+          ` ${entries.length} certificate${entries.length === 1 ? '' : 's'} · action: ${ACTION_FILTERS[actionFilter]} · module: ${moduleNames[moduleFilter]}${stage.stages ? ` · stage: ${stage.name}` : ''} · by ${grouping} · today ${today} · synced ${since(timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort()[0])}`,
           columns - 1,
         )}
       </Text>
@@ -163,7 +198,14 @@ function TimelineView({
         empty={neverSynced ? ' No certificates yet: press s to sync them from the providers.' : ' No certificate matches these filters.'}
       />
       <Text> </Text>
-      {selected ? (
+      {selected?.reissue ? (
+        <Text wrap="truncate" {...(selected.reissue.stage === 'stuck' ? { color: 'red' } : {})}>
+          {' '}
+          {selected.domain}: reissue {stageText(selected.reissue.stage, selected.reissue.stuckIn)}
+          {selected.reissue.since ? ` since ${selected.reissue.since.slice(0, 10)}` : ''}
+          {selected.reissue.deadline ? ` · served by ${selected.reissue.deadline}` : ''} · {selected.reissue.detail}
+        </Text>
+      ) : selected ? (
         <Text wrap="truncate">
           {' '}
           {selected.domain}: {ACTION_TEXT[selected.action]}
@@ -178,7 +220,12 @@ function TimelineView({
       )}
       <Text>
         {sync.running ? <Spinner /> : ' '}{' '}
-        {fit(sync.line || (stale.length ? `last sync of ${stale.map((m) => m.name).join(', ')} failed; showing the previous list` : 'D/O: domain/organisation validation must be redone · ! overdue'), columns - 4)}
+        {fit(
+          sync.line ||
+            note ||
+            (stale.length ? `last sync of ${stale.map((m) => m.name).join(', ')} failed; showing the previous list` : 'D/O: revalidate domain/organisation · ! overdue or stuck · Enter: reissue'),
+          columns - 4,
+        )}
       </Text>
     </Box>
   );

@@ -8,6 +8,7 @@ import type { ScreenSpec } from '../../src/screens/context.js';
 import { ConsoleServices } from '../../src/core/services.js';
 import { sandboxAccountsOf, type StartedSandbox } from '../../src/core/sandboxes.js';
 import type { Workspace } from '../../src/core/workspace.js';
+import type { Day } from '../../src/rules/calendar.js';
 import { TODAY } from './workspace.js';
 
 export const KEY = {
@@ -17,6 +18,8 @@ export const KEY = {
   right: '\u001B[C',
   pageDown: '\u001B[6~',
   pageUp: '\u001B[5~',
+  home: '\u001B[H',
+  end: '\u001B[F',
   enter: '\r',
   escape: '\u001B',
   tab: '\t',
@@ -39,8 +42,8 @@ export function normalize(frame: string): string {
     .replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/g, '⠋');
 }
 
-export function servicesFor(workspace: Workspace, sandboxes: readonly StartedSandbox[] = []): ConsoleServices {
-  return new ConsoleServices(workspace, { today: TODAY, sandbox: sandboxes.length > 0, sandboxAccounts: sandboxAccountsOf(sandboxes), runtime: { readRetries: 0 } });
+export function servicesFor(workspace: Workspace, sandboxes: readonly StartedSandbox[] = [], today: Day = TODAY): ConsoleServices {
+  return new ConsoleServices(workspace, { today, sandbox: sandboxes.length > 0, sandboxAccounts: sandboxAccountsOf(sandboxes), runtime: { readRetries: 0 } });
 }
 
 export interface ConsoleDriver {

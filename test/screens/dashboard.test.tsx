@@ -80,6 +80,7 @@ describe('console: dashboard', () => {
       ['c', 'Connection check'],
       ['b', 'Balances'],
       ['t', 'Reissue timeline'],
+      ['i', 'Reissues in flight'],
       ['o', 'Manual tasks'],
       ['p', 'Reissue policy'],
       ['l', 'Logs'],

@@ -102,7 +102,7 @@ describe('console: reissue timeline', { timeout: 30_000 }, () => {
     expect(detail(ui.frame())).toEqual(detail(opened));
     const tasks = await ui.press('f', 'f', 'f');
     expect(tasks).toContain('action: manual-task');
-    const rows = tasks.split('\n').filter((l) => /^[ !] \S.* \d{4}-\d{2}-\d{2} /.test(l));
+    const rows = tasks.split('\n').filter((l) => /^[ ›][ !]\S.* \d{4}-\d{2}-\d{2} /.test(l));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.filter((l) => !/ task\b/.test(l))).toEqual([]);
     expect(tasks).toMatch(/manual task for SSL desk/);

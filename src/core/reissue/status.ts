@@ -12,6 +12,8 @@ import { Ledger, ledgerFile, shownStage, type LedgerFiles, type LedgerRecord, ty
 export const FINISHED_SHOWN_DAYS = 30;
 
 export interface ReissueStatusEntry {
+  /** The ledger record's id. */
+  readonly id: string;
   readonly module: string;
   readonly moduleId: number;
   readonly domain: string;
@@ -37,6 +39,7 @@ export interface ReissueStatus {
 export function statusEntry(record: LedgerRecord, moduleName: string): ReissueStatusEntry {
   const stage = shownStage(record);
   return {
+    id: record.id,
     module: moduleName,
     moduleId: record.moduleId,
     domain: record.domain,
@@ -59,18 +62,29 @@ export interface StatusOptions {
   readonly all?: boolean;
 }
 
+/** A status row with the ledger record it shows (the console's record view shows the rest: hook, probe, tasks). */
+export interface ReissueStatusRow {
+  readonly entry: ReissueStatusEntry;
+  readonly record: LedgerRecord;
+}
+
 /** The ledger's records as the status shows them: the ones in flight first, by deadline, then the finished ones. */
-export function reissueStatus(workspace: Workspace, options: StatusOptions): ReissueStatus {
+export function reissueStatusRows(workspace: Workspace, options: StatusOptions): { readonly today: string; readonly rows: readonly ReissueStatusRow[] } {
   const modules = new Map(workspace.store.read().modules.map((module) => [module.id, module.parameters.name]));
   const oldest = formatDay(addDays(options.today, -FINISHED_SHOWN_DAYS));
-  const records = new Ledger(ledgerFile(workspace))
+  const rows = new Ledger(ledgerFile(workspace))
     .records()
     .filter((record) => !options.moduleIds || options.moduleIds.includes(record.moduleId))
-    .filter((record) => options.all || record.finishedAt === null || record.finishedAt.slice(0, 10) >= oldest);
-  const entries = records.map((record) => statusEntry(record, modules.get(record.moduleId) ?? `module ${record.moduleId} (removed)`));
+    .filter((record) => options.all || record.finishedAt === null || record.finishedAt.slice(0, 10) >= oldest)
+    .map((record) => ({ entry: statusEntry(record, modules.get(record.moduleId) ?? `module ${record.moduleId} (removed)`), record }));
   const finished = (entry: ReissueStatusEntry) => (['served', 'failed', 'cancelled'].includes(entry.stage) ? 1 : 0);
-  entries.sort((a, b) => finished(a) - finished(b) || a.deadline.localeCompare(b.deadline) || a.domain.localeCompare(b.domain));
-  return { today: formatDay(options.today), reissues: entries };
+  rows.sort((a, b) => finished(a.entry) - finished(b.entry) || a.entry.deadline.localeCompare(b.entry.deadline) || a.entry.domain.localeCompare(b.entry.domain));
+  return { today: formatDay(options.today), rows };
+}
+
+export function reissueStatus(workspace: Workspace, options: StatusOptions): ReissueStatus {
+  const { today, rows } = reissueStatusRows(workspace, options);
+  return { today, reissues: rows.map((row) => row.entry) };
 }
 
 /** Counts per shown stage, and the age in days of the oldest record in flight (for the dashboard and metrics). */

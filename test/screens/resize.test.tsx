@@ -1,0 +1,35 @@
+/**
+ * A resized terminal gets a console laid out for its new size at once, not at the next key: Ink
+ * lays its last frame out again, but the screens' columns come from the App's render.
+ */
+import { render } from 'ink-testing-library';
+import stringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../src/screens/app.js';
+import { servicesFor } from '../helpers/console.js';
+import { workspaceHarness } from '../helpers/workspace.js';
+
+const harness = workspaceHarness();
+const tick = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+describe('console: resize', () => {
+  it('lays the screen out again for the new width and height when the terminal is resized', async () => {
+    const ui = render(<App services={servicesFor(harness.fresh())} />);
+    const stdout = ui.stdout as unknown as { columns: number; rows: number; emit(event: string): boolean };
+    let size = { columns: 160, rows: 45 };
+    Object.defineProperty(stdout, 'columns', { get: () => size.columns });
+    Object.defineProperty(stdout, 'rows', { get: () => size.rows });
+    stdout.emit('resize');
+    await tick();
+    const widest = () => Math.max(...(ui.lastFrame() ?? '').split('\n').map((line) => stringWidth(line)));
+    const height = () => (ui.lastFrame() ?? '').split('\n').length;
+    expect(widest()).toBe(159);
+    expect(height()).toBe(44);
+    size = { columns: 80, rows: 24 };
+    stdout.emit('resize');
+    await tick();
+    expect(widest()).toBe(79);
+    expect(height()).toBe(23);
+    ui.unmount();
+  });
+});
