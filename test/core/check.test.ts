@@ -124,7 +124,9 @@ describe('balance (core)', () => {
       minimalBalance: 5000,
       underMinimum: true,
     });
-    expect(await moduleBalance(await enomModule({ minimalBalance: 1204.1 }), runtime)).toMatchObject({ underMinimum: false });
+    // eNom's AvailableBalance (1150.00 in the sandbox) is what can be spent: the minimum is compared with it.
+    expect(await moduleBalance(await enomModule({ minimalBalance: 1150 }), runtime)).toMatchObject({ available: 1150, underMinimum: false });
+    expect(await moduleBalance(await enomModule({ minimalBalance: 1150.01 }), runtime)).toMatchObject({ amount: 1204.1, underMinimum: true });
     expect(await moduleBalance(await enomModule({ minimalBalance: null }), runtime)).toMatchObject({ underMinimum: false, minimalBalance: null });
   });
 
