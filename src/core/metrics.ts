@@ -161,11 +161,19 @@ export function buildMetrics(source: MetricsSource): Exposition {
   );
   out.family(
     'certops_module_balance_below_minimal',
-    'Whether the last balance read is under the processing module minimal balance (1) or not (0).',
+    'Whether the last balance read (what can be spent, where the provider tells it apart) is under the processing module minimal balance (1) or not (0).',
     modules.flatMap((m) => {
       const balance = state.balances[String(m.id)];
       const min = m.parameters.minimalBalance;
-      return balance && min !== null ? [[only(m), balance.amount < min ? 1 : 0] as const] : [];
+      return balance && min !== null ? [[only(m), (balance.available ?? balance.amount) < min ? 1 : 0] as const] : [];
+    }),
+  );
+  out.family(
+    'certops_module_balance_available',
+    'What can be spent of the last balance, where the provider tells it apart (eNom AvailableBalance); the minimal balance is compared with it.',
+    modules.flatMap((m) => {
+      const balance = state.balances[String(m.id)];
+      return balance && typeof balance.available === 'number' ? [[`{${moduleLabel.get(m.id)},provider="${escapeLabelValue(m.provider)}",currency="${escapeLabelValue(balance.currency)}"}`, balance.available] as const] : [];
     }),
   );
 

@@ -203,7 +203,7 @@ export async function recordCheck(workspace: Workspace, moduleId: number, result
 export async function recordBalance(workspace: Workspace, moduleId: number, result: BalanceResult): Promise<void> {
   if (!result.ok) return;
   await workspace.state.update((state) => ({
-    data: { ...state, balances: { ...state.balances, [moduleId]: { at: result.checkedAt, amount: result.amount, currency: result.currency } } },
+    data: { ...state, balances: { ...state.balances, [moduleId]: { at: result.checkedAt, amount: result.amount, available: result.available ?? null, currency: result.currency } } },
     result: undefined,
   }));
 }

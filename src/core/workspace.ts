@@ -22,6 +22,8 @@ const lastCheckSchema = z.object({
 const lastBalanceSchema = z.object({
   at: z.string(),
   amount: z.number(),
+  /** What can be spent, where the provider tells it apart (eNom's AvailableBalance). */
+  available: z.optional(z.nullable(z.number())),
   currency: z.string(),
 });
 

@@ -63,7 +63,7 @@ export function BalancesScreen() {
         return (
           <Text key={module.id}>
             {' '}
-            {fit(module.parameters.name, nameWidth)} {fit(PROVIDERS[module.provider].title, 17)} {fitRight(result?.ok ? money(result.amount, result.currency) : '-', 18)}{' '}
+            {fit(module.parameters.name, nameWidth)} {fit(PROVIDERS[module.provider].title, 17)} {fitRight(result?.ok ? (result.available != null ? `${money(result.available, result.currency)}*` : money(result.amount, result.currency)) : '-', 18)}{' '}
             {fitRight(min === null ? 'none' : grouped(min), 10)}  {status}
           </Text>
         );
@@ -71,7 +71,15 @@ export function BalancesScreen() {
       <Text> </Text>
       {/* When the last answer came: a refresh (r) shows, even when the providers answer at once. */}
       <Text dimColor>{answeredAt ? `Balances as of ${answeredAt} UTC (r refreshes).` : `Querying ${modules.length - results.size} of ${modules.length}…`}</Text>
-      <Paragraph dimColor width={columns - 2} text={'The minimal balance is in each provider\'s currency; "none" means no low-balance check, as an empty field in BILLmanager.'} />
+      <Paragraph
+        dimColor
+        width={columns - 2}
+        text={`The minimal balance is in each provider's currency; "none" means no low-balance check, as an empty field in BILLmanager.${
+          [...results.values()].some((result) => result.ok && result.available != null)
+            ? ' * marks what can be spent where the provider tells it apart from the balance (eNom\'s AvailableBalance): the minimal balance is compared with it.'
+            : ''
+        }`}
+      />
     </Box>
   );
 }

@@ -125,14 +125,16 @@ export function Dashboard() {
     const check = state.checks[String(module.id)];
     const balance = state.balances[String(module.id)];
     const min = module.parameters.minimalBalance;
-    const under = balance !== undefined && min !== null && balance.amount < min;
+    // What can be spent is what the minimal balance guards (eNom's AvailableBalance, where given).
+    const spendable = balance ? (balance.available ?? balance.amount) : null;
+    const under = spendable !== null && min !== null && spendable < min;
     // Terse, to fit 80 columns: "✓ 42 ms 3m", "✗ credentials 3m".
     const age = since(check?.at).replace(' ago', '');
     const checkText = check ? (check.ok ? `✓ ${check.roundTripMs ?? 0} ms ${age}` : `✗ ${SHORT_CAUSES[check.cause ?? ''] ?? check.cause ?? ''} ${age}`) : module.notVerified ? 'not verified' : 'never checked';
     // Whole units keep amount, currency and the minimal balance in the column at 80 columns.
 
     const balanceText = balance
-      ? `${under ? '▼' : ''}${grouped(balance.amount)} ${balance.currency}${min !== null ? `/${grouped(min)}` : ''}`
+      ? `${under ? '▼' : ''}${grouped(spendable ?? balance.amount)} ${balance.currency}${min !== null ? `/${grouped(min)}` : ''}`
       : `unknown${min !== null ? `/${grouped(min)}` : ''}`;
     const dueOf = perModule.get(module.id);
     return {
