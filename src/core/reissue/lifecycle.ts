@@ -270,6 +270,8 @@ export class RecordStep {
       return;
     }
     let running = this.record.hookRunning;
+    // A hook recorded as started by an earlier run (killed meanwhile); not one this run starts now.
+    const startedEarlier = running !== null;
     if (!running) {
       const last = this.record.lastHook;
       if (last && last.attempt >= this.record.hookAttempts && last.exitCode === 0) {
@@ -289,7 +291,7 @@ export class RecordStep {
     const request = { command, lineage, domains: this.record.names, module: this.context.module.parameters.name, certificateId: this.record.newCertificateId ?? this.record.certificateId };
     // A wrapper started by a run killed a moment ago may not have written its pid yet: give it time to.
     const sinceStart = this.context.now().getTime() - Date.parse(running.at);
-    let progress = await waitForStart(paths, sinceStart >= 0 && sinceStart < HOOK_START_GRACE_MS ? HOOK_START_GRACE_MS - sinceStart : 0);
+    let progress = await waitForStart(paths, startedEarlier && sinceStart >= 0 && sinceStart < HOOK_START_GRACE_MS ? HOOK_START_GRACE_MS - sinceStart : 0);
     if (progress.state === 'not-started') {
       startHook(request, paths);
       progress = await waitForHook(paths, HOOK_TIMEOUT_MS, this.context.signal);

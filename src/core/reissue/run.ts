@@ -151,16 +151,17 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
     const modules = config.modules.filter((module) => !options.moduleIds || options.moduleIds.includes(module.id));
     const timeline = buildTimeline(workspace, options.today);
     const inventory = workspace.inventory.read();
-    const reports: ActionReport[] = [];
-    const report = (entry: ActionReport) => {
-      reports.push(entry);
-      options.onAction?.(entry);
-    };
     const stamp = () => ({ at: now().toISOString(), run });
 
-    const reissuedModules = new Set<StoredModule>();
-    const lifecycle: LifecycleReport[] = [];
-    for (const module of modules) {
+    // Modules are worked on at once (each waits on its own provider); their reports keep module order.
+    const perModule = await Promise.all(modules.map(async (module) => {
+      const reports: ActionReport[] = [];
+      const report = (entry: ActionReport) => {
+        reports.push(entry);
+        options.onAction?.(entry);
+      };
+      const lifecycle: LifecycleReport[] = [];
+      let reissued = false;
       const records = new Map((inventory.modules[String(module.id)]?.certificates ?? []).map((record) => [record.id, record as CertificateRecord]));
       const due = timeline.entries.filter(
         (entry) => entry.moduleId === module.id && entry.actionDate !== null && entry.actionDate <= today && isRunAction(entry.action),
@@ -179,18 +180,19 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
           lifecycle.push(entry);
           options.onReissue?.(entry);
         }
-        if (work.reissued || followed.some((entry) => entry.from !== entry.stage && ['collected', 'delivered', 'served'].includes(entry.stage))) reissuedModules.add(module);
+        reissued = work.reissued || followed.some((entry) => entry.from !== entry.stage && ['collected', 'delivered', 'served'].includes(entry.stage));
       } finally {
         await work.close();
       }
-    }
+      return { module, reports, lifecycle, reissued };
+    }));
 
-    const synced: string[] = [];
-    for (const module of reissuedModules) {
-      const result = await syncModule(workspace, module, options.runtime, undefined, options.signal, now);
-      if (result.ok) synced.push(module.parameters.name);
-    }
-    return { run, today, dryRun, actions: reports, synced, reissues: lifecycle };
+    // Modules with new dates are synced again, so the timeline shows them.
+    const results = await Promise.all(
+      perModule.filter((work) => work.reissued).map(({ module }) => syncModule(workspace, module, options.runtime, undefined, options.signal, now)),
+    );
+    const synced = results.filter((result) => result.ok).map((result) => result.module);
+    return { run, today, dryRun, actions: perModule.flatMap((work) => work.reports), synced, reissues: perModule.flatMap((work) => work.lifecycle) };
   } finally {
     await release?.();
   }

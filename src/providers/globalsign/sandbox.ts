@@ -398,8 +398,7 @@ async function orderDetailXml(view: OrderView, context: SandboxContext, options:
     if (issued) {
       const ca = await context.ca();
       const leaf = await leafOf(view, context);
-      const x509 = await import('@peculiar/x509');
-      const pkcs7 = new x509.X509Certificates([new x509.X509Certificate(leaf), new x509.X509Certificate(ca.intermediatePem)]).export('pem');
+      const pkcs7 = ca.pkcs7([leaf, ca.intermediatePem]);
       // The ROOT first, as in GlobalSign's recorded answer: a client must order them by name.
       inner +=
         `<CACertificates><CACertificate><CACertType>ROOT</CACertType><CACert>${pemXml(ca.rootPem)}</CACert></CACertificate>` +

@@ -20,6 +20,8 @@ export interface SandboxCa {
    * `toDay` (UTC days since the epoch), with the CSR's common name and its DNS names plus `extraNames`.
    */
   issue(csrPem: string, fromDay: number, toDay: number, extraNames?: readonly string[]): Promise<string>;
+  /** A PKCS#7 bundle (PEM) of these certificates, as some providers send beside the certificate. */
+  pkcs7(certificatePems: readonly string[]): string;
 }
 
 function setProvider(): void {
@@ -64,6 +66,7 @@ export async function createSandboxCa(label = 'certops sandbox'): Promise<Sandbo
   return {
     rootPem: root.toString('pem'),
     intermediatePem: intermediate.toString('pem'),
+    pkcs7: (certificatePems) => new x509.X509Certificates(certificatePems.map((pem) => new x509.X509Certificate(pem))).export('pem'),
     async issue(csrPem, fromDay, toDay, extraNames = []) {
       setProvider();
       const request = new x509.Pkcs10CertificateRequest(csrPem);
