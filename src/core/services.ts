@@ -13,11 +13,12 @@ import { checkModule, type CheckResult } from './check.js';
 import { addModule, draftModule, editModule, fieldError, listModules, recordBalance, recordCheck, removeModule, validateModule } from './modules.js';
 import type { ModuleChange, ModuleDraft, ModuleSection, ValidModule } from './modules.js';
 import { previewPolicy, readPolicy, setPolicy } from './policy.js';
+import type { Readiness } from './readiness.js';
 import type { StoredModule } from './store.js';
 import { syncModules, type SyncProgress, type SyncResult } from './sync.js';
 import { closeTask, findTask, listTasks, pendingCounts, TaskNotFoundError, type ManualTask, type PendingCount, type TaskFilter } from './tasks.js';
 import type { ActionReport, RunReport } from './reissue/run.js';
-import { buildTimeline, type ReissuePolicySettings, type Timeline } from './timeline.js';
+import { type TimelineEntry, buildTimeline, type ReissuePolicySettings, type Timeline } from './timeline.js';
 import type { Workspace, WorkspaceState } from './workspace.js';
 import type { ModuleRuntime } from './module.js';
 
@@ -45,6 +46,8 @@ export class ConsoleServices {
       readonly sandboxAccounts?: Partial<Record<ProviderId, SandboxAccountHint>>;
       readonly today?: Day;
       readonly runtime?: Partial<ModuleRuntime>;
+      /** DNS servers for the validation readiness check; the system's resolvers when absent. */
+      readonly dnsServers?: readonly string[];
     } = {},
   ) {}
 
@@ -127,6 +130,13 @@ export class ConsoleServices {
 
   timeline(settings?: ReissuePolicySettings): Timeline {
     return buildTimeline(this.workspace, this.today(), settings);
+  }
+
+  /** Whether an entry's next validation is ready (core/readiness.ts); null when it has none to redo soon. DNS is loaded on first need. */
+  async readiness(entry: TimelineEntry): Promise<{ readonly days: number; readonly readiness: Readiness | null }> {
+    const { timelineReadiness, readinessKey } = await import('./readiness.js');
+    const report = await timelineReadiness(this.workspace, [entry], { today: this.today(), ...(this.options.dnsServers ? { servers: this.options.dnsServers } : {}) });
+    return { days: report.days, readiness: report.entries.get(readinessKey(entry)) ?? null };
   }
 
   /**

@@ -10,7 +10,7 @@ const SCREEN_KEYS: Readonly<Record<ScreenSpec['id'], readonly string[]>> = {
   edit: ['Enter  next field', 'Tab, ↑ ↓  move between fields', 'Esc  back without saving'],
   check: ['r  run again', '↑ ↓  choose a module: a failed one shows the message, the cause and the steps'],
   balances: ['r  refresh'],
-  timeline: ['↑ ↓ j k PgUp PgDn  scroll', 'g  jump to today', 'f  filter by action', 'm  filter by module', 'i  filter by reissue stage (under way, stuck, validating, … none)', 'w  group by week or month', 'Enter  the reissue under way for the selected certificate', 's  sync now', 'r  reissue run: what is due today, then y to carry it out'],
+  timeline: ['↑ ↓ j k PgUp PgDn  scroll', 'g  jump to today', 'f  filter by action', 'm  filter by module', 'i  filter by reissue stage (under way, stuck, validating, … none)', 'w  group by week or month', 'Enter  the reissue under way for the selected certificate', 'v  validation readiness of the selected certificate: CAA, the DNS record, the approver (DNS lookups)', 's  sync now', 'r  reissue run: what is due today, then y to carry it out'],
   reissue: ['y  carry out the run shown (reissues, client messages, manual tasks)', '↑ ↓  details of an action', 't  manual tasks', 'Esc  back (after the run has finished)'],
   tasks: ['↑ ↓ j k PgUp PgDn  move', 'Enter  show the task', 'c  close the task (asks y / n)', 'd  next department (all, then each)', 'f  open, closed or all tasks', 'r  reload (a reissue run may have opened more)'],
   task: ['c  close the task (asks y / n)', 'Esc  back to the list'],

@@ -132,6 +132,22 @@ function TimelineView({
     else setNote('No reissue is under way for this certificate.');
   };
 
+  /** v: whether the selected certificate's next validation is ready (CAA, DNS record, approver), as timeline --readiness says. */
+  const checkReadiness = () => {
+    if (!selected) return;
+    const entry = selected;
+    setNote(`${entry.domain}: checking validation readiness (DNS)…`);
+    void services
+      .readiness(entry)
+      .then(({ days, readiness }) => {
+        if (!readiness) return `${entry.domain}: nothing to check (no validation to redo within ${days} days)`;
+        const failing = readiness.checks.filter((check) => check.ok !== true).map((check) => `${check.kind} ${check.name}: ${check.detail}`);
+        return `${entry.domain}: ${readiness.ready === true ? 'ready' : readiness.ready === false ? 'NOT READY' : 'cannot tell yet'}: ${readiness.summary}${failing.length ? ` · ${failing.join(' · ')}` : ''}`;
+      })
+      .catch((error: unknown) => `${entry.domain}: readiness could not be checked: ${(error as Error).message}`)
+      .then(setNote);
+  };
+
   useKeys(
     (input, key) => {
       const moved = listMove(input, key, position, Math.max(0, rows.length - 1), height);
@@ -151,14 +167,15 @@ function TimelineView({
       } else if (input === 'w') {
         setGrouping((g) => (g === 'month' ? 'week' : 'month'));
         setCursor(null);
-      } else if (input === 's') startSync();
+      } else if (input === 'v') checkReadiness();
+      else if (input === 's') startSync();
       else if (input === 'r') push({ id: 'reissue' });
       else return false;
       return true;
     },
     columns >= 120
-      ? '↑↓ PgUp PgDn scroll  g today  f action  m module  i stage  w week/month  Enter reissue  s sync  r run'
-      : 'g today·f action·m module·i stage·w week·Enter reissue·s sync·r run',
+      ? '↑↓ PgUp PgDn scroll  g today  f action  m module  i stage  w week/month  Enter reissue  v readiness  s sync  r run'
+      : 'g today·f action·m module·i stage·w week·Enter reissue·v ready?·s sync·r run',
   );
 
   // A wide terminal gives the module names room too ("Ispmanager (SSL) main"), the domain the rest.

@@ -3,7 +3,11 @@ import { listModules, recordCheck } from '../../src/core/modules.js';
 import { syncModules } from '../../src/core/sync.js';
 import { readPolicy } from '../../src/core/policy.js';
 import { KEY, renderConsole, servicesFor } from '../helpers/console.js';
-import { workspaceHarness } from '../helpers/workspace.js';
+import { TODAY, workspaceHarness } from '../helpers/workspace.js';
+import { startDnsServer } from '../helpers/dns-server.js';
+import { buildTimeline } from '../../src/core/timeline.js';
+import { ConsoleServices } from '../../src/core/services.js';
+import { formatDay, type Day } from '../../src/rules/calendar.js';
 
 const harness = workspaceHarness();
 
@@ -112,6 +116,32 @@ describe('console: reissue timeline', { timeout: 30_000 }, () => {
     const weeks = await ui.press('w');
     expect(weeks).toMatch(/week of 20\d\d-\d\d-\d\d/);
     ui.unmount();
+  });
+
+  it('v says whether the selected certificate\'s next validation is ready: a CAA record that forbids its CA, through the DNS server given', async () => {
+    const { workspace, modules, sandboxes } = await harness.withModules(['globalsign'], 150);
+    await syncModules(workspace, modules, workspace.runtime());
+    const today = TODAY;
+    const { entries } = buildTimeline(workspace, today);
+    // A certificate due soon that must redo domain validation.
+    const due = entries.find((entry) => entry.actionDate !== null && entry.actionDate >= formatDay(today) && entry.revalidate.includes('domain') && entry.actionDate <= formatDay((today + 14) as Day));
+    expect(due).toBeDefined();
+    const dns = await startDnsServer({ [due?.domain as string]: [{ type: 'CAA', tag: 'issue', value: 'letsencrypt.org' }] });
+    try {
+      const services = new ConsoleServices(workspace, { today, dnsServers: [dns.address], runtime: { readRetries: 0 } });
+      const ui = await renderConsole(services);
+      await ui.press('t');
+      await ui.waitFor('today 2026-11-23');
+      // Move the cursor to that certificate's row.
+      for (let i = 0; i < 200 && !new RegExp(`^›.*${(due?.domain as string).slice(0, 12).replace(/\./g, '\\.')}`, 'm').test(ui.frame()); i += 1) await ui.press('j');
+      await ui.press('v');
+      const frame = await ui.waitFor(/NOT READY/, 15_000);
+      expect(frame).toContain(`${due?.domain}: NOT READY`);
+      expect(dns.queries.some((query) => query === `CAA ${due?.domain}`)).toBe(true);
+      ui.unmount();
+    } finally {
+      await dns.stop();
+    }
   });
 
   it('offers a sync when nothing was synced, and syncs with s', async () => {
