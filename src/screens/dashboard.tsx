@@ -156,7 +156,7 @@ export function Dashboard() {
         cursor={Math.min(cursor, Math.max(0, modules.length - 1))}
         height={Math.max(3, bodyRows - 7 - data.warnings.length)}
         row={row}
-        empty=" No processing module yet. Press a to add one (the seeds' wizard: product type, module, integration, parameters, check)."
+        empty=" No processing module yet. Press a to add one (BILLmanager's wizard: product type, module, integration, parameters, check)."
       />
       <Text> </Text>
       {totals ? (
