@@ -113,16 +113,23 @@ function moduleIdsOf(workspace: ReturnType<typeof openWorkspace>, names: readonl
   });
 }
 
-/** `certops reissue status`: the ledger's records, as the console's "Reissues in flight" shows them. */
-async function status(rest: readonly string[], io: CliIo): Promise<number> {
-  const { rest: flagArgs, values } = takeRepeated('reissue status', rest, ['module']);
-  const { flags, positionals } = parseFlags('reissue status', flagArgs, STATUS_FLAGS);
+/** The flags of run and status (--module repeatable, --now): null when --help was given (and printed). */
+function reissueArgs<S extends typeof FLAGS | typeof STATUS_FLAGS>(command: string, args: readonly string[], specs: S, io: CliIo) {
+  const { rest, values } = takeRepeated(command, args, ['module']);
+  const { flags, positionals } = parseFlags(command, rest, specs);
   if (flags.help) {
     io.stdout.write(help);
-    return ExitCode.ok;
+    return null;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, 'reissue status');
-  const today = parseToday(flags.now, 'reissue status');
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, command);
+  return { flags, values, today: parseToday(flags.now as string | undefined, command) };
+}
+
+/** `certops reissue status`: the ledger's records, as the console's "Reissues in flight" shows them. */
+async function status(rest: readonly string[], io: CliIo): Promise<number> {
+  const parsed = reissueArgs('reissue status', rest, STATUS_FLAGS, io);
+  if (parsed === null) return ExitCode.ok;
+  const { flags, values, today } = parsed;
   const workspace = openWorkspace(flags, io);
   const moduleIds = moduleIdsOf(workspace, values.get('module') ?? [], 'reissue status');
   let result;
@@ -158,14 +165,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   if (sub === 'status') return status(rest, io);
   if (sub !== 'run') throw new UsageError(`unknown subcommand "${sub}" (certops reissue run | status)`, 'reissue');
-  const { rest: flagArgs, values } = takeRepeated('reissue run', rest, ['module']);
-  const { flags, positionals } = parseFlags('reissue run', flagArgs, FLAGS);
-  if (flags.help) {
-    io.stdout.write(help);
-    return ExitCode.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, 'reissue run');
-  const today = parseToday(flags.now, 'reissue run');
+  const parsed = reissueArgs('reissue run', rest, FLAGS, io);
+  if (parsed === null) return ExitCode.ok;
+  const { flags, values, today } = parsed;
   // One clock for the run: with --now, the ledger's times and deadlines are on that day too.
   const now = flags.now === undefined ? () => new Date() : () => new Date(today * 86_400_000 + (Date.now() % 86_400_000));
   let waitSeconds = 0;

@@ -90,26 +90,28 @@ export function enomMultiDomain(productDescription: string, domainCountAllowed: 
   return (domainCountAllowed ?? 0) > 1 || /\b(UCC|SAN|multi-?domain|unified communications)\b/i.test(productDescription);
 }
 
-/** CertStatusID to certops' status (the doc's table; 3, 5 and 11 are obsolete). */
+/**
+ * What each CertStatusID means (the doc's table; 3, 5 and 11 are obsolete): the one table both the
+ * list's status and an order's stage are read from.
+ */
+const ENOM_STATUS_KINDS: Readonly<Record<number, 'issued' | 'waiting' | 'rejected' | 'refunded'>> = {
+  4: 'issued',
+  13: 'issued',
+  1: 'waiting',
+  2: 'waiting',
+  9: 'waiting',
+  10: 'waiting',
+  12: 'waiting',
+  6: 'rejected',
+  7: 'refunded',
+  8: 'refunded',
+};
+
+/** CertStatusID to certops' status. */
 export function enomStatus(statusId: number | null, isExpired: boolean): CertificateStatus {
   if (isExpired) return 'expired';
-  switch (statusId) {
-    case 4:
-    case 13:
-      return 'issued';
-    case 1:
-    case 2:
-    case 9:
-    case 10:
-    case 12:
-      return 'pending';
-    case 6:
-    case 7:
-    case 8:
-      return 'cancelled';
-    default:
-      return 'unknown';
-  }
+  const kind = statusId === null ? undefined : ENOM_STATUS_KINDS[statusId];
+  return kind === 'issued' ? 'issued' : kind === 'waiting' ? 'pending' : kind === undefined ? 'unknown' : 'cancelled';
 }
 
 /** The CertStatusID table of eNom's reference (CertGetCerts' CertStatusID filter); 3, 5 and 11 are obsolete. */
@@ -153,24 +155,8 @@ export function enomStatusOf(statusId: number | null, statusText: string | null,
  */
 export function enomOrderStage(statusId: number | null, statusText: string | null): OrderStage | null {
   if (enomTextSaysIssued(statusText)) return 'issued';
-  switch (statusId) {
-    case 4:
-    case 13:
-      return 'issued';
-    case 1:
-    case 2:
-    case 9:
-    case 10:
-    case 12:
-      return 'validating';
-    case 6:
-      return 'failed';
-    case 7:
-    case 8:
-      return 'cancelled';
-    default:
-      return null;
-  }
+  const kind = statusId === null ? undefined : ENOM_STATUS_KINDS[statusId];
+  return kind === 'issued' ? 'issued' : kind === 'waiting' ? 'validating' : kind === 'rejected' ? 'failed' : kind === 'refunded' ? 'cancelled' : null;
 }
 
 /** Where a reissue stands, as ReissueStatus tells it. */
