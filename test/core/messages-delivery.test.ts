@@ -172,6 +172,24 @@ describe('SMTP error messages', () => {
 });
 
 describe('delivery into the outbox', () => {
+  it('writes one file per key even when a run was killed between writing the message and recording it', async () => {
+    const workspace = fresh();
+    const key = 'reissued:1:500004:2026-11-20';
+    const first = await deliver(workspace, message(key));
+    if (first.via !== 'outbox') throw new Error('outbox');
+    const outbox = join(workspace.directory, 'outbox');
+    // As a kill leaves it: the message written, its marker still there, and no record of the delivery.
+    const { createHash } = await import('node:crypto');
+    writeFileSync(join(outbox, `.pending-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`), first.path.split('/').pop() as string);
+    await messagesState(workspace).update((state) => ({ data: { delivered: Object.fromEntries(Object.entries(state.delivered).filter(([k]) => k !== key)) }, result: undefined }));
+    const again = await deliver(workspace, message(key));
+    expect(again).toMatchObject({ via: 'outbox', path: first.path });
+    expect(readdirSync(outbox).filter((name) => name.endsWith('.eml'))).toHaveLength(1);
+    // Recorded now, and the marker is gone: a third delivery is "already sent".
+    expect(readdirSync(outbox).filter((name) => name.startsWith('.pending-'))).toEqual([]);
+    expect((await deliver(workspace, message(key))).via).toBe('already-sent');
+  });
+
   it('without SMTP settings writes an .eml that parses back to the message, owner-only', async () => {
     const workspace = fresh();
     const now = new Date('2026-11-23T09:15:00.123Z');

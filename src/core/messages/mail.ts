@@ -10,9 +10,9 @@
  * twice once the record is made. Deliveries of one workspace take turns under a lock, so two
  * processes delivering the same key at once send it once.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import * as z from '../../providers/zod.js';
 import { JsonFile } from '../json-file.js';
 import { ConfigError } from '../store.js';
@@ -181,7 +181,26 @@ function outboxFileName(now: Date): string {
   return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}.eml`;
 }
 
+/**
+ * The outbox file a delivery of `key` is writing, named in a small marker written before the message
+ * and removed once the delivery is recorded: a run killed between writing the message and recording
+ * it leaves the marker, and the next delivery of the key takes that file instead of writing a second.
+ */
+const pendingMarker = (workspace: Workspace, key: string) => join(outboxDirectory(workspace), `.pending-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`);
+
+function writtenBefore(workspace: Workspace, key: string): string | null {
+  try {
+    const file = readFileSync(pendingMarker(workspace, key), 'utf8').trim();
+    const path = join(outboxDirectory(workspace), file);
+    return /^[^/\\]+\.eml$/.test(file) && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
 async function writeToOutbox(workspace: Workspace, smtp: SmtpSettings | null, message: OutgoingMessage, now: Date): Promise<string> {
+  const earlier = writtenBefore(workspace, message.key);
+  if (earlier) return earlier;
   const nodemailer = await import('nodemailer');
   // nodemailer composes the message exactly as it would send it; the stream transport hands it back.
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', disableFileAccess: true, disableUrlAccess: true });
@@ -202,6 +221,7 @@ async function writeToOutbox(workspace: Workspace, smtp: SmtpSettings | null, me
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const path = join(directory, outboxFileName(now));
   const { writeFile } = await import('atomically');
+  await writeFile(pendingMarker(workspace, message.key), basename(path), { mode: 0o600 });
   // atomically writes a temporary file and renames it: a reader never finds half a message.
   await writeFile(path, info.message as Buffer, { mode: 0o600 });
   return path;
@@ -271,6 +291,7 @@ export async function deliver(workspace: Workspace, message: OutgoingMessage, op
       },
       result: undefined,
     }));
+    if (delivery.via === 'outbox') rmSync(pendingMarker(workspace, message.key), { force: true });
     return delivery;
   } finally {
     await release();
