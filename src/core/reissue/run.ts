@@ -26,7 +26,7 @@ import { keyFilesFor, reissueCsr } from './csr.js';
 import { lineageDirectory } from './deliver.js';
 import { Ledger, ledgerFile, type LedgerRecord } from './ledger.js';
 import { advanceModule, type LifecycleEffects, type LifecycleReport } from './lifecycle.js';
-import { deliveryFor } from '../store.js';
+import { deliveryFor, type DeliverySettings } from '../store.js';
 import { isFinished } from '../../rules/reissue-lifecycle.js';
 import { actionStates, Journal, type ActionState, type IntentRecord, type JournalRecord } from './journal.js';
 import { acquireRunLock } from './lock.js';
@@ -168,14 +168,14 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
       );
       const syncedAt = inventory.modules[String(module.id)]?.syncedAt ?? null;
       const paidUntil = new Map(timeline.entries.filter((entry) => entry.moduleId === module.id).map((entry) => [entry.certificateId, entry.paidUntil]));
-      const work = new ModuleWork(workspace, module, options, journal, ledger, records, syncedAt, paidUntil, report, stamp);
+      const work = new ModuleWork(workspace, module, options, journal, ledger, records, syncedAt, paidUntil, deliveryFor(config, module), report, stamp);
       try {
         await work.recoverInDoubt();
         work.readLedger();
         for (const entry of due) await work.act(entry);
         // Calls left in doubt by this run: looked up now, while the operator is watching.
         if (!dryRun && work.leftInDoubt) await work.recoverInDoubt();
-        const followed = await work.follow(run, config);
+        const followed = await work.follow(run);
         for (const entry of followed) {
           lifecycle.push(entry);
           options.onReissue?.(entry);
@@ -218,6 +218,8 @@ class ModuleWork {
     private readonly syncedAt: string | null,
     /** Paid until per certificate, from the timeline. */
     private readonly paidUntil: ReadonlyMap<string, string | null>,
+    /** The module's delivery settings (its own, else the policy's), read once for the run. */
+    private readonly delivery: DeliverySettings,
     private readonly report: (entry: ActionReport) => void,
     private readonly stamp: () => { at: string; run: string },
   ) {
@@ -242,12 +244,11 @@ class ModuleWork {
    * The ledger's side of the run: a record for every reissue the journal says the provider took
    * and for every reissue found under way on the provider, then each unfinished record moved on.
    */
-  async follow(run: string, config: ReturnType<Workspace['store']['read']>): Promise<LifecycleReport[]> {
+  async follow(run: string): Promise<LifecycleReport[]> {
     if (this.dryRun) return [];
     this.openFromJournal();
     this.joinFoundUnderWay();
     this.readLedger();
-    const delivery = deliveryFor(config, this.module);
     const paid = this.paidUntil;
     return advanceModule(
       {
@@ -265,7 +266,7 @@ class ModuleWork {
         ...(this.options.signal ? { signal: this.options.signal } : {}),
       },
       this.ledgerRecords,
-      delivery,
+      this.delivery,
     );
   }
 
@@ -526,7 +527,7 @@ class ModuleWork {
     try {
       const client = this.open();
       const files = keyFilesFor(keysDirectory(this.workspace), this.module.id, entry.certificateId, entry.actionDate as string);
-      const delivery = deliveryFor(this.workspace.store.read(), this.module);
+      const delivery = this.delivery;
       const currentKeyFile = join(lineageDirectory(this.workspace, this.module.id, entry.domain), 'privkey.pem');
       csr = await reissueCsr(client, record, files, { keyPolicy: delivery.keyPolicy, keyType: delivery.keyType, currentKeyFile });
       if (csr.source === 'original') {
