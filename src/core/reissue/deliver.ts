@@ -100,15 +100,6 @@ export async function writeLineage(directory: string, issued: IssuedCertificate,
   return { cert: file('cert.pem'), chain: file('chain.pem'), fullchain: file('fullchain.pem'), key: keyPem === null ? null : file('privkey.pem') };
 }
 
-/** The fingerprint of the cert.pem of a lineage, or null when there is none or it is unreadable. */
-export function lineageFingerprint(directory: string): string | null {
-  try {
-    return fingerprintOf(new X509Certificate(readFileSync(join(directory, 'cert.pem'))));
-  } catch {
-    return null;
-  }
-}
-
 export interface HookRequest {
   readonly command: string;
   readonly lineage: string;
