@@ -8,8 +8,12 @@ export const ExitCode = {
   usage: 2,
   /** Configuration problem: corrupt or unreadable config. */
   config: 3,
-  /** Network or provider error. */
+  /** Network or provider error: a provider could not be asked or did not answer as its API does. */
   network: 4,
+  /** Busy: another certops process held a lock longer than this command would wait (--wait). */
+  busy: 5,
+  /** Interrupted: Ctrl+C (SIGINT), as shells report 128 + 2. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
