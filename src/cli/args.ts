@@ -20,7 +20,8 @@ export interface ParsedArgs<S extends FlagSpecs> {
   readonly positionals: readonly string[];
 }
 
-export function parseFlags<S extends FlagSpecs>(command: string, args: readonly string[], specs: S): ParsedArgs<S> {
+/** `repeated`: the flags takeRepeated took out before, offered too when a flag is mistyped. */
+export function parseFlags<S extends FlagSpecs>(command: string, args: readonly string[], specs: S, repeated: readonly string[] = []): ParsedArgs<S> {
   // Non-strict parsing with tokens lets certops word its own errors instead of Node's generic ones.
   const { tokens } = parseArgs({ args: [...args], options: specs as never, strict: false, allowPositionals: true, tokens: true });
   const flags: Record<string, string | boolean> = {};
@@ -32,7 +33,10 @@ export function parseFlags<S extends FlagSpecs>(command: string, args: readonly 
     }
     if (token.kind !== 'option') continue;
     const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
-    if (!spec) throw new UsageError(`unknown flag ${token.rawName}`, command);
+    if (!spec) {
+      const known = [...Object.entries(specs).flatMap(([name, { short }]) => [`--${name}`, ...(short ? [`-${short}`] : [])]), ...repeated.map((name) => `--${name}`)];
+      throw new UsageError(`unknown flag ${token.rawName}${didYouMean(token.rawName, known)}`, command);
+    }
     if (Object.hasOwn(flags, token.name)) throw new UsageError(`--${token.name} is given more than once`, command);
     if (spec.type === 'boolean') {
       if (token.inlineValue) throw new UsageError(`--${token.name} takes no value`, command);
@@ -80,4 +84,42 @@ export function takeRepeated(command: string, args: readonly string[], names: re
     values.get(name)?.push(value);
   }
   return { rest, values };
+}
+
+/**
+ * The edit distance of two words (optimal string alignment: insertions, deletions, substitutions
+ * and swaps of two neighbours each count 1), for "did you mean".
+ */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i += 1) {
+    for (let j = 1; j <= b.length; j += 1) {
+      const row = rows[i] as number[];
+      const above = rows[i - 1] as number[];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j] as number, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+/**
+ * ` (did you mean "X"?)` for the known word nearest a mistyped one, or "" when none is near: at
+ * most one edit in a short word, two in a longer one, or the start of exactly one known word.
+ */
+export function didYouMean(given: string, known: readonly string[]): string {
+  const typed = given.toLowerCase();
+  if (typed.replace(/^-+/, '').length === 0) return '';
+  const allowed = typed.replace(/^-+/, '').length <= 4 ? 1 : 2;
+  let best: { word: string; distance: number } | null = null;
+  for (const word of known) {
+    const distance = editDistance(typed, word.toLowerCase());
+    if (distance <= allowed && (best === null || distance < best.distance)) best = { word, distance };
+  }
+  if (best === null) {
+    const prefixed = known.filter((word) => typed.length >= 3 && word.toLowerCase().startsWith(typed));
+    if (prefixed.length === 1) best = { word: prefixed[0] as string, distance: 0 };
+  }
+  return best === null ? '' : ` (did you mean "${best.word}"?)`;
 }

@@ -3,15 +3,17 @@
  * the mapping of core errors to exit codes and flag names, JSON output, and confirmations that
  * never wait for input without a terminal.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { ConfigError, resolveConfigDirectory } from '../core/store.js';
+import { ConfigError, configDirectoryProblem, configDirectorySource, resolveConfigDirectory } from '../core/store.js';
+import { InputFileError, readInputFile, readInputStream } from '../core/input-file.js';
 import { ModuleInputError, ModuleNotFoundError, type FieldIssue } from '../core/modules.js';
 import { Workspace } from '../core/workspace.js';
+import { LockBusyError } from '../core/file-lock.js';
 import { providerModule } from '../providers/registry.js';
 import type { ProviderId } from '../providers/catalog.js';
 import { ProviderError } from '../providers/types.js';
-import { ExitCode, UsageError } from './exit-codes.js';
+import { ExitCode, exitCodeOfCause, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
 /** Flags every workspace command takes. */
@@ -27,9 +29,47 @@ export const WORKSPACE_HELP = `  --config-dir DIR     the configuration folder (
   --no-color           no colour (also NO_COLOR=1)
   -h, --help           show this help`;
 
-export function openWorkspace(flags: { readonly 'config-dir'?: string | undefined }, io: CliIo): Workspace {
-  const workspace = new Workspace(resolveConfigDirectory(flags['config-dir'], io.env));
+/**
+ * The configuration folder of --config-dir, CERTOPS_CONFIG_DIR or the default. Given but empty (an
+ * unset shell variable) is a usage error rather than the home configuration; a folder that is not
+ * one, or is on /proc or /sys, is refused before anything waits on it or reads from it.
+ */
+export function configDirectory(flag: string | undefined, env: CliIo['env'], command?: string): string {
+  const { source, empty } = configDirectorySource(flag, env);
+  if (empty) {
+    throw new UsageError(
+      source === '--config-dir'
+        ? '--config-dir is empty; give a folder (an unset shell variable expands to nothing), or leave the flag out for the default'
+        : 'CERTOPS_CONFIG_DIR is set but empty; give it a folder, or unset it for the default',
+      command,
+    );
+  }
+  const directory = resolveConfigDirectory(flag, env);
+  const problem = configDirectoryProblem(directory);
+  if (problem !== null) {
+    if (source === 'default') throw new ConfigError(directory, `the configuration folder ${problem}`);
+    throw new UsageError(`${source}: ${problem}`, command);
+  }
+  return directory;
+}
+
+/** --wait, for the commands that change what certops keeps (each change is made under a file lock). */
+export const WAIT_FLAG = { wait: { type: 'string' } } as const;
+export const WAIT_HELP = `  --wait SECONDS       wait up to SECONDS for another certops process that is changing the
+                       same files (default 30; 0: not at all); then exit 5`;
+
+/** --wait SECONDS in milliseconds; null when not given (each lock's own default). */
+export function waitOf(value: string | undefined, command?: string): number | null {
+  if (value === undefined) return null;
+  if (!/^\d{1,4}$/.test(value)) throw new UsageError(`--wait: must be a whole number of seconds from 0 to 9999 (got "${value}")`, command);
+  return Number(value) * 1000;
+}
+
+export function openWorkspace(flags: { readonly 'config-dir'?: string | undefined; readonly wait?: string | undefined }, io: CliIo, command?: string): Workspace {
+  const workspace = new Workspace(configDirectory(flags['config-dir'], io.env, command), waitOf(flags.wait, command));
   for (const warning of workspace.store.permissionWarnings()) io.stderr.write(`warning: ${warning}\n`);
+  // What a certops killed half-way through a write left (a temporary copy of the configuration, with its passwords).
+  workspace.removeLeftovers();
   return workspace;
 }
 
@@ -55,16 +95,28 @@ export function exitCodeFor(error: unknown, io: CliIo, command: string): number 
     io.stderr.write(`certops ${command}: ${error.message}\n`);
     return ExitCode.config;
   }
+  // Checked before anything that might wrap it: waiting for a lock is never a configuration problem.
+  if (error instanceof LockBusyError) {
+    io.stderr.write(`certops ${command}: ${error.message}\n`);
+    return ExitCode.busy;
+  }
+  if (error instanceof InterruptedError) {
+    io.stderr.write(`certops ${command}: ${error.message}\n`);
+    return ExitCode.interrupted;
+  }
   if (error instanceof ModuleNotFoundError) {
     io.stderr.write(`certops ${command}: ${error.message}\n`);
     return ExitCode.usage;
   }
   if (error instanceof ProviderError) {
     io.stderr.write(`certops ${command}: ${error.message}\n`);
-    return error.failure === 'configuration' ? ExitCode.config : ExitCode.network;
+    return exitCodeOfCause(error.failure);
   }
   return null;
 }
+
+/** No password is this long; a larger input is the wrong file or stream (/dev/urandom, say). */
+const MAX_SECRET_BYTES = 64 * 1024;
 
 /**
  * The password of a module, never from argv: --password-stdin, --password-file or CERTOPS_PASSWORD
@@ -83,15 +135,19 @@ export async function readSecret(
   if (flags['password-stdin']) {
     const stdin = io.stdin ?? process.stdin;
     if ((stdin as { isTTY?: boolean }).isTTY) throw new UsageError('--password-stdin reads a pipe, e.g. `pass show billing/enom | certops ...`; this is a terminal', command);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
-    secret = Buffer.concat(chunks).toString('utf8');
+    try {
+      secret = await readInputStream(stdin, MAX_SECRET_BYTES, 'the password on stdin');
+    } catch (error) {
+      if (error instanceof InputFileError) throw new UsageError(`--password-stdin: ${error.message}`, command);
+      throw error;
+    }
   } else if (flags['password-file']) {
     const file = flags['password-file'];
     try {
-      secret = readFileSync(file, 'utf8');
+      secret = readInputFile(file, MAX_SECRET_BYTES);
     } catch (error) {
-      throw new UsageError(`--password-file: ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, command);
+      if (error instanceof InputFileError) throw new UsageError(`--password-file: ${error.message}`, command);
+      throw error;
     }
     if ((statSync(file).mode & 0o077) !== 0) io.stderr.write(`warning: ${file} is readable by other users; chmod 600 ${file}\n`);
   } else if (io.env[envVariable] !== undefined) {
@@ -103,11 +159,65 @@ export async function readSecret(
   return secret;
 }
 
+/** Ctrl+C at a question certops asked on the terminal: exit 130, nothing changed. */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+}
+
+/**
+ * Asks for a secret on the terminal with nothing echoed, as `gh auth login` does: only when both
+ * stdin and stderr are a terminal (a script never waits on a question), else undefined. Enter
+ * ends it, Backspace and Ctrl+U edit it, Ctrl+D on an empty answer gives up (undefined), Ctrl+C
+ * throws InterruptedError.
+ */
+export async function askSecret(io: CliIo & { readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean } }, prompt: string): Promise<string | undefined> {
+  const stdin = (io.stdin ?? process.stdin) as NodeJS.ReadableStream & { isTTY?: boolean; isRaw?: boolean; setRawMode?: (mode: boolean) => unknown };
+  if (stdin.isTTY !== true || io.stderr.isTTY !== true || typeof stdin.setRawMode !== 'function') return undefined;
+  const setRawMode = stdin.setRawMode.bind(stdin);
+  const wasRaw = stdin.isRaw === true;
+  // Echo off before the question shows: an answer typed as soon as it appears is never echoed.
+  setRawMode(true);
+  io.stderr.write(prompt);
+  stdin.resume();
+  return new Promise((resolve, reject) => {
+    let secret = '';
+    const finish = (end: () => void) => {
+      stdin.off('data', onData);
+      setRawMode(wasRaw);
+      stdin.pause();
+      io.stderr.write('\n');
+      end();
+    };
+    function onData(chunk: Buffer | string) {
+      // Raw mode: each key as it is typed (a paste arrives as one chunk).
+      for (const character of String(chunk)) {
+        if (character === '\r' || character === '\n') return finish(() => resolve(secret));
+        if (character === '\u0003') return finish(() => reject(new InterruptedError('interrupted: nothing changed')));
+        if (character === '\u0004') {
+          if (secret === '') return finish(() => resolve(undefined));
+        } else if (character === '\u007f' || character === '\b') secret = [...secret].slice(0, -1).join('');
+        else if (character === '\u0015') secret = '';
+        else if (character >= ' ') secret += character;
+      }
+      return undefined;
+    }
+    stdin.on('data', onData);
+  });
+}
+
 /** Refuses `--password VALUE`: it would land in shell history and `ps`. */
 export function refusePlainPassword(args: readonly string[], command: string, envVariable = 'CERTOPS_PASSWORD'): void {
   if (args.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
     throw new UsageError(`a password is never given as an argument (it would show in shell history and ps); use --password-stdin, --password-file FILE or ${envVariable}`, command);
   }
+}
+
+/**
+ * A secret in JSON: `{"set": true}` when there is one, null when not. Never the mask a terminal
+ * shows (a script comparing "••••" would break the day the mask changes), never the secret.
+ */
+export function secretJson(present: boolean): { readonly set: true } | null {
+  return present ? { set: true } : null;
 }
 
 export function printJson(io: CliIo, value: unknown): void {

@@ -4,6 +4,7 @@
  * console, when it arrives, stays out of their way the same way).
  */
 import { ExitCode, UsageError } from './exit-codes.js';
+import { didYouMean } from './args.js';
 import { exitCodeOfFailure } from './failure.js';
 import type { CliIo } from './io.js';
 
@@ -40,44 +41,113 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
 export const HELP = `certops ${VERSION}: set up and run the SSL-certificate processing modules of a hosting
 billing (LeaderTelecom, Ispmanager (SSL), GlobalSign, eNom).
 
-Usage: certops                     the console (needs a terminal)
-       certops <command> [flags]    scripted commands
+Usage: certops [global flags]                    the console (needs a terminal)
+       certops [global flags] <command> [flags]  scripted commands
 
 Commands:
 ${Object.entries(COMMANDS)
   .map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`)
   .join('\n')}
 
-Flags:
-  -h, --help     show help (also after a command: certops plan --help)
-  -v, --version  print the version
+Global flags (before or after the command):
+  --config-dir DIR   the configuration folder (default: $CERTOPS_CONFIG_DIR, else ~/.config/certops)
+  --json             print JSON, where the command has a JSON output (shapes in docs/commands/)
+  --no-color         no colour (also NO_COLOR=1)
+  -h, --help         show help (also after a command: certops plan --help)
+  -v, --version      print the version
 
-Exit codes: 0 ok, 1 problem found, 2 usage error, 3 configuration problem,
-4 network or provider error.
+Exit codes: 0 ok, 1 problem found, 2 usage error, 3 configuration problem, 4 a provider
+could not be reached or did not answer as its API does, 5 another certops process held a lock
+too long, 130 interrupted (Ctrl+C). A closed output pipe (certops timeline | head) is exit 0.
+The table: README.md, "Exit codes".
 `;
 
-const CONSOLE_FLAGS = ['--config-dir', '--no-color', '--today'];
+/** The console's own flags: given without a command, they start the console. */
+const CONSOLE_FLAGS = ['--today'];
+
+/** Commands whose output can have colour; for the others --no-color has nothing to turn off. */
+const COLOURED: ReadonlySet<string> = new Set(['console', 'demo']);
+/** Commands that keep no configuration: a global --config-dir has nothing to point at. */
+const NO_CONFIG: ReadonlySet<string> = new Set(['plan', 'sandbox']);
+
+interface GlobalFlags {
+  configDir?: string;
+  json?: true;
+  noColor?: true;
+}
+
+/**
+ * Takes the global flags out of the arguments, wherever they stand before a `--`, as gh and
+ * kubectl do (`certops --config-dir D module list`, `certops module list --json`).
+ */
+function takeGlobals(args: readonly string[]): { globals: GlobalFlags; rest: string[] } {
+  const globals: GlobalFlags = {};
+  const rest: string[] = [];
+  const once = (present: boolean, flag: string) => {
+    if (present) throw new UsageError(`${flag} is given more than once`);
+  };
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (arg === '--json') {
+      once(globals.json !== undefined, '--json');
+      globals.json = true;
+    } else if (arg === '--no-color') {
+      once(globals.noColor !== undefined, '--no-color');
+      globals.noColor = true;
+    } else if (arg === '--config-dir' || arg.startsWith('--config-dir=')) {
+      once(globals.configDir !== undefined, '--config-dir');
+      if (arg.startsWith('--config-dir=')) globals.configDir = arg.slice('--config-dir='.length);
+      else {
+        const value = args[i + 1];
+        if (value === undefined || value.startsWith('-')) throw new UsageError('--config-dir needs a value (for a value that starts with "-", write --config-dir=VALUE)');
+        globals.configDir = value;
+        i += 1;
+      }
+    } else rest.push(arg);
+  }
+  return { globals, rest };
+}
+
+/** The global flags a command takes, put back after its own arguments (before a `--`). */
+function withGlobals(command: string, args: readonly string[], globals: GlobalFlags): string[] {
+  const flags = [
+    ...(globals.configDir !== undefined && !NO_CONFIG.has(command) ? [`--config-dir=${globals.configDir}`] : []),
+    ...(globals.json ? ['--json'] : []),
+    ...(globals.noColor && COLOURED.has(command) ? ['--no-color'] : []),
+  ];
+  const end = args.indexOf('--');
+  return end === -1 ? [...args, ...flags] : [...args.slice(0, end), ...flags, ...args.slice(end)];
+}
 
 export async function main(args: readonly string[], io: CliIo): Promise<number> {
-  let argv = args;
-  const [head, ...tail] = argv;
-  if (head === '--version' || head === '-v') {
-    io.stdout.write(`certops ${VERSION}\n`);
-    return ExitCode.ok;
-  }
-  if (head === '--help' || head === '-h' || head === 'help') {
-    const topic = head === 'help' ? tail[0] : undefined;
-    if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) return main([topic, '--help'], io);
-    io.stdout.write(HELP);
-    return ExitCode.ok;
-  }
-  // No command, or only the console's own flags (--config-dir, --no-color): the console.
-  if (head === undefined || CONSOLE_FLAGS.some((flag) => head === flag || head.startsWith(`${flag}=`))) argv = ['console', ...argv];
-  const first = argv[0] as string;
-  const rest = argv.slice(1);
-  const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  let first: string | undefined;
   try {
-    if (!entry) throw new UsageError(first.startsWith('-') ? `unknown flag ${first}` : `unknown command "${first}"`);
+    const { globals, rest: argv } = takeGlobals(args);
+    const [head, ...tail] = argv;
+    if (head === '--version' || head === '-v') {
+      io.stdout.write(`certops ${VERSION}\n`);
+      return ExitCode.ok;
+    }
+    if (head === '--help' || head === '-h' || head === 'help') {
+      const topic = tail.find((arg) => !arg.startsWith('-'));
+      if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) return await main([topic, '--help'], io);
+      if (topic !== undefined) throw new UsageError(`unknown command "${topic}"${didYouMean(topic, Object.keys(COMMANDS))}`);
+      io.stdout.write(HELP);
+      return ExitCode.ok;
+    }
+    // No command, or only the console's own flags (--today): the console.
+    const command = head === undefined || CONSOLE_FLAGS.some((flag) => head === flag || head.startsWith(`${flag}=`)) ? ['console', ...argv] : argv;
+    first = command[0] as string;
+    const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+    if (!entry) {
+      if (first.startsWith('-')) throw new UsageError(`unknown flag ${first}${didYouMean(first, ['--config-dir', '--json', '--no-color', '--help', '--version', ...CONSOLE_FLAGS])}`);
+      throw new UsageError(`unknown command "${first}"${didYouMean(first, Object.keys(COMMANDS))}`);
+    }
+    const rest = withGlobals(first, command.slice(1), globals);
     if (first === 'console' && io.stdout.isTTY === true && process.stdin.isTTY === true && !rest.some((arg) => arg === '--help' || arg === '-h')) {
       // The built console runs from its own bundle (dist/console-main.js, see src/cli/console-main.ts);
       // from source (the tests), the same entry is imported directly.
@@ -87,9 +157,9 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
           : await import('./console-main.js');
       return await consoleMain(rest, io);
     }
-    const command = await entry.load();
-    return await command.run(rest, io);
+    const loaded = await entry.load();
+    return await loaded.run(rest, io);
   } catch (error) {
-    return await exitCodeOfFailure(error, io, first);
+    return await exitCodeOfFailure(error, io, first ?? 'certops');
   }
 }

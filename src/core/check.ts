@@ -1,6 +1,6 @@
 /**
- * Use case: the connection check of the seeds' last wizard step. Success gives the round-trip time;
- * failure gives the seeds' message, the specific cause, and the seeds' troubleshooting steps that
+ * Use case: the connection check of BILLmanager's last wizard step. Success gives the round-trip time;
+ * failure gives BILLmanager's message, the specific cause, and BILLmanager's troubleshooting steps that
  * fit that cause (in their own words, provider by provider).
  */
 import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
@@ -11,7 +11,7 @@ export interface ModuleFailure {
   readonly ok: false;
   readonly module: string;
   readonly provider: ProviderId;
-  /** The seeds' message: "Cannot connect to the processing module" (Ispmanager (SSL): "Failed to establish…"). */
+  /** BILLmanager's message: "Cannot connect to the processing module" (Ispmanager (SSL): "Failed to establish…"). */
   readonly message: string;
   readonly cause: FailureCause;
   /** What exactly went wrong, for a person. Never holds a secret. */
@@ -44,7 +44,7 @@ export const CAUSE_LABELS: Readonly<Record<FailureCause, string>> = {
   configuration: 'module configuration',
 };
 
-/** The seeds' steps that fit a cause, most likely first, plus certops' own hint where one helps. */
+/** BILLmanager's steps that fit a cause, most likely first, plus certops' own hint where one helps. */
 export function troubleshootingSteps(provider: ProviderId, cause: FailureCause): string[] {
   const { parameters, reachable, ipAllowed } = PROVIDERS[provider].troubleshooting;
   switch (cause) {
@@ -114,4 +114,32 @@ export async function checkModules(
       return result;
     }),
   );
+}
+
+/** The newest word from a module's provider: its last connection check, or its last sync. */
+export interface LastContact {
+  readonly ok: boolean;
+  readonly at: string;
+  /** What said it: a connection check or a sync of the certificate list. */
+  readonly by: 'check' | 'sync';
+  /** For a failure: its cause (a FailureCause, or older text kept as it was). */
+  readonly cause?: string;
+  readonly roundTripMs?: number;
+}
+
+/**
+ * Which says more about a module now: the last connection check or the last sync, whichever is
+ * newer. A sync that succeeded after a failed check shows the provider answers again; a sync that
+ * failed after a good check shows it no longer does. null when neither ever happened.
+ */
+export function lastContact(
+  check: { readonly ok: boolean; readonly at: string; readonly cause?: string | undefined; readonly roundTripMs?: number | undefined } | undefined,
+  sync: { readonly syncedAt: string | null; readonly failedSync: { readonly at: string; readonly cause: string } | null } | undefined,
+): LastContact | null {
+  const candidates: LastContact[] = [];
+  if (check) candidates.push({ ok: check.ok, at: check.at, by: 'check', ...(check.cause ? { cause: check.cause } : {}), ...(check.roundTripMs !== undefined ? { roundTripMs: check.roundTripMs } : {}) });
+  if (sync?.syncedAt) candidates.push({ ok: true, at: sync.syncedAt, by: 'sync' });
+  if (sync?.failedSync) candidates.push({ ok: false, at: sync.failedSync.at, by: 'sync', cause: sync.failedSync.cause });
+  // ISO instants compare as text; on a tie the check (the explicit question) wins.
+  return candidates.reduce<LastContact | null>((newest, c) => (newest === null || Date.parse(c.at) > Date.parse(newest.at) ? c : newest), null);
 }

@@ -2,20 +2,31 @@
  * A JSON document of certops' own (operational state, the certificate inventory) that is not
  * conf's business: validated with zod on read, replaced atomically (atomically writes a temporary
  * file and renames it, so a crash leaves the old or the new file, never half of one), and changed
- * under a lock. Like the configuration, a file that fails validation is never overwritten.
+ * under a lock (file-lock.ts). The temporary file of a writer killed before its rename is removed
+ * by the next change, or at the next start (Workspace.removeLeftovers). Like the configuration, a
+ * file that fails validation is never overwritten.
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import * as z from '../providers/zod.js';
 import type { $ZodType } from 'zod/v4/core';
+import { acquireLock, LockBusyError, removeTemporaryFiles, type Release } from './file-lock.js';
 import { ConfigError } from './store.js';
+
+/** How long a change waits for another certops process's by default (a change takes milliseconds). */
+export const JSON_LOCK_WAIT_MS = 30_000;
+
+/** Where the lock of a JsonFile's `file` lives, and who holds it. */
+export const jsonFileLock = (file: string) => ({ lockDirectory: `${file}.lock`, ownerFile: `${file}.owner.json` });
 
 export class JsonFile<T> {
   constructor(
     readonly file: string,
     private readonly schema: $ZodType<T>,
     private readonly empty: () => T,
+    /** How long a change waits for another certops process's (--wait); null: JSON_LOCK_WAIT_MS. */
+    private readonly lockWaitMs: number | null = null,
   ) {}
 
   read(): T {
@@ -44,26 +55,17 @@ export class JsonFile<T> {
 
   async update<R>(change: (current: T) => { data: T; result: R }): Promise<R> {
     // Loaded for changes only: reading the state or the inventory needs neither.
-    const [{ default: lockfile }, { writeFile }] = await Promise.all([import('proper-lockfile'), import('atomically')]);
-    // proper-lockfile retries every error, not only a held lock: on a read-only or missing folder
-    // its 200 retries would hang for a minute and a half before failing. Said at once instead.
+    const { writeFile } = await import('atomically');
+    // A read-only or missing folder is said at once, not after waiting for a lock that cannot be made.
     try {
       accessSync(dirname(this.file), constants.W_OK);
     } catch (error) {
       throw new ConfigError(this.file, `${this.file} cannot be written: its folder is not writable (${(error as NodeJS.ErrnoException).code ?? 'error'}); it is unchanged`);
     }
-    let release: () => Promise<void>;
+    const release = await this.lock(this.lockWaitMs ?? JSON_LOCK_WAIT_MS);
     try {
-      release = await lockfile.lock(this.file, {
-        lockfilePath: `${this.file}.lock`,
-        realpath: false,
-        stale: 30_000,
-        retries: { retries: 200, factor: 1.2, minTimeout: 10, maxTimeout: 500, randomize: true },
-      });
-    } catch (error) {
-      throw new ConfigError(this.file, `${this.file} cannot be locked (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): another certops process may hold ${this.file}.lock; it is unchanged`);
-    }
-    try {
+      // A writer killed before its rename left a temporary copy (tasks.json, messages.json: secrets too).
+      removeTemporaryFiles(this.file);
       const { data, result } = change(this.read());
       const text = JSON.stringify(z.parse(this.schema, data));
       try {
@@ -78,6 +80,16 @@ export class JsonFile<T> {
       return result;
     } finally {
       await release();
+    }
+  }
+
+  /** This file's lock: a LockBusyError when a live certops holds it longer than `waitMs`. */
+  private async lock(waitMs: number): Promise<Release> {
+    try {
+      return await acquireLock(this.file, { ...jsonFileLock(this.file), waitMs, staleMs: 30_000 });
+    } catch (error) {
+      if (error instanceof LockBusyError) throw error;
+      throw new ConfigError(this.file, `${this.file}.lock cannot be made (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ${this.file} is unchanged`);
     }
   }
 }

@@ -1,11 +1,12 @@
 /**
- * A processing module as certops keeps it: which provider, the seeds' module parameters, the
+ * A processing module as certops keeps it: which provider, BILLmanager's module parameters, the
  * provider's integration settings and certops' network settings. Opening one gives a provider
  * client with its CA file read and its per-module log attached.
  */
-import { readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import type { ProviderId } from '../providers/catalog.js';
+import { readCaFile } from './ca-file.js';
+import { InputFileError } from './input-file.js';
 import { DEFAULT_LOG_LEVEL, fileLog, silentLog, type ModuleLog } from '../providers/log.js';
 import { providerModule } from '../providers/registry.js';
 import type { ModuleParameters, NetworkSettings } from '../providers/settings.js';
@@ -28,6 +29,8 @@ export interface ModuleRuntime {
   readonly lookup?: LookupFunction;
   readonly readRetries?: number;
   readonly retryDelayMs?: number;
+  /** Cancels the provider calls in flight (the console quitting); the journal makes that safe. */
+  readonly signal?: AbortSignal;
 }
 
 /** The values of a module's secret settings, to mask wherever they could appear. */
@@ -59,12 +62,11 @@ export function openModuleClient(module: ProcessingModule, runtime: ModuleRuntim
   let caPem: string | undefined;
   if (module.network.caFile) {
     try {
-      caPem = readFileSync(module.network.caFile, 'utf8');
+      caPem = readCaFile(module.network.caFile);
     } catch (error) {
-      throw new ProviderError('configuration', `the CA file ${module.network.caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    if (!caPem.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new ProviderError('configuration', `the CA file ${module.network.caFile} holds no PEM certificate`);
+      // Checked when it was set; gone or changed since.
+      if (error instanceof InputFileError) throw new ProviderError('configuration', `the CA file: ${error.message}`);
+      throw error;
     }
   }
   const log = moduleLog(module, runtime);
@@ -76,6 +78,7 @@ export function openModuleClient(module: ProcessingModule, runtime: ModuleRuntim
     lookup: runtime.lookup,
     readRetries: runtime.readRetries,
     retryDelayMs: runtime.retryDelayMs,
+    signal: runtime.signal,
   });
 }
 

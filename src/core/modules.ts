@@ -8,6 +8,8 @@ import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
 import { providerModule } from '../providers/registry.js';
 import { moduleParametersSchemaFor, networkSettingsSchema, type ModuleParameters, type NetworkSettings } from '../providers/settings.js';
 import type { BalanceResult } from './balance.js';
+import { readCaFile } from './ca-file.js';
+import { InputFileError } from './input-file.js';
 import type { CheckResult } from './check.js';
 import type { ProcessingModule } from './module.js';
 import type { StoredModule } from './store.js';
@@ -63,14 +65,36 @@ export interface ValidModule {
   readonly network: NetworkSettings;
 }
 
-/** Validates a whole draft; names must be unique among `others` (case does not make a new name). */
-export function validateModule(draft: ModuleDraft, others: readonly StoredModule[]): ValidModule {
+/**
+ * The problem with a CA file being set, or null: it must be a readable PEM file of certificates.
+ * Judged when the file is set (not on every read of the configuration, where a file moved later
+ * must not make every command fail); `unchanged` is the file the module already had.
+ */
+function caFileProblem(network: Readonly<Record<string, unknown>>, unchanged?: unknown): string | null {
+  const file = network.caFile;
+  if (typeof file !== 'string' || file.trim() === '' || file === unchanged) return null;
+  try {
+    readCaFile(file.trim());
+    return null;
+  } catch (error) {
+    if (error instanceof InputFileError) return error.message;
+    throw error;
+  }
+}
+
+/**
+ * Validates a whole draft; names must be unique among `others` (case does not make a new name).
+ * `previous` is the module being edited: its CA file, if kept, is not read again.
+ */
+export function validateModule(draft: ModuleDraft, others: readonly StoredModule[], previous?: Pick<StoredModule, 'network'>): ValidModule {
   const issues: FieldIssue[] = [];
   const results = (['parameters', 'integration', 'network'] as const).map((section) => {
     const parsed = schemaOf(draft.provider, section).safeParse(draft[section]);
     if (!parsed.success) issues.push(...issuesOf(parsed.error, section));
     return parsed.success ? (parsed.data as Record<string, unknown>) : {};
   });
+  const caFile = results[2]?.caFile === undefined ? null : caFileProblem(results[2], previous?.network.caFile);
+  if (caFile !== null) issues.push({ section: 'network', field: 'caFile', message: caFile });
   const name = typeof draft.parameters.name === 'string' ? draft.parameters.name : '';
   const clash = others.find((module) => sameName(module.parameters.name, name));
   if (name.trim() && clash) issues.push({ section: 'parameters', field: 'name', message: `a processing module named "${clash.parameters.name}" already exists` });
@@ -84,6 +108,7 @@ export function fieldError(draft: ModuleDraft, section: ModuleSection, field: st
   const parsed = schemaOf(draft.provider, section).safeParse(draft[section]);
   const own = parsed.success ? undefined : parsed.error.issues.find((issue) => String(issue.path[0]) === field);
   if (own) return own.message;
+  if (section === 'network' && field === 'caFile') return caFileProblem(draft.network);
   if (section === 'parameters' && field === 'name' && typeof draft.parameters.name === 'string') {
     const clash = others.find((module) => sameName(module.parameters.name, draft.parameters.name as string));
     if (clash) return `a processing module named "${clash.parameters.name}" already exists`;
@@ -140,7 +165,7 @@ export function changedDraft(module: StoredModule, change: ModuleChange): Module
 export async function editModule(workspace: Workspace, name: string, change: ModuleChange): Promise<{ before: StoredModule; after: StoredModule }> {
   return workspace.store.update((data) => {
     const before = findModule(data.modules, name);
-    const valid = validateModule(changedDraft(before, change), data.modules.filter((module) => module.id !== before.id));
+    const valid = validateModule(changedDraft(before, change), data.modules.filter((module) => module.id !== before.id), before);
     const after: StoredModule = { ...before, ...valid, notVerified: change.notVerified ?? before.notVerified };
     return { data: { ...data, modules: data.modules.map((module) => (module.id === before.id ? after : module)) }, result: { before, after } };
   });

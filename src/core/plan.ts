@@ -4,6 +4,7 @@ import type { ValidationType } from '../rules/cab-forum.js';
 import { projectSubscription, type ProjectedAction, type Projection, type Revalidation } from '../rules/projection.js';
 import type { SubscriptionPolicy } from '../rules/reissue-policy.js';
 import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
+import { providerModule } from '../providers/registry.js';
 
 export interface PlanRequest {
   readonly ordered: Day;
@@ -17,12 +18,18 @@ export interface PlanRequest {
 }
 
 export function planSubscription(request: PlanRequest): Projection {
-  const automaticReissue =
-    request.provider === null ? ({ supported: true } as const) : PROVIDERS[request.provider].automaticReissue({ multiDomain: request.multiDomain });
-  return projectSubscription(
+  // The provider's own answer, as the timeline and the run get it (its folder's reissueCapability).
+  const provider = request.provider === null ? null : providerModule(request.provider);
+  const automaticReissue = provider === null ? ({ supported: true } as const) : provider.reissueCapability({ multiDomain: request.multiDomain });
+  const projection = projectSubscription(
     { ordered: request.ordered, years: request.years, validation: request.validation },
     { policy: request.policy, beforeDays: request.beforeDays, automaticReissue },
   );
+  // A limit that depends on what plan does not know (eNom's product): said, as the run would act on it.
+  if (request.policy === 'auto' && automaticReissue.supported && provider?.reissueLimits && request.provider !== null) {
+    return { ...projection, warnings: [...projection.warnings, `${PROVIDERS[request.provider].title}: ${provider.reissueLimits}.`] };
+  }
+  return projection;
 }
 
 /** The documented `certops plan --json` shape (README, "JSON output"). */

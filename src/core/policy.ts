@@ -80,9 +80,9 @@ export function previewPolicy(workspace: Workspace, candidate: ReissuePolicySett
 }
 
 /**
- * billmgr.conf lines for the policy, as the seeds name them. Other lines are ignored; the last
+ * billmgr.conf lines for the policy, as BILLmanager names them. Other lines are ignored; the last
  * occurrence wins, as in a config file read top to bottom. `Option SSLSubscriptionPolicy auto` and
- * `SSLSubscriptionPolicy auto` are both read (the seeds say "Option"; COREmanager writes valued
+ * `SSLSubscriptionPolicy auto` are both read (BILLmanager's documentation says "Option"; COREmanager writes valued
  * parameters without it).
  */
 export function parseBillmgrConf(text: string): Result<Partial<ReissuePolicySettings>> {

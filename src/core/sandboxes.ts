@@ -1,5 +1,5 @@
 /**
- * Starts the providers' sandboxes on loopback, with their seeded accounts; used by `certops sandbox`,
+ * Starts the providers' sandboxes on loopback, with their test accounts; used by `certops sandbox`,
  * by the demo, and by benchmarks.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -13,11 +13,12 @@ import { checkModule, type CheckResult } from './check.js';
 import { addModule, draftModule, editModule, fieldError, listModules, recordBalance, recordCheck, removeModule, validateModule } from './modules.js';
 import type { ModuleChange, ModuleDraft, ModuleSection, ValidModule } from './modules.js';
 import { previewPolicy, readPolicy, setPolicy } from './policy.js';
+import { removalImpact, type RemovalImpact } from './module-removal.js';
 import type { Readiness } from './readiness.js';
 import type { StoredModule } from './store.js';
 import { syncModules, type SyncProgress, type SyncResult } from './sync.js';
 import { closeTask, findTask, listTasks, pendingCounts, TaskNotFoundError, type ManualTask, type PendingCount, type TaskFilter } from './tasks.js';
-import type { ActionReport, RunReport } from './reissue/run.js';
+import type { ActionReport, RunAction, RunReport } from './reissue/run.js';
 import { type TimelineEntry, buildTimeline, type ReissuePolicySettings, type Timeline } from './timeline.js';
 import type { Workspace, WorkspaceState } from './workspace.js';
 import type { ModuleRuntime } from './module.js';
@@ -38,6 +39,9 @@ export interface LogInfo {
 }
 
 export class ConsoleServices {
+  /** Cancels every provider call in flight when the operator leaves (q, Ctrl+C). */
+  private readonly leaving = new AbortController();
+
   constructor(
     readonly workspace: Workspace,
     private readonly options: {
@@ -68,7 +72,20 @@ export class ConsoleServices {
   }
 
   private runtime(): ModuleRuntime {
-    return this.workspace.runtime(this.options.runtime);
+    return this.workspace.runtime({ ...this.options.runtime, signal: this.leaving.signal });
+  }
+
+  /**
+   * Cancels the provider calls in flight, at once: the operator is leaving. Safe for a reissue run,
+   * whose journal records a reissue before it is asked for; a cancelled check, balance or sync
+   * records nothing (it is not the provider's failure).
+   */
+  abort(): void {
+    this.leaving.abort();
+  }
+
+  get aborted(): boolean {
+    return this.leaving.signal.aborted;
   }
 
   permissionWarnings(): string[] {
@@ -89,7 +106,7 @@ export class ConsoleServices {
   }
 
   validate(draft: ModuleDraft, editing?: StoredModule): ValidModule {
-    return validateModule(draft, this.modules().filter((module) => module.id !== editing?.id));
+    return validateModule(draft, this.modules().filter((module) => module.id !== editing?.id), editing);
   }
 
   checkDraft(valid: ValidModule): Promise<CheckResult> {
@@ -108,24 +125,40 @@ export class ConsoleServices {
     return after;
   }
 
+  /** What removing the module would leave behind: its open manual tasks and reissues in flight. */
+  removalImpact(module: StoredModule): RemovalImpact {
+    return removalImpact(this.workspace, module.id);
+  }
+
   removeModule(module: StoredModule): Promise<StoredModule> {
     return removeModule(this.workspace, module.parameters.name);
   }
 
   async check(module: StoredModule): Promise<CheckResult> {
     const result = await checkModule(module, this.runtime());
-    await recordCheck(this.workspace, module.id, result);
+    if (!this.aborted) await recordCheck(this.workspace, module.id, result);
     return result;
   }
 
   async balance(module: StoredModule): Promise<BalanceResult> {
     const result = await moduleBalance(module, this.runtime());
-    await recordBalance(this.workspace, module.id, result);
+    if (!this.aborted) await recordBalance(this.workspace, module.id, result);
     return result;
   }
 
   sync(modules: readonly StoredModule[], onProgress?: (progress: SyncProgress) => void): Promise<SyncResult[]> {
-    return syncModules(this.workspace, modules, this.runtime(), onProgress);
+    return syncModules(this.workspace, modules, this.runtime(), onProgress, this.leaving.signal);
+  }
+
+  /** Per module id: its last good sync and a later failed one (the inventory's record of them). */
+  syncs(): Map<number, { readonly syncedAt: string | null; readonly failedSync: { readonly at: string; readonly cause: string } | null }> {
+    const inventory = this.workspace.inventory.read();
+    return new Map(
+      this.modules().map((module) => {
+        const failure = inventory.failures[String(module.id)];
+        return [module.id, { syncedAt: inventory.modules[String(module.id)]?.syncedAt ?? null, failedSync: failure ? { at: failure.at, cause: failure.cause } : null }] as const;
+      }),
+    );
   }
 
   timeline(settings?: ReissuePolicySettings): Timeline {
@@ -141,15 +174,18 @@ export class ConsoleServices {
 
   /**
    * The reissue run for today (core/reissue/run.ts): with `dryRun`, what it would do. Each action is
-   * reported as it is done. Rejects with RunLockedError when another run holds the lock.
+   * reported as it is done. `scope` limits it to some modules and kinds of action (the timeline's filters). Rejects with RunLockedError when another run holds the lock.
    */
-  async reissueRun(dryRun: boolean, onAction?: (action: ActionReport) => void): Promise<RunReport> {
+  async reissueRun(dryRun: boolean, onAction?: (action: ActionReport) => void, scope: { readonly moduleIds?: readonly number[]; readonly actions?: readonly RunAction[] } = {}): Promise<RunReport> {
     // Loaded on first use: the run and the messages it sends are not needed to show the dashboard.
     const [{ runReissue }, { runEffects }] = await Promise.all([import('./reissue/run.js'), import('./reissue/effects.js')]);
     return runReissue(this.workspace, {
       today: this.today(),
       dryRun,
+      ...(scope.moduleIds ? { moduleIds: scope.moduleIds } : {}),
+      ...(scope.actions ? { actions: scope.actions } : {}),
       runtime: this.runtime(),
+      signal: this.leaving.signal,
       effects: runEffects(this.workspace),
       ...(onAction ? { onAction } : {}),
     });

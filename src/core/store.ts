@@ -5,8 +5,8 @@
  * other's changes; conf writes atomically, so a crash never leaves half a file. A file that is
  * corrupt or fails validation is never written: certops says which file and what is wrong.
  */
-import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type Conf from 'conf';
 import * as z from '../providers/zod.js';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../providers/catalog.js';
@@ -19,6 +19,7 @@ import {
   SUBSCRIPTION_POLICIES,
 } from '../rules/reissue-policy.js';
 import type { ProcessingModule } from './module.js';
+import { acquireLock, LockBusyError, removeTemporaryFiles, type Release } from './file-lock.js';
 import { xdgFolder } from './xdg.js';
 
 /** The configuration cannot be read or must not be written; the message names the file and the problem. */
@@ -121,11 +122,56 @@ export interface StoreData {
   readonly debugLevels: Readonly<Record<string, number>>;
 }
 
-/** --config-dir > CERTOPS_CONFIG_DIR > $XDG_CONFIG_HOME/certops > ~/.config/certops */
+/**
+ * --config-dir > CERTOPS_CONFIG_DIR > $XDG_CONFIG_HOME/certops > ~/.config/certops. An empty value
+ * (a variable that expanded to nothing) is a mistake, not a request for the default: falling back
+ * would act on the home configuration instead (see configDirectorySource).
+ */
 export function resolveConfigDirectory(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
-  if (flag) return resolve(flag);
-  if (env.CERTOPS_CONFIG_DIR) return resolve(env.CERTOPS_CONFIG_DIR);
+  if (flag !== undefined && flag.trim() !== '') return resolve(flag);
+  if (env.CERTOPS_CONFIG_DIR !== undefined && env.CERTOPS_CONFIG_DIR.trim() !== '') return resolve(env.CERTOPS_CONFIG_DIR);
   return xdgFolder('config', env);
+}
+
+/** Which setting names the folder, and whether it is given but empty (the caller refuses that). */
+export function configDirectorySource(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): { source: '--config-dir' | 'CERTOPS_CONFIG_DIR' | 'default'; empty: boolean } {
+  if (flag !== undefined) return { source: '--config-dir', empty: flag.trim() === '' };
+  if (env.CERTOPS_CONFIG_DIR !== undefined) return { source: 'CERTOPS_CONFIG_DIR', empty: env.CERTOPS_CONFIG_DIR.trim() === '' };
+  return { source: 'default', empty: false };
+}
+
+// statfs magic numbers of the kernel's pseudo file systems (linux/magic.h).
+const PSEUDO_FILE_SYSTEMS: Readonly<Record<number, string>> = { 0x9fa0: '/proc', 0x62656572: '/sys', 0x64626720: 'debugfs', 0x27e0eb: 'a cgroup file system', 0x63677270: 'a cgroup file system' };
+
+/**
+ * Why a folder cannot hold a configuration, or null: something that exists but is not a folder, or
+ * a folder on /proc or /sys (their files are not files: a lock there waits for nothing and a read
+ * may never end). A folder not made yet is judged by the nearest one above it that exists.
+ */
+export function configDirectoryProblem(directory: string): string | null {
+  let existing = resolve(directory);
+  for (;;) {
+    try {
+      const stats = statSync(existing);
+      if (!stats.isDirectory()) return existing === resolve(directory) ? `${directory} is not a folder` : `${existing} is not a folder, so ${directory} cannot be made in it`;
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') return `${directory} cannot be a folder: a part of its path is a file`;
+      if (code !== 'ENOENT') return null; // Unreadable: reading the configuration reports it with its own code.
+      const parent = dirname(existing);
+      if (parent === existing) return null;
+      existing = parent;
+    }
+  }
+  let pseudo: string | undefined;
+  try {
+    pseudo = PSEUDO_FILE_SYSTEMS[statfsSync(existing).type];
+  } catch {
+    pseudo = undefined;
+  }
+  pseudo ??= /^\/(proc|sys)(\/|$)/.test(existing) ? `/${existing.split('/')[1]}` : undefined;
+  return pseudo ? `${directory} is on ${pseudo}, a kernel file system that holds no files; give a folder on a disk` : null;
 }
 
 function describeIssues(error: z.core.$ZodError, prefix: string): string {
@@ -147,12 +193,44 @@ function validateModule(raw: z.infer<typeof storedModuleSchema>, where: string):
   return { ...raw, parameters: parameters.data, integration: integration.data, network: network.data };
 }
 
+/**
+ * How long a change of the configuration waits for another certops process's by default: a change
+ * takes milliseconds, so this is a queue of hundreds of writers, or one that hangs.
+ */
+export const CONFIG_LOCK_WAIT_MS = 30_000;
+
+/**
+ * Two modules with one id (state, inventory, journal and logs are keyed by it) or one name (the
+ * commands find a module by it), or a nextModuleId that would hand out an id in use (lowered by
+ * hand): what is wrong, naming the field, or null.
+ */
+function identityProblem(nextModuleId: number, modules: readonly Pick<StoredModule, 'id' | 'parameters'>[]): string | null {
+  const ids = new Map<number, number>();
+  const names = new Map<string, number>();
+  for (const [index, module] of modules.entries()) {
+    const sameId = ids.get(module.id);
+    if (sameId !== undefined) return `modules[${sameId}] and modules[${index}] have the same id ${module.id}`;
+    ids.set(module.id, index);
+    const name = module.parameters.name.trim().toLowerCase();
+    const sameName = names.get(name);
+    if (sameName !== undefined) return `modules[${sameName}] and modules[${index}] have the same name "${module.parameters.name}" (names are compared without case)`;
+    names.set(name, index);
+  }
+  const highest = Math.max(0, ...ids.keys());
+  if (nextModuleId <= highest) return `nextModuleId is ${nextModuleId} but a module already has id ${highest}; it must be at least ${highest + 1}`;
+  return null;
+}
+
 export class Store {
   readonly directory: string;
   readonly file: string;
   private opened: Conf<Record<string, unknown>> | null = null;
 
-  constructor(directory: string) {
+  constructor(
+    directory: string,
+    /** How long a change waits for another certops process's (--wait); null: CONFIG_LOCK_WAIT_MS. */
+    private readonly lockWaitMs: number | null = null,
+  ) {
     this.directory = directory;
     this.file = join(directory, 'config.json');
   }
@@ -216,7 +294,12 @@ export class Store {
         throw new ConfigError(this.file, `${this.file}: ${(error as Error).message}; fix or move it: certops will not write to it meanwhile`);
       }
     });
-    return { ...parsed.data, modules };
+    // A file without nextModuleId (written by hand) goes on after its highest id; one that names it is held to it.
+    const given = raw !== null && typeof raw === 'object' && 'nextModuleId' in raw;
+    const nextModuleId = given ? parsed.data.nextModuleId : Math.max(parsed.data.nextModuleId, ...modules.map((module) => module.id + 1));
+    const clash = identityProblem(nextModuleId, modules);
+    if (clash) throw new ConfigError(this.file, `${this.file}: ${clash}; fix or move it: certops will not write to it meanwhile`);
+    return { ...parsed.data, nextModuleId, modules };
   }
 
   /**
@@ -225,27 +308,36 @@ export class Store {
    */
   async update<T>(change: (data: StoreData) => { data: StoreData; result: T }): Promise<T> {
     const conf = await this.conf();
-    const { default: lockfile } = await import('proper-lockfile');
-    let release: () => Promise<void>;
+    const release = await this.lock(this.lockWaitMs ?? CONFIG_LOCK_WAIT_MS);
     try {
-      release = await lockfile.lock(this.directory, {
-        lockfilePath: join(this.directory, 'config.lock'),
-        realpath: false,
-        stale: 10_000,
-        retries: { retries: 100, factor: 1.2, minTimeout: 10, maxTimeout: 200, randomize: true },
-      });
-    } catch (error) {
-      throw new ConfigError(this.file, `another certops process holds the configuration lock (${join(this.directory, 'config.lock')}): ${(error as Error).message}`);
-    }
-    try {
+      // A writer killed before its rename left the whole configuration, passwords and all, in a temporary file.
+      removeTemporaryFiles(this.file);
       const { data, result } = change(this.read());
       const checked = storeFileSchema.parse(data);
-      checked.modules.forEach((module, index) => validateModule(module, `modules[${index}]`));
+      const modules = checked.modules.map((module, index) => validateModule(module, `modules[${index}]`));
+      const clash = identityProblem(checked.nextModuleId, modules);
+      if (clash) throw new Error(`certops would write a configuration with ${clash}`);
       conf.store = checked as unknown as Record<string, unknown>;
       chmodSync(this.file, 0o600);
       return result;
     } finally {
       await release();
+    }
+  }
+
+  /** Where the configuration's lock lives, and who holds it. */
+  get lockFiles(): { readonly lockDirectory: string; readonly ownerFile: string } {
+    return { lockDirectory: join(this.directory, 'config.lock'), ownerFile: join(this.directory, 'config.owner.json') };
+  }
+
+  /** The configuration's lock: a LockBusyError when a live certops holds it longer than `waitMs`. */
+  private async lock(waitMs: number): Promise<Release> {
+    const { lockDirectory, ownerFile } = this.lockFiles;
+    try {
+      return await acquireLock(join(this.directory, 'config'), { lockDirectory, ownerFile, waitMs, staleMs: 10_000 });
+    } catch (error) {
+      if (error instanceof LockBusyError) throw error;
+      throw new ConfigError(this.file, `${lockDirectory} cannot be made (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the configuration is unchanged`);
     }
   }
 

@@ -108,7 +108,7 @@ const files = new WeakMap<Workspace, JsonFile<TasksFile>>();
 export function tasksFile(workspace: Workspace): JsonFile<TasksFile> {
   let file = files.get(workspace);
   if (!file) {
-    file = new JsonFile(join(workspace.directory, 'tasks.json'), tasksFileSchema, () => z.parse(tasksFileSchema, {}));
+    file = new JsonFile(join(workspace.directory, 'tasks.json'), tasksFileSchema, () => z.parse(tasksFileSchema, {}), workspace.lockWaitMs);
     files.set(workspace, file);
   }
   return file;

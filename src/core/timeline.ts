@@ -64,15 +64,10 @@ const toDay = (text: string | null): Day | null => {
   return parsed.ok ? parsed.value : null;
 };
 
-/** Whether `auto` can reissue this certificate: the seeds' rules, then the provider's API. */
-function automaticReissueFor(module: StoredModule, support: (record: CertificateRecord) => AutomaticReissue, record: CertificateRecord): AutomaticReissue {
-  const seeds = PROVIDERS[module.provider].automaticReissue({ multiDomain: record.multiDomain });
-  return seeds.supported ? support(record) : seeds;
-}
-
 /** One module's entries. Only issued certificates (or expired ones with paid term left) have actions. */
 export function moduleTimeline(module: StoredModule, records: readonly CertificateRecord[], settings: ReissuePolicySettings, today: Day): TimelineEntry[] {
   const provider = providerModule(module.provider);
+  // The provider's own answer (its reissueCapability, then the certificate's state): the run's too.
   const support = (record: CertificateRecord): AutomaticReissue => {
     const answer = provider.reissueSupport(record);
     return answer.supported ? answer : { supported: false, reason: answer.reason };
@@ -82,7 +77,7 @@ export function moduleTimeline(module: StoredModule, records: readonly Certifica
     if (record.status !== 'issued' && record.status !== 'expired') continue;
     const validTo = toDay(record.validTo);
     if (validTo === null) continue;
-    const automaticReissue = settings.policy === 'auto' ? automaticReissueFor(module, support, record) : ({ supported: true } as const);
+    const automaticReissue = settings.policy === 'auto' ? support(record) : ({ supported: true } as const);
     const action = certificateAction(
       { validFrom: toDay(record.validFrom), validTo, orderDate: toDay(record.orderDate), termMonths: record.termMonths, validation: record.validation },
       { policy: settings.policy, beforeDays: settings.beforeDays, automaticReissue },
@@ -118,7 +113,15 @@ export const dueDate = (entry: TimelineEntry): string => entry.actionDate ?? ent
 export interface Timeline {
   readonly entries: readonly TimelineEntry[];
   /** Per module: when its list was last synced, and the error of a later failed sync. */
-  readonly modules: readonly { readonly id: number; readonly name: string; readonly syncedAt: string | null; readonly failure: string | null; readonly certificates: number }[];
+  readonly modules: readonly {
+    readonly id: number;
+    readonly name: string;
+    readonly syncedAt: string | null;
+    readonly failure: string | null;
+    /** The last failed sync, when it came after the last good one. */
+    readonly failedSync: { readonly at: string; readonly cause: string } | null;
+    readonly certificates: number;
+  }[];
 }
 
 /** The reissues in flight by module and certificate: the ledger's unfinished records. */
@@ -168,6 +171,7 @@ export function buildTimeline(workspace: Workspace, today: Day, settings?: Reiss
       name: module.parameters.name,
       syncedAt: stored?.syncedAt ?? null,
       failure: failure ? `${failure.detail} (${failure.at})` : null,
+      failedSync: failure ? { at: failure.at, cause: failure.cause } : null,
       certificates: stored?.certificates.length ?? 0,
     };
   });

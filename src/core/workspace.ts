@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import * as z from '../providers/zod.js';
 import type { FailureCause } from '../providers/types.js';
 import { CertificateRecordSchema } from './inventory-schema.js';
-import { JsonFile } from './json-file.js';
+import { removeAbandonedTemporaryFiles } from './file-lock.js';
+import { JsonFile, jsonFileLock } from './json-file.js';
 import type { ModuleRuntime } from './module.js';
 import { Store } from './store.js';
 
@@ -57,11 +58,28 @@ export class Workspace {
   readonly inventory: JsonFile<Inventory>;
   readonly logDirectory: string;
 
-  constructor(readonly directory: string) {
-    this.store = new Store(directory);
-    this.state = new JsonFile(join(directory, 'state.json'), stateSchema, () => stateSchema.parse({}));
-    this.inventory = new JsonFile(join(directory, 'inventory.json'), inventorySchema, () => inventorySchema.parse({}));
+  constructor(
+    readonly directory: string,
+    /** How long a change waits for another certops process holding a lock (--wait); null: each lock's default. */
+    readonly lockWaitMs: number | null = null,
+  ) {
+    this.store = new Store(directory, lockWaitMs);
+    this.state = new JsonFile(join(directory, 'state.json'), stateSchema, () => stateSchema.parse({}), lockWaitMs);
+    this.inventory = new JsonFile(join(directory, 'inventory.json'), inventorySchema, () => inventorySchema.parse({}), lockWaitMs);
     this.logDirectory = join(directory, 'logs');
+  }
+
+  /**
+   * Removes the temporary files of writers killed before their rename (a copy of the configuration
+   * holds every password), called at every start: those whose file's lock is free now. The others
+   * go at their file's next change, made under its lock. One read of the folder when there are none.
+   */
+  removeLeftovers(): string[] {
+    // Best effort: a folder certops cannot change is reported by the first change, with its file.
+    return removeAbandonedTemporaryFiles(this.directory, [
+      { file: 'config.json', ...this.store.lockFiles },
+      ...['state.json', 'inventory.json', 'tasks.json', 'messages.json', 'messages-state.json'].map((file) => ({ file, ...jsonFileLock(join(this.directory, file)) })),
+    ]);
   }
 
   /** How modules of this workspace log and connect: its log folder and debug levels. */

@@ -1,11 +1,10 @@
 /**
- * What certops knows of each provider that is not wire protocol: the seeds' names, log files and
+ * What certops knows of each provider that is not wire protocol: BILLmanager's names, log files and
  * module parameters. One entry per provider, so a fifth provider is added here.
  */
-import type { AutomaticReissue } from '../rules/reissue-policy.js';
-
 export type ProviderId = 'leadertelecom' | 'ispmanager' | 'globalsign' | 'enom';
 
+/** What is known of a certificate before there is an order: what a provider's reissueCapability is asked with. */
 export interface CertificateTraits {
   readonly multiDomain: boolean;
 }
@@ -18,25 +17,23 @@ export interface ProviderFacts {
   readonly logName: string;
   /** Whether the module parameters include a data center. */
   readonly hasDataCenter: boolean;
-  /** The seeds' message when the connection check fails. */
+  /** BILLmanager's message when the connection check fails. */
   readonly connectionFailedMessage: string;
-  /** The seeds' troubleshooting steps for a failed check, in their words. */
+  /** BILLmanager's troubleshooting steps for a failed check, in their words. */
   readonly troubleshooting: Troubleshooting;
-  readonly automaticReissue: (certificate: CertificateTraits) => AutomaticReissue;
 }
 
 export interface Troubleshooting {
-  /** The seeds' line before the steps. */
+  /** BILLmanager's line before the steps. */
   readonly heading: string;
   readonly parameters: string;
   readonly reachable: string;
-  /** Only the seeds of LeaderTelecom, GlobalSign and ENOM name the IP allow-list step. */
+  /** Only BILLmanager's documentation of LeaderTelecom, GlobalSign and ENOM names the IP allow-list step. */
   readonly ipAllowed: string | null;
 }
 
-const supported: AutomaticReissue = { supported: true };
 const CANNOT_CONNECT = 'Cannot connect to the processing module';
-// Seeds 000, 003 and 004 ("Check connection").
+// BILLmanager's documentation of LeaderTelecom, GlobalSign and ENOM ("Check connection").
 const CA_STEPS: Troubleshooting = {
   heading: 'perform the following steps:',
   parameters: 'make sure the connection parameters are correct',
@@ -52,9 +49,6 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderFacts>> = {
     hasDataCenter: false,
     connectionFailedMessage: CANNOT_CONNECT,
     troubleshooting: CA_STEPS,
-    // Seed 000, "Multi-domain certificate": no automatic reissue; BILLmanager creates a task instead.
-    automaticReissue: ({ multiDomain }) =>
-      multiDomain ? { supported: false, reason: 'LeaderTelecom does not support automatic reissue of multi-domain certificates' } : supported,
   },
   ispmanager: {
     id: 'ispmanager',
@@ -62,14 +56,13 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderFacts>> = {
     logName: 'pmispmgrssl',
     hasDataCenter: true,
     connectionFailedMessage: 'Failed to establish a connection to the processing module',
-    // Seed 002 ("Connection check") names two steps and no allow-list.
+    // BILLmanager's documentation of Ispmanager (SSL) ("Connection check") names two steps and no allow-list.
     troubleshooting: {
       heading: 'make sure that:',
       parameters: 'the connection details are correct',
       reachable: 'The URL address of the certificate authority is available from the server where BILLmanager is installed.',
       ipAllowed: null,
     },
-    automaticReissue: () => supported,
   },
   globalsign: {
     id: 'globalsign',
@@ -78,7 +71,6 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderFacts>> = {
     hasDataCenter: false,
     connectionFailedMessage: CANNOT_CONNECT,
     troubleshooting: CA_STEPS,
-    automaticReissue: () => supported,
   },
   enom: {
     id: 'enom',
@@ -87,7 +79,6 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderFacts>> = {
     hasDataCenter: true,
     connectionFailedMessage: CANNOT_CONNECT,
     troubleshooting: CA_STEPS,
-    automaticReissue: () => supported,
   },
 };
 

@@ -34,6 +34,8 @@ export interface TransportOptions {
   readonly localAddress?: string | undefined;
   /** DNS resolution; tests pass one to produce resolver failures without a network. */
   readonly lookup?: LookupFunction | undefined;
+  /** Cancels every request of this transport (the console quitting), besides each request's own. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface HttpRequest {
@@ -155,9 +157,15 @@ export function createTransport(options: TransportOptions): Transport {
     });
   };
 
+  // The request's own signal and the transport's: either cancels it.
+  const cancelOf = (req: HttpRequest): AbortSignal | undefined =>
+    req.signal && options.signal ? AbortSignal.any([req.signal, options.signal]) : (req.signal ?? options.signal);
+
   async function once(req: HttpRequest): Promise<HttpResponse> {
     const timeout = AbortSignal.timeout(totalTimeoutMs);
-    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+    const cancel = cancelOf(req);
+    if (cancel?.aborted) throw new ProviderError('network', `the request to ${req.url.host} was cancelled`);
+    const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
     const started = performance.now();
     try {
       const dispatcher = await (agent ??= makeAgent());
@@ -186,7 +194,7 @@ export function createTransport(options: TransportOptions): Transport {
       }
       return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8'), elapsedMs: performance.now() - started };
     } catch (error) {
-      if (req.signal?.aborted) throw new ProviderError('network', `the request to ${req.url.host} was cancelled`);
+      if (cancel?.aborted) throw new ProviderError('network', `the request to ${req.url.host} was cancelled`);
       throw classify(error, req.url, settings, timeout.aborted);
     }
   }
@@ -213,7 +221,7 @@ export function createTransport(options: TransportOptions): Transport {
           const transient = response.status === 429 || (response.status >= 500 && response.status !== 501);
           if (transient && attempt < attempts) {
             log.write(4, `${target}: HTTP ${response.status}, retrying (attempt ${attempt + 1} of ${attempts})`);
-            await sleep(retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2), req.signal);
+            await sleep(retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2), cancelOf(req));
             continue;
           }
           return response;
@@ -221,7 +229,7 @@ export function createTransport(options: TransportOptions): Transport {
           const failure = error as ProviderError;
           if (failure.details.retryable && attempt < attempts) {
             log.write(4, `${target}: ${failure.message}, retrying (attempt ${attempt + 1} of ${attempts})`);
-            await sleep(retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2), req.signal);
+            await sleep(retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2), cancelOf(req));
             continue;
           }
           log.write(3, `${target} failed: ${failure.message}`);
@@ -233,7 +241,11 @@ export function createTransport(options: TransportOptions): Transport {
       if (secret && !secrets.includes(secret)) secrets.push(secret);
     },
     close: async () => {
-      if (agent) await (await agent).close();
+      if (!agent) return;
+      // Cancelled (the operator left): the connections go now; a graceful close would keep a
+      // socket to a provider that never answers open, and the process with it.
+      if (options.signal?.aborted) await (await agent).destroy();
+      else await (await agent).close();
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * What every processing module is configured with, besides its provider's integration settings:
- * the seeds' module parameters and the network settings of certops. One zod schema each, shared by
+ * BILLmanager's module parameters and the network settings of certops. One zod schema each, shared by
  * the console's wizard and the scripted commands' flags.
  */
 import * as z from './zod.js';
@@ -18,13 +18,27 @@ export const apiUrlSchema = z.string().check(
   }),
 );
 
+/**
+ * Characters that act on a terminal rather than show on it: C0 (newline, tab, ESC, which starts
+ * colour and cursor sequences), DEL, C1, the line and paragraph separators and the bidirectional
+ * overrides. Free text that certops prints (names, departments, data centers, usernames) has none.
+ */
+export const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+/** The message for free text holding a control character; `what` is the field ("the name"). */
+export const controlCharacterMessage = (what: string) => `${what} has a control character (a newline, tab or escape sequence); type it on one line without them`;
+
+const withoutControlCharacters = (what: string) => z.refine<string>((text) => !CONTROL_CHARACTERS.test(text), controlCharacterMessage(what));
+
 export const requiredText = (what: string, maxLength?: { readonly length: number; readonly message: string }) =>
-  z.string({ error: `${what} is required` }).check(z.trim(), z.minLength(1, `${what} is empty`), ...(maxLength ? [z.maxLength(maxLength.length, maxLength.message)] : []));
+  z
+    .string({ error: `${what} is required` })
+    .check(z.trim(), z.minLength(1, `${what} is empty`), ...(maxLength ? [z.maxLength(maxLength.length, maxLength.message)] : []), withoutControlCharacters(what));
 
 /** A secret: kept as typed (no trimming: spaces may be part of a password), never empty. */
 export const secretSchema = (what: string) => z.string({ error: `${what} is required` }).check(z.minLength(1, `${what} is empty`));
 
-/** The seeds' "Processing module parameters". */
+/** BILLmanager's "Processing module parameters". */
 export const moduleParametersSchema = z.object({
   name: requiredText('the name', { length: 100, message: 'the name is longer than 100 characters' }),
   department: requiredText('the department'),
@@ -37,7 +51,7 @@ export const moduleParametersSchema = z.object({
 export type ModuleParameters = z.infer<typeof moduleParametersSchema>;
 
 /**
- * The module parameters of one provider: the data center is required where the seeds list it,
+ * The module parameters of one provider: the data center is required where BILLmanager lists it,
  * refused elsewhere. It is a field of the object (not a refinement after it), so its error is
  * reported together with every other field's.
  */
@@ -46,7 +60,7 @@ export function moduleParametersSchemaFor(provider: { readonly title: string; re
   const needed = `${article} ${provider.title} processing module needs a data center`;
   return z.extend(moduleParametersSchema, {
     dataCenter: provider.hasDataCenter
-      ? z.string({ error: needed }).check(z.trim(), z.minLength(1, needed))
+      ? z.string({ error: needed }).check(z.trim(), z.minLength(1, needed), withoutControlCharacters('the data center'))
       : z.optional(z.undefined({ error: `${article} ${provider.title} processing module has no data center` })),
   });
 }
@@ -79,6 +93,8 @@ export interface ClientConfig<Integration> {
   readonly readRetries?: number | undefined;
   readonly retryDelayMs?: number | undefined;
   readonly maxResponseBytes?: number | undefined;
+  /** Cancels every call of the client (the console quitting). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The transport of a module's client, from its settings. `secrets` are masked in logs and errors. */
@@ -100,5 +116,6 @@ export function moduleTransport(
     readRetries: config.readRetries,
     retryDelayMs: config.retryDelayMs,
     maxResponseBytes: config.maxResponseBytes,
+    signal: config.signal,
   });
 }

@@ -20,7 +20,7 @@ export interface IssuedCertificate {
 export interface CertificateAction {
   /** The end of the paid term, when the order date and term are known. */
   readonly paidUntil: Day | null;
-  /** Paid until as the client sees it: only for terms longer than a year (seeds). */
+  /** Paid until as the client sees it: only for terms longer than a year. */
   readonly paidUntilShown: Day | null;
   readonly actionDate: Day | null;
   readonly action: ProjectedAction;

@@ -1,6 +1,6 @@
 /**
  * Which processing module serves a new order when a tariff plan has several: the lowest Sort
- * first, then the lowest id (seeds; BILLmanager's module-selection order). Modules with known
+ * first, then the lowest id (BILLmanager's module-selection order). Modules with known
  * problems (a failed connection check, a balance under their minimal balance) go after the
  * healthy ones but stay usable; when no module can serve at all, the order becomes a manual task.
  */

@@ -3,7 +3,7 @@
  * until, with the day something must happen to each and what that is.
  *
  * The next certificate starts on the previous one's action date whatever the policy: under `auto`
- * the platform reissues that day (seed 000), under `manual` the client is told to reissue that day,
+ * the platform reissues that day, under `manual` the client is told to reissue that day,
  * and under `none` nobody is prompted but the paid term still has to be covered, so the timeline
  * still shows when. The projection therefore shows the earliest schedule that keeps the site
  * covered to paid until.

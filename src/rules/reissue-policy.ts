@@ -1,5 +1,5 @@
 /**
- * The reissue policy of the seeds: billmgr.conf's SSLSubscriptionPolicy (what to do with a
+ * The reissue policy of BILLmanager: billmgr.conf's SSLSubscriptionPolicy (what to do with a
  * certificate that is about to expire) and SSLSubscriptionBefore (how many days before its
  * expiration date to do it).
  */

@@ -1,5 +1,5 @@
 /**
- * SSL subscriptions as the seeds describe them: a client pays for 1–5 years, and the platform keeps
+ * SSL subscriptions as BILLmanager describes them: a client pays for 1–5 years, and the platform keeps
  * a technical certificate in place for that whole term, each one as long as the rules allow.
  */
 import { addDays, addYears, daysBetween, minDay, type Day } from './calendar.js';
@@ -18,7 +18,7 @@ export function paidUntil(ordered: Day, years: number): Day {
   return addYears(ordered, years);
 }
 
-/** "Paid until" as the client area shows it: empty for a one-year purchase (seed 000). */
+/** "Paid until" as the client area shows it: empty for a one-year purchase. */
 export function paidUntilShown(ordered: Day, years: number): Day | null {
   return years > 1 ? paidUntil(ordered, years) : null;
 }
@@ -36,7 +36,7 @@ export interface TechnicalCertificate {
 /**
  * The technical certificate issued on `issued` within a subscription paid until `until`: the
  * shortest of one year, the CA/B maximum of its issue day and what is left of the paid term.
- * Its expiration date is the issue date plus its lifetime in days, as the seeds count
+ * Its expiration date is the issue date plus its lifetime in days, as BILLmanager counts
  * (2026-04-02 + 200 days = 2026-10-19).
  */
 export function technicalCertificate(issued: Day, until: Day): TechnicalCertificate {

@@ -1,5 +1,5 @@
 /**
- * GlobalSign multi-domain orders (seed 003): the `www.`, `owa.`, `mail.` and `autodiscover.` names
+ * GlobalSign multi-domain orders: the `www.`, `owa.`, `mail.` and `autodiscover.` names
  * of the main domain are billed as the "Additional UC SANs domains" add-on, every other name as the
  * "Additional domains" add-on. One certificate carries at most 100 names.
  */

@@ -20,6 +20,14 @@ import { PolicyScreen } from './policy.js';
 import { LogsScreen } from './logs.js';
 import { ReissueRecordView, ReissuesScreen } from './reissues.js';
 import { fit } from './widgets/text.js';
+import { createClock, type Clock } from './widgets/clock.js';
+
+/** The smallest terminal the screens are laid out for; below it the console says so. */
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
+
+/** How the operator left: q, or Ctrl+C (exit code 130). */
+export type ExitHow = 'quit' | 'interrupted';
 
 export const TITLES: Readonly<Record<ScreenSpec['id'], string>> = {
   dashboard: 'Dashboard',
@@ -140,7 +148,7 @@ function renderScreen(screen: ScreenSpec): ReactElement {
     case 'timeline':
       return <TimelineScreen />;
     case 'reissue':
-      return <ReissueScreen />;
+      return <ReissueScreen {...(screen.scope ? { scope: screen.scope } : {})} />;
     case 'tasks':
       return <TasksScreen {...(screen.at ? { at: screen.at } : {})} />;
     case 'task':
@@ -157,16 +165,31 @@ function renderScreen(screen: ScreenSpec): ReactElement {
 }
 
 /**
- * The footer: the screen's key hints, then Esc back, ? help and q quit. On a narrow terminal the
- * hints are cut, never "? help" (which lists every key) nor the way out. In a text field q and ?
- * are letters: the footer does not promise them there.
+ * The footer: the screen's key hints, then Esc back, ? help and q quit, in one line, or two when
+ * the hints do not fit one (the dashboard's keys at 80 columns): a hint is never cut in the middle
+ * of a key, and "? help" (which lists every key) and the way out are always there. In a text field
+ * q and ? are letters: the footer does not promise them there.
  */
-function footer(help: boolean, hints: string, canGoBack: boolean, textMode: boolean, width: number): string {
-  if (help) return fit('Esc close help', width);
-  const always = [canGoBack ? 'Esc back' : '', textMode ? '' : '? help  q quit'].filter(Boolean).join('  ');
-  if (!hints) return fit(always, width);
-  const room = width - always.length - (always ? 2 : 0);
-  return room < 8 ? fit(`${hints}  ${always}`, width) : fit(`${fit(hints, room).trimEnd()}${always ? `  ${always}` : ''}`, width);
+export function footer(help: boolean, hints: string, canGoBack: boolean, textMode: boolean, width: number): string[] {
+  if (help) return [fit('Esc close help', width)];
+  // A screen whose hints give Esc a meaning of its own (cancel a search) is not promised "Esc back".
+  const always = [canGoBack && !/\bEsc\b/.test(hints) ? 'Esc back' : '', textMode ? '' : '? help  q quit'].filter(Boolean).join('  ');
+  if (!hints) return [fit(always, width)];
+  const one = `${hints}${always ? `  ${always}` : ''}`;
+  if (one.length <= width) return [fit(one, width)];
+  // Two lines, broken between keys ("a add  m modules" are two keys, split at their double space).
+  const keys = hints.split(/ {2,}|·/).filter(Boolean);
+  const first: string[] = [];
+  let index = 0;
+  for (; index < keys.length; index += 1) {
+    const candidate = [...first, keys[index]].join('  ');
+    if (candidate.length > width) break;
+    first.push(keys[index] as string);
+  }
+  const rest = keys.slice(index).join('  ');
+  const room = width - always.length - (always && rest ? 2 : 0);
+  const second = `${rest ? fit(rest, Math.max(0, room)).trimEnd() : ''}${always && rest ? '  ' : ''}${always}`;
+  return [fit(first.join('  '), width), fit(second, width)];
 }
 
 export interface AppProps {
@@ -174,11 +197,27 @@ export interface AppProps {
   readonly initial?: ScreenSpec;
   /** The terminal size, when it is not the stdout's (tests render at 80x24 and 120x40). */
   readonly size?: { readonly columns: number; readonly rows: number };
+  /** Told how the operator left, before the console unmounts. */
+  readonly onExit?: (how: ExitHow) => void;
+  /** The console's one timer; tests may hand their own. */
+  readonly clock?: Clock;
 }
 
-export function App({ services, initial, size }: AppProps) {
+export function App({ services, initial, size, onExit, clock: givenClock }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
+  const clock = useMemo(() => givenClock ?? createClock(), [givenClock]);
+  // q and Ctrl+C leave at once: a provider that hangs must not keep the operator for its 30 s
+  // timeout. Its call is cancelled; the reissue journal makes that safe.
+  const leave = useCallback(
+    (how: ExitHow) => {
+      services.abort();
+      onExit?.(how);
+      exit();
+    },
+    [services, onExit, exit],
+  );
+  const quit = useCallback(() => leave('quit'), [leave]);
   const [stack, dispatch] = useReducer(stackReducer, [initial ?? { id: 'dashboard' }], (screens) => screens.map(entry));
   const [help, setHelp] = useState(false);
   // The footer's hints and whether a text field has the focus (then q and ? are letters): state,
@@ -200,8 +239,12 @@ export function App({ services, initial, size }: AppProps) {
     };
   }, [stdout, size]);
   // Some terminals report 0 or no size at all (tmux start-up, odd SSH clients): fall back to 80x24.
-  const columns = Math.min(Math.max(size?.columns ?? (stdout.columns || 80), 40), 240);
-  const rows = Math.max(size?.rows ?? (stdout.rows || 24), 12);
+  const terminal = { columns: size?.columns ?? (stdout.columns || 80), rows: size?.rows ?? (stdout.rows || 24) };
+  // Below 80x24 the screens would wrap into garbage: the console says so instead, and keeps the
+  // screens (a half-filled wizard) for when the terminal grows again.
+  const tooSmall = terminal.columns < MIN_COLUMNS || terminal.rows < MIN_ROWS;
+  const columns = Math.min(Math.max(terminal.columns, MIN_COLUMNS), 240);
+  const rows = Math.max(terminal.rows, MIN_ROWS);
   const topEntry = stack.at(-1) as StackEntry;
   const top = topEntry.screen;
 
@@ -237,11 +280,21 @@ export function App({ services, initial, size }: AppProps) {
   const pop = useCallback(() => changeScreen({ type: 'pop' }), [changeScreen]);
   const replace = useCallback((screen: ScreenSpec) => changeScreen({ type: 'replace', screen }), [changeScreen]);
   const context = useMemo<ConsoleContext>(
-    () => ({ services, push, pop, replace, quit: exit, columns, bodyRows: rows - 4, keyHandler, keyPending, textMode, setHints, memory: topEntry.memory, resume }),
-    [services, push, pop, replace, exit, columns, rows, topEntry.memory, resume],
+    () => ({ services, push, pop, replace, quit, clock, columns, bodyRows: rows - 4, keyHandler, keyPending, textMode, setHints, memory: topEntry.memory, resume }),
+    [services, push, pop, replace, quit, clock, columns, rows, topEntry.memory, resume],
   );
   useInput((input, key) => {
     const keys = splitChunk(input, key);
+    // Ctrl+C leaves at once, whatever comes before it in the chunk or waits in the queue.
+    if (keys.some(([text, k]) => k.ctrl && text === 'c')) {
+      leave('interrupted');
+      return;
+    }
+    // Too small to show a screen: a key would act on what the operator cannot see. Only q leaves.
+    if (tooSmall) {
+      if (!textMode.current && keys.some(([text]) => text.includes('q'))) quit();
+      return;
+    }
     if (!keyPending.current && queue.current.length === 0) {
       keyPending.current = true;
       handleKey(...(keys.shift() as [string, Key]));
@@ -290,15 +343,22 @@ export function App({ services, initial, size }: AppProps) {
     }
     if (textMode.current) return;
     if (input === '?') setHelp(true);
-    else if (input === 'q') exit();
+    else if (input === 'q') quit();
   }
 
+  const footerLines = footer(help, footerState.hints, stack.length > 1, footerState.textMode, columns - 1);
   const marker = services.sandbox ? ' SANDBOX ' : '';
   const title = `certops · ${TITLES[top.id]}`;
   const where = fit(services.configDirectory, Math.max(0, columns - title.length - marker.length - 4)).trimEnd();
+  const small = `certops needs at least ${MIN_COLUMNS}x${MIN_ROWS}; this terminal is ${terminal.columns}x${terminal.rows}. Make it larger, or q to quit.`;
   return (
     <Console.Provider value={context}>
-      <Box flexDirection="column" width={columns - 1}>
+      {tooSmall ? (
+        <Box width={Math.max(1, terminal.columns - 1)} height={Math.max(1, terminal.rows - 1)} overflow="hidden">
+          <Text wrap="wrap">{small}</Text>
+        </Box>
+      ) : null}
+      <Box flexDirection="column" width={columns - 1} display={tooSmall ? 'none' : 'flex'}>
         <Box justifyContent="space-between">
           <Text bold>{title}</Text>
           <Text>
@@ -306,7 +366,7 @@ export function App({ services, initial, size }: AppProps) {
             <Text dimColor> {where}</Text>
           </Text>
         </Box>
-        <Box flexDirection="column" height={rows - 3} overflow="hidden">
+        <Box flexDirection="column" height={rows - 2 - footerLines.length} overflow="hidden">
           {help ? <HelpScreen screen={top.id} /> : null}
           {/* Help only hides the screen: a check under way goes on, the cursor stays. A screen that
               comes back on top is mounted afresh (fresh data) and takes its remembered state. */}
@@ -314,7 +374,11 @@ export function App({ services, initial, size }: AppProps) {
             {renderScreen(top)}
           </Box>
         </Box>
-        <Text dimColor>{footer(help, footerState.hints, stack.length > 1, footerState.textMode, columns - 1)}</Text>
+        {footerLines.map((line, index) => (
+          <Text key={index} dimColor>
+            {line}
+          </Text>
+        ))}
       </Box>
     </Console.Provider>
   );

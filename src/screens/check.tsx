@@ -5,14 +5,16 @@ import { PROVIDERS } from '../providers/catalog.js';
 import { CAUSE_LABELS, type CheckResult } from '../core/check.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
 import { Spinner } from './widgets/spinner.js';
-import { fit } from './widgets/text.js';
+import { useWaited, waitedText } from './widgets/clock.js';
+import { columns as textColumns, fit, fitMiddle } from './widgets/text.js';
+import { DetailPanel, type DetailField } from './widgets/detail.js';
 import { Paragraph } from './widgets/paragraph.js';
 
-/** The seeds' heading ("perform the following steps:") as the wizard's check writes it. */
+/** BILLmanager's heading ("perform the following steps:") as the wizard's check writes it. */
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly number[] }) {
-  const { services, columns } = useConsole();
+  const { services, columns, bodyRows } = useConsole();
   const modules = useMemo(() => services.modules().filter((m) => !moduleIds || moduleIds.includes(m.id)), [services, moduleIds]);
   const [results, setResults] = useState<ReadonlyMap<number, CheckResult>>(new Map());
   const [round, setRound] = useState(0);
@@ -34,25 +36,51 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
     };
   }, [services, modules, round]);
 
+  // Enter: the selected module's check whole (the list shortens names and causes to fit).
+  const [detailOpen, setDetailOpen] = useState(false);
   useKeys(
     (input, key) => {
-      if (input === 'r') run();
+      if (detailOpen && (key.escape || key.return)) setDetailOpen(false);
+      else if (input === 'r') run();
       else if (up(input, key)) setCursor((c) => Math.max(0, c - 1));
       else if (down(input, key)) setCursor((c) => Math.min(modules.length - 1, c + 1));
+      else if (key.return) setDetailOpen(true);
       else return false;
       return true;
     },
-    'r run again  ↑ ↓ choose',
+    detailOpen ? 'Enter close  ↑ ↓ the next module  r run again' : 'Enter detail  r run again  ↑ ↓ choose',
   );
 
+  // What the screen waits for, and how long: a provider that hangs is named, not only spun at.
+  const waitingFor = modules.filter((module) => !results.has(module.id)).map((module) => `${module.parameters.name} (${PROVIDERS[module.provider].title})`);
+  const waited = useWaited(waitingFor.length > 0);
   if (modules.length === 0) return <Text>No processing module to check. Add one from the dashboard (a).</Text>;
   const selected = modules[cursor];
   const detail = selected ? results.get(selected.id) : undefined;
   const done = results.size;
+  if (detailOpen && selected) {
+    const fields: DetailField[] = [
+      { label: 'Module', value: `${selected.parameters.name} (${PROVIDERS[selected.provider].title}, id ${selected.id})` },
+      !detail ? { label: 'Check', value: 'waiting for the provider…' } : detail.ok ? { label: 'Check', value: `ok: the provider answered in ${detail.roundTripMs} ms`, color: 'green' } : { label: 'Check', value: detail.message, color: 'red' },
+      ...(detail && !detail.ok
+        ? [
+            { label: 'Cause', value: `${CAUSE_LABELS[detail.cause]}: ${detail.detail}` },
+            // BILLmanager's troubleshooting steps, its heading before them ("Perform the following steps:").
+            { label: 'What to do', value: `${capitalized(PROVIDERS[selected.provider].troubleshooting.heading)} ${detail.steps.join('; ')}` },
+          ]
+        : []),
+      ...(detail ? [{ label: 'Checked at', value: `${detail.checkedAt.slice(0, 19).replace('T', ' ')} UTC` }] : []),
+    ];
+    return <DetailPanel title={selected.parameters.name} fields={fields} width={columns - 1} height={bodyRows} />;
+  }
+  // Names as wide as the longest; the cause takes the rest of the line.
+  const nameWidth = Math.min(Math.max(...modules.map((m) => textColumns(m.parameters.name)), 6), Math.max(12, columns - 50));
   return (
     <Box flexDirection="column">
       <Text dimColor>
-        {done < modules.length ? `Checking: ${done} of ${modules.length} answered…` : `Checked ${modules.length} module${modules.length === 1 ? '' : 's'}.`}
+        {done < modules.length
+          ? fit(`Checking: ${done} of ${modules.length} answered${waitedText(waited)} · waiting for ${waitingFor.join(', ')}`, columns - 1)
+          : `Checked ${modules.length} module${modules.length === 1 ? '' : 's'}.`}
       </Text>
       {modules.map((module, index) => {
         const result = results.get(module.id);
@@ -60,8 +88,8 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
         return (
           <Text key={module.id}>
             {mark} {result ? (result.ok ? <Text color="green">✓</Text> : <Text color="red">✗</Text>) : <Spinner />}{' '}
-            {fit(module.parameters.name, 24)} {fit(PROVIDERS[module.provider].title, 17)}{' '}
-            {result ? (result.ok ? `ok in ${result.roundTripMs} ms` : <Text color="red">{fit(CAUSE_LABELS[result.cause], columns - 50)}</Text>) : 'checking…'}
+            {fitMiddle(module.parameters.name, nameWidth)} {fit(PROVIDERS[module.provider].title, 16)}{' '}
+            {result ? (result.ok ? `ok in ${result.roundTripMs} ms` : <Text color="red">{fit(CAUSE_LABELS[result.cause], Math.max(10, columns - nameWidth - 26))}</Text>) : 'checking…'}
           </Text>
         );
       })}

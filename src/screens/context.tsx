@@ -6,6 +6,8 @@
 import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { Key } from 'ink';
 import type { ConsoleServices } from '../core/services.js';
+import type { ProjectedAction } from '../rules/projection.js';
+import type { Clock } from './widgets/clock.js';
 
 export type ScreenSpec =
   | { readonly id: 'dashboard' }
@@ -16,7 +18,11 @@ export type ScreenSpec =
   | { readonly id: 'check'; readonly moduleIds?: readonly number[] }
   | { readonly id: 'balances' }
   | { readonly id: 'timeline' }
-  | { readonly id: 'reissue' }
+  | {
+      readonly id: 'reissue';
+      /** What the timeline showed when r was pressed: the run is limited to it (all when absent). */
+      readonly scope?: ReissueScope;
+    }
   | {
       readonly id: 'tasks';
       /** Where the list was when a task was opened from it: the view comes back to it. */
@@ -28,6 +34,12 @@ export type ScreenSpec =
   | { readonly id: 'reissues' }
   | { readonly id: 'reissue-record'; readonly recordId: string };
 
+/** A reissue run limited to one module and one kind of action, as the timeline's filters show. */
+export interface ReissueScope {
+  readonly module?: { readonly id: number; readonly name: string };
+  readonly action?: ProjectedAction;
+}
+
 /** Returns true when the key was used; unused keys fall through to Esc/q/? handling. */
 export type KeyHandler = (input: string, key: Key) => boolean | void;
 
@@ -37,7 +49,10 @@ export interface ConsoleContext {
   pop(): void;
   /** Replaces the screen on top (the wizard becomes the module it saved). */
   replace(screen: ScreenSpec): void;
+  /** Leaves the console at once: the provider calls in flight are cancelled. */
   quit(): void;
+  /** The console's one timer (spinners, how long a screen has waited). */
+  readonly clock: Clock;
   readonly columns: number;
   /** Rows the screen body may use: the frame stays shorter than the terminal. */
   readonly bodyRows: number;

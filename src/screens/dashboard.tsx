@@ -6,12 +6,16 @@
 import { Box, Text } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PROVIDERS } from '../providers/catalog.js';
-import { dueCounts } from '../core/timeline.js';
+import { dueCounts, type Timeline } from '../core/timeline.js';
+import { formatBalanceCell, underMinimal } from '../core/balance.js';
+import { lastContact, type LastContact } from '../core/check.js';
 import { collectAfterBigBuild } from './collect-garbage.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
 import { inFlightCounts, type InFlightCounts } from './reissue-data.js';
 import { useSync } from './use-sync.js';
-import { fit, fitRight, grouped, money, since } from './widgets/text.js';
+import { fit, since } from './widgets/text.js';
+import { formatRow, headerRow, layoutColumns, wantOf } from './widgets/columns.js';
+import { Paragraph, wrapWords } from './widgets/paragraph.js';
 import { WindowList } from './widgets/window-list.js';
 import { Spinner } from './widgets/spinner.js';
 
@@ -33,6 +37,18 @@ const SHORT_CAUSES: Readonly<Record<string, string>> = {
   tls: 'TLS',
   network: 'network',
 };
+
+/**
+ * The newest word from the provider, check or sync, in a few words: "✓ ok 10s ago", "✓ synced 2m
+ * ago", "✗ IP refused 3d ago" (a failed sync says so: "✗ sync: DNS 1h ago").
+ */
+export function contactText(contact: LastContact | null, notVerified: boolean): string {
+  if (!contact) return notVerified ? 'not verified' : 'never checked';
+  const age = since(contact.at);
+  if (contact.ok) return `✓ ${contact.by === 'sync' ? 'synced' : 'ok'} ${age}`;
+  const cause = SHORT_CAUSES[contact.cause ?? ''] ?? contact.cause ?? 'failed';
+  return `✗ ${contact.by === 'sync' ? 'sync: ' : ''}${cause} ${age}`;
+}
 
 export function Dashboard() {
   const { services, push, columns, bodyRows } = useConsole();
@@ -62,7 +78,7 @@ export function Dashboard() {
     }, 0);
     return () => clearTimeout(timer);
   }, [services, version]);
-  const [due, setDue] = useState<{ totals: ReturnType<typeof dueCounts>; perModule: ReadonlyMap<number, ReturnType<typeof dueCounts>>; lastSync: string | null } | null>(null);
+  const [due, setDue] = useState<{ totals: ReturnType<typeof dueCounts>; perModule: ReadonlyMap<number, ReturnType<typeof dueCounts>>; lastSync: string | null; syncs: ReadonlyMap<number, Timeline['modules'][number]> } | null>(null);
   useEffect(() => {
     const timer = setTimeout(() => {
       const timeline = services.timeline();
@@ -77,6 +93,7 @@ export function Dashboard() {
         totals: dueCounts(timeline.entries, today),
         perModule: new Map([...byModule].map(([id, entries]) => [id, dueCounts(entries, today)])),
         lastSync: timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort().at(0) ?? null,
+        syncs: new Map(timeline.modules.map((m) => [m.id, m])),
       });
       collectAfterBigBuild(timeline.entries.length);
     }, 0);
@@ -86,10 +103,7 @@ export function Dashboard() {
   const { modules, state } = data;
   const totals = due?.totals;
   const perModule = due?.perModule ?? new Map<number, ReturnType<typeof dueCounts>>();
-  // Fixed columns sized for 80 terminal columns; the name takes what a wider terminal adds.
-  // Wider terminals show a balance and its minimal balance whole ("▼15,000 RUB/20,000").
-  const widths = { sort: 4, check: 16, balance: columns >= 110 ? 24 : 17, due: 9, provider: columns >= 100 ? 16 : 13 };
-  const nameWidth = Math.max(8, columns - 1 - 1 - widths.sort - widths.check - widths.balance - widths.due - widths.provider - 6);
+  const syncs = due?.syncs;
 
   // The remembered cursor may point past a module removed meanwhile.
   const selected = modules[Math.min(cursor, modules.length - 1)];
@@ -112,36 +126,57 @@ export function Dashboard() {
       else return false;
       return true;
     },
-    // At 80 columns the two-space form would cut "l logs"; one middle dot per key still reads.
-    columns >= 100
-      ? 'a add  m modules  c check  b balances  s sync  t timeline  o tasks  i in flight  p policy  l logs'
-      : 'a add·m modules·c check·b balances·s sync·t timeline·o tasks·i in flight·p policy·l logs',
+    'Enter module  a add  m modules  c check  b balances  s sync  t timeline  o tasks  i in flight  p policy  l logs',
   );
 
-  const header = ` ${fit('Name', nameWidth)} ${fit('Provider', widths.provider)} ${fitRight('Sort', widths.sort)} ${fit('Last check', widths.check)} ${fit('Balance/minimal', widths.balance)} ${fitRight('7/30/90', widths.due)}`;
-  const row = (index: number) => {
-    const module = modules[index];
-    if (!module) return { text: '' };
-    const check = state.checks[String(module.id)];
+  // Each cell's text first: the columns take the width their values need, and a narrow terminal
+  // shortens or hides the least needed (department, Sort, provider) before the balance against its
+  // minimal balance or the due counts, which are never cut.
+  const cells = modules.map((module) => {
+    const contact = lastContact(state.checks[String(module.id)], syncs?.get(module.id));
     const balance = state.balances[String(module.id)];
     const min = module.parameters.minimalBalance;
-    // What can be spent is what the minimal balance guards (eNom's AvailableBalance, where given).
-    const spendable = balance ? (balance.available ?? balance.amount) : null;
-    const under = spendable !== null && min !== null && spendable < min;
-    // Terse, to fit 80 columns: "✓ 42 ms 3m", "✗ credentials 3m".
-    const age = since(check?.at).replace(' ago', '');
-    const checkText = check ? (check.ok ? `✓ ${check.roundTripMs ?? 0} ms ${age}` : `✗ ${SHORT_CAUSES[check.cause ?? ''] ?? check.cause ?? ''} ${age}`) : module.notVerified ? 'not verified' : 'never checked';
-    // Whole units keep amount, currency and the minimal balance in the column at 80 columns.
-
-    const balanceText = balance
-      ? `${under ? '▼' : ''}${grouped(spendable ?? balance.amount)} ${balance.currency}${min !== null ? `/${grouped(min)}` : ''}`
-      : `unknown${min !== null ? `/${grouped(min)}` : ''}`;
     const dueOf = perModule.get(module.id);
     return {
-      text: ` ${fit(module.parameters.name, nameWidth)} ${fit(PROVIDERS[module.provider].title, widths.provider)} ${fitRight(String(module.parameters.sort), widths.sort)} ${fit(checkText, widths.check)} ${fit(balanceText, widths.balance)} ${fitRight(dueOf ? `${dueOf.within7}/${dueOf.within30}/${dueOf.within90}` : due ? '-' : '…', widths.due)}`,
-      ...(check && !check.ok ? { color: 'red' } : under ? { color: 'yellow' } : {}),
+      module,
+      failed: contact !== null && !contact.ok,
+      under: balance !== undefined && underMinimal(balance, min),
+      values: {
+        name: module.parameters.name,
+        provider: PROVIDERS[module.provider].title,
+        department: module.parameters.department,
+        sort: String(module.parameters.sort),
+        check: contactText(contact, module.notVerified),
+        balance: formatBalanceCell(balance, min),
+        due: dueOf ? `${dueOf.within7}/${dueOf.within30}/${dueOf.within90}` : due ? '-' : '…',
+      },
     };
+  });
+  const want = (id: keyof (typeof cells)[number]['values'], header: string) => wantOf(header, cells.map((c) => c.values[id]));
+  const layout = layoutColumns(
+    [
+      { id: 'name', header: 'Name', want: want('name', 'Name'), min: 10, priority: 7, cut: 'middle' },
+      { id: 'provider', header: 'Provider', want: want('provider', 'Provider'), min: 8, priority: 3, optional: true },
+      { id: 'department', header: 'Department', want: want('department', 'Department'), priority: 1, optional: true },
+      { id: 'sort', header: 'Sort', want: want('sort', 'Sort'), priority: 2, optional: true, align: 'right' },
+      // 16: "never checked", "✓ synced 10s ago" whole; a long failure's age is what gets cut.
+      { id: 'check', header: 'Last check/sync', want: want('check', 'Last check/sync'), min: Math.min(16, want('check', 'Last check/sync')), priority: 5 },
+      { id: 'balance', header: 'Balance/minimal', want: want('balance', 'Balance/minimal'), priority: 9 },
+      { id: 'due', header: '7/30/90', want: want('due', '7/30/90'), priority: 8, align: 'right' },
+    ],
+    columns - 2,
+  );
+  const header = ` ${headerRow(layout)}`;
+  const row = (index: number) => {
+    const cell = cells[index];
+    if (!cell) return { text: '' };
+    return { text: ` ${formatRow(layout, cell.values)}`, ...(cell.failed ? { color: 'red' } : cell.under ? { color: 'yellow' } : {}) };
   };
+  // The due line wraps rather than lose the 90-day count or the sync time on a narrow terminal.
+  const dueText = totals
+    ? `Due: ${totals.within7} in 7 days · ${totals.within30} in 30 · ${totals.within90} in 90${totals.overdue > 0 ? ` · ${totals.overdue} overdue` : ''} · synced ${since(due?.lastSync)}`
+    : 'Due: counting…';
+  const dueLines = wrapWords(dueText, columns - 3).length;
 
   return (
     <Box flexDirection="column">
@@ -154,19 +189,17 @@ export function Dashboard() {
       <WindowList
         count={modules.length}
         cursor={Math.min(cursor, Math.max(0, modules.length - 1))}
-        height={Math.max(3, bodyRows - 7 - data.warnings.length)}
+        height={Math.max(3, bodyRows - 6 - dueLines - data.warnings.length)}
         row={row}
         empty=" No processing module yet. Press a to add one (BILLmanager's wizard: product type, module, integration, parameters, check)."
       />
       <Text> </Text>
       {totals ? (
-        <Text wrap="truncate">
-          {' '}Due: <Text bold>{totals.within7}</Text> in 7 days · <Text bold>{totals.within30}</Text> in 30 · <Text bold>{totals.within90}</Text> in 90
-          {totals.overdue > 0 ? <Text color="red"> · {totals.overdue} overdue</Text> : null}
-          <Text dimColor> · synced {since(due?.lastSync)}</Text>
-        </Text>
+        <Box paddingLeft={1}>
+          <Paragraph width={columns - 3} text={dueText} />
+        </Box>
       ) : (
-        <Text dimColor> Due: counting…</Text>
+        <Text dimColor> {dueText}</Text>
       )}
       {reissues ? <ReissuesLine counts={reissues} width={columns - 1} /> : <Text dimColor> Reissues in flight: counting…</Text>}
       {pending ? <PendingLine pending={pending} width={columns - 1} /> : <Text dimColor> Manual tasks: counting…</Text>}

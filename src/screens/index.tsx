@@ -1,13 +1,16 @@
 /** Renders the console and resolves when the operator quits. Imported only for the console. */
 import { render } from 'ink';
 import type { ConsoleServices } from '../core/services.js';
-import { App } from './app.js';
+import { App, type ExitHow } from './app.js';
 import { loadUndici } from '../providers/http.js';
 import { PROVIDER_MODULES } from '../providers/registry.js';
 
-export async function runConsole(services: ConsoleServices): Promise<void> {
-  const instance = render(<App services={services} />, {
-    exitOnCtrlC: true,
+/** Resolves with how the operator left: q, or Ctrl+C ('interrupted', exit code 130). */
+export async function runConsole(services: ConsoleServices): Promise<ExitHow> {
+  let how: ExitHow = 'quit';
+  const instance = render(<App services={services} onExit={(left) => (how = left)} />, {
+    // The App takes Ctrl+C itself: it cancels the provider calls in flight and exits 130.
+    exitOnCtrlC: false,
     patchConsole: false,
     // Over SSH every byte counts: at most 30 frames a second.
     maxFps: 30,
@@ -16,4 +19,5 @@ export async function runConsole(services: ConsoleServices): Promise<void> {
   // bundle's files, and a module loaded later would no longer be found.
   void Promise.all([...Object.values(PROVIDER_MODULES).map((module) => module.preload()), loadUndici()]).catch(() => {});
   await instance.waitUntilExit();
+  return how;
 }

@@ -3,8 +3,17 @@ import { Box, Text } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS } from '../providers/log.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
-import { fit, fitRight, wrapColumns } from './widgets/text.js';
-import { Paragraph } from './widgets/paragraph.js';
+import { fit, fitRight } from './widgets/text.js';
+import { Paragraph, wrapWords } from './widgets/paragraph.js';
+
+/**
+ * A log line in lines of `width`, broken between words (a word is cut only when longer than a
+ * line); a line's own indent (a message's further lines) is kept on each piece.
+ */
+export function wrapLogLine(line: string, width: number): string[] {
+  const indent = /^ */.exec(line)?.[0] ?? '';
+  return wrapWords(line.slice(indent.length), Math.max(1, width - indent.length)).map((piece) => indent + piece);
+}
 
 export function LogsScreen() {
   const { services, columns, bodyRows } = useConsole();
@@ -51,7 +60,7 @@ export function LogsScreen() {
         ) : (
           // Whole lines, wrapped: the newest at the bottom, as many as the screen holds.
           lines
-            .flatMap((line) => wrapColumns(line, columns - 1))
+            .flatMap((line) => wrapLogLine(line, columns - 1))
             .slice(-Math.max(1, bodyRows - 2))
             .map((row, i) => <Text key={i}>{row}</Text>)
         )}

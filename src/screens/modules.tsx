@@ -1,18 +1,34 @@
 /** Processing modules: the list, one module's settings (secrets as ••••), edit, check and remove. */
 import { Box, Text } from 'ink';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { PROVIDERS } from '../providers/catalog.js';
 import { providerModule } from '../providers/registry.js';
 import { maskedModule } from '../core/modules.js';
 import type { StoredModule } from '../core/store.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
-import { fit, fitRight, since, grouped } from './widgets/text.js';
+import { fit, since } from './widgets/text.js';
+import { formatRow, headerRow, layoutColumns, wantOf } from './widgets/columns.js';
+import { Paragraph, wrapWords } from './widgets/paragraph.js';
+import { contactText } from './dashboard.js';
+import { CAUSE_LABELS, lastContact } from '../core/check.js';
+import { formatAmount, formatBalance, spendable, underMinimal } from '../core/balance.js';
+import { removalConsequences } from '../core/module-removal.js';
+import type { ConsoleServices } from '../core/services.js';
+import type { FailureCause } from '../providers/types.js';
 import { WindowList } from './widgets/window-list.js';
 
-/** Asks "Remove NAME? y/n" in place; only 'y' removes. */
+/**
+ * Asks "Remove NAME? y/n" in place, saying what stays behind (open manual tasks, reissues in
+ * flight) and what becomes of it; only 'y' removes.
+ */
 function useRemoval(onRemoved: () => void) {
   const { services } = useConsole();
-  const [asking, setAsking] = useState<StoredModule | null>(null);
+  const [asking, setAskingModule] = useState<StoredModule | null>(null);
+  const [consequences, setConsequences] = useState<readonly string[]>([]);
+  const setAsking = (module: StoredModule | null) => {
+    setConsequences(module ? removalConsequences(services.removalImpact(module)) : []);
+    setAskingModule(module);
+  };
   const [message, setMessage] = useState('');
   const handle = (input: string): boolean => {
     if (!asking) return false;
@@ -32,7 +48,21 @@ function useRemoval(onRemoved: () => void) {
     }
     return true;
   };
-  return { asking, message, ask: setAsking, handle };
+  return { asking, consequences, message, ask: setAsking, handle };
+}
+
+/**
+ * Each module's last sync, read after the first frame (the inventory can hold 100 000
+ * certificates): a sync newer than the last check says more about the connection.
+ */
+function useSyncs(version: number): ReturnType<ConsoleServices['syncs']> | null {
+  const { services } = useConsole();
+  const [syncs, setSyncs] = useState<ReturnType<ConsoleServices['syncs']> | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => setSyncs(services.syncs()), 0);
+    return () => clearTimeout(timer);
+  }, [services, version]);
+  return syncs;
 }
 
 export function ModulesScreen() {
@@ -41,6 +71,7 @@ export function ModulesScreen() {
   const [cursor, setCursor] = useRemembered('cursor', 0);
   const modules = useMemo(() => services.modules(), [services, version]);
   const state = useMemo(() => services.state(), [services, version]);
+  const syncs = useSyncs(version);
   const removal = useRemoval(() => setVersion((v) => v + 1));
   const selected = modules[Math.min(cursor, modules.length - 1)];
 
@@ -60,33 +91,61 @@ export function ModulesScreen() {
     removal.asking ? 'y remove  any other key keeps it' : 'Enter view  e edit  c check  d remove  a add',
   );
 
-  const nameWidth = Math.max(12, columns - 56);
+  const cells = modules.map((m) => ({
+    name: m.parameters.name,
+    provider: PROVIDERS[m.provider].title,
+    sort: String(m.parameters.sort),
+    department: m.parameters.department,
+    check: contactText(lastContact(state.checks[String(m.id)], syncs?.get(m.id)), m.notVerified),
+  }));
+  const want = (id: keyof (typeof cells)[number], header: string) => wantOf(header, cells.map((c) => c[id]));
+  const layout = layoutColumns(
+    [
+      { id: 'name', header: 'Name', want: want('name', 'Name'), min: 12, priority: 9, cut: 'middle' },
+      { id: 'provider', header: 'Provider', want: want('provider', 'Provider'), min: 8, priority: 6 },
+      { id: 'sort', header: 'Sort', want: want('sort', 'Sort'), priority: 4, align: 'right' },
+      { id: 'department', header: 'Department', want: want('department', 'Department'), min: 10, priority: 5 },
+      { id: 'check', header: 'Last check/sync', want: want('check', 'Last check/sync'), min: 12, priority: 7 },
+    ],
+    columns - 2,
+  );
+  const questionLines = removal.asking ? 1 + removal.consequences.reduce((sum, line) => sum + wrapWords(line, columns - 4).length, 0) : 1;
   return (
     <Box flexDirection="column">
-      <Text bold>{fit(` ${fit('Name', nameWidth)} ${fit('Provider', 17)} ${fitRight('Sort', 4)} ${fit('Department', 14)} ${fit('Check', 14)}`, columns - 1)}</Text>
+      <Text bold>{fit(` ${headerRow(layout)}`, columns - 1)}</Text>
       <WindowList
         count={modules.length}
         cursor={Math.min(cursor, Math.max(0, modules.length - 1))}
-        height={Math.max(3, bodyRows - 4)}
+        height={Math.max(3, bodyRows - 3 - questionLines)}
         empty=" No processing module yet. Press a to add one."
         row={(index) => {
           const m = modules[index] as StoredModule;
-          const check = state.checks[String(m.id)];
-          const checkText = check ? (check.ok ? `ok ${since(check.at)}` : `FAILED ${since(check.at)}`) : m.notVerified ? 'not verified' : '-';
-          return {
-            text: ` ${fit(m.parameters.name, nameWidth)} ${fit(PROVIDERS[m.provider].title, 17)} ${fitRight(String(m.parameters.sort), 4)} ${fit(m.parameters.department, 14)} ${fit(checkText, 14)}`,
-            ...(check && !check.ok ? { color: 'red' } : {}),
-          };
+          const contact = lastContact(state.checks[String(m.id)], syncs?.get(m.id));
+          return { text: ` ${formatRow(layout, cells[index] ?? {})}`, ...(contact && !contact.ok ? { color: 'red' } : {}) };
         }}
       />
       <Text> </Text>
-      {removal.asking ? (
-        <Text color="yellow" bold>
-          Remove the processing module "{removal.asking.parameters.name}" ({PROVIDERS[removal.asking.provider].title})? Press y to remove, any other key to keep it.
-        </Text>
-      ) : (
-        <Text>{removal.message}</Text>
-      )}
+      <RemovalQuestion removal={removal} width={columns - 1} />
+    </Box>
+  );
+}
+
+/** The question before a removal: the module, what stays behind and what becomes of it, y or keep. */
+function RemovalQuestion({ removal, width }: { readonly removal: ReturnType<typeof useRemoval>; readonly width: number }) {
+  if (!removal.asking) return <Text>{removal.message}</Text>;
+  const module = removal.asking;
+  return (
+    <Box flexDirection="column">
+      <Paragraph
+        color="yellow"
+        width={width}
+        text={`Remove the processing module "${module.parameters.name}" (${PROVIDERS[module.provider].title})?${removal.consequences.length ? '' : ' It has no open manual task and no reissue in flight.'} Press y to remove, any other key to keep it.`}
+      />
+      {removal.consequences.map((line) => (
+        <Box key={line} paddingLeft={2}>
+          <Paragraph color="yellow" width={width - 2} text={`• ${line}`} />
+        </Box>
+      ))}
     </Box>
   );
 }
@@ -96,6 +155,7 @@ export function ModuleView({ moduleId }: { readonly moduleId: number }) {
   const [version, setVersion] = useState(0);
   const module = useMemo(() => services.modules().find((m) => m.id === moduleId), [services, moduleId, version]);
   const state = useMemo(() => services.state(), [services, version]);
+  const syncs = useSyncs(version);
   const removal = useRemoval(() => pop());
 
   useKeys(
@@ -116,6 +176,7 @@ export function ModuleView({ moduleId }: { readonly moduleId: number }) {
   const masked = maskedModule(module);
   const check = state.checks[String(module.id)];
   const balance = state.balances[String(module.id)];
+  const sync = syncs?.get(module.id);
   const labels = new Map(providerModule(module.provider).fields.map((f) => [f.key, f.label]));
   const line = (label: string, value: unknown) => (
     <Text key={label}>
@@ -136,27 +197,22 @@ export function ModuleView({ moduleId }: { readonly moduleId: number }) {
       <Text dimColor>Processing module parameters</Text>
       {line('Department', module.parameters.department)}
       {line('Sort', module.parameters.sort)}
-      {line('Minimal balance', module.parameters.minimalBalance === null ? null : grouped(module.parameters.minimalBalance))}
+      {line('Minimal balance', module.parameters.minimalBalance === null ? 'none (no low-balance check)' : formatAmount(module.parameters.minimalBalance))}
       {PROVIDERS[module.provider].hasDataCenter ? line('Data center', module.parameters.dataCenter) : null}
       {line('Timeouts', `connect ${module.network.connectTimeoutMs / 1000} s, total ${module.network.totalTimeoutMs / 1000} s`)}
       {module.network.endpoint ? line('Endpoint', module.network.endpoint) : null}
       {module.network.caFile ? line('CA file', module.network.caFile) : null}
       <Text dimColor>Status</Text>
-      {line('Last check', check ? (check.ok ? `ok, ${check.roundTripMs ?? 0} ms, ${since(check.at)}` : `failed: ${check.cause ?? ''} (${since(check.at)})`) : 'never')}
+      {line('Last check', check ? (check.ok ? `ok, answered in ${check.roundTripMs ?? 0} ms, ${since(check.at)}` : `failed: ${CAUSE_LABELS[check.cause as FailureCause] ?? check.cause ?? ''} (${since(check.at)})`) : 'never')}
+      {line('Last sync', sync ? (sync.failedSync ? `failed: ${CAUSE_LABELS[sync.failedSync.cause as FailureCause] ?? sync.failedSync.cause} (${since(sync.failedSync.at)})${sync.syncedAt ? `; the list of ${since(sync.syncedAt)} is kept` : ''}` : sync.syncedAt ? `ok, ${since(sync.syncedAt)}` : 'never') : '…')}
       {line(
         'Balance',
         balance
-          ? `${balance.amount} ${balance.currency} (${since(balance.at)})${module.parameters.minimalBalance !== null && balance.amount < module.parameters.minimalBalance ? ` ▼ under the minimal balance ${module.parameters.minimalBalance}` : ''}`
+          ? `${formatBalance(spendable(balance), balance.currency)} (${since(balance.at)})${underMinimal(balance, module.parameters.minimalBalance) ? ` ▼ under the minimal balance ${formatBalance(module.parameters.minimalBalance ?? 0, balance.currency)}` : ''}`
           : 'unknown (b on the dashboard queries it)',
       )}
       <Text> </Text>
-      {removal.asking ? (
-        <Text color="yellow" bold>
-          Remove the processing module "{module.parameters.name}"? Press y to remove, any other key to keep it.
-        </Text>
-      ) : (
-        <Text>{removal.message}</Text>
-      )}
+      <RemovalQuestion removal={removal} width={columns - 1} />
     </Box>
   );
 }

@@ -1,5 +1,5 @@
 /**
- * Reissue policy: SSLSubscriptionPolicy and SSLSubscriptionBefore, validated as the seeds say,
+ * Reissue policy: SSLSubscriptionPolicy and SSLSubscriptionBefore, validated as BILLmanager does,
  * with a preview of what a change does to the next 30 days of the timeline before it is saved.
  */
 import { Box, Text } from 'ink';
@@ -7,7 +7,8 @@ import { useMemo, useState } from 'react';
 import { MAX_SUBSCRIPTION_BEFORE_DAYS, parseSubscriptionBefore, POLICY_DESCRIPTIONS, SUBSCRIPTION_POLICIES, type SubscriptionPolicy } from '../rules/reissue-policy.js';
 import type { ProjectedAction } from '../rules/projection.js';
 import { down, up, useConsole, useKeys } from './context.js';
-import { fit } from './widgets/text.js';
+import { columns as columnsOf, fit } from './widgets/text.js';
+import { Paragraph } from './widgets/paragraph.js';
 
 /** Short action words, so that the action and its date fit a 24-column cell. */
 const SHORT_ACTION: Readonly<Record<ProjectedAction, string>> = {
@@ -35,6 +36,9 @@ export function PolicyScreen() {
 
   useKeys(
     (input, key) => {
+      // A message answers the last Enter: any other key changes what it was about ("300 is more
+      // than the maximum" must not stay under a corrected 30).
+      if (!key.return) setMessage('');
       if (up(input, key)) setField(0);
       else if (down(input, key) || key.tab) {
         setField(1);
@@ -55,7 +59,8 @@ export function PolicyScreen() {
         const current = before.ok ? before.value : 0;
         setBeforeText(String(Math.max(0, Math.min(MAX_SUBSCRIPTION_BEFORE_DAYS, current + (key.rightArrow ? 1 : -1)))));
       } else if (key.return) {
-        if (!before.ok) setMessage(before.error);
+        // The field's own error says why (above): the message only says nothing was saved.
+        if (!before.ok) setMessage('Not saved: correct SSLSubscriptionBefore first.');
         else if (!changed) setMessage('Nothing changed.');
         else {
           const next = { policy, beforeDays: before.value };
@@ -76,24 +81,69 @@ export function PolicyScreen() {
   // Both actions whole (24 columns each, date included); the certificate takes what is left.
   const certificateWidth = Math.max(12, columns - 1 - 2 - 24 - 3 - 24 - 1);
   const mark = (index: number) => (index === field ? <Text color="cyan">› </Text> : '  ');
+  // The fields' own names are BILLmanager's, and are never cut: on a terminal too narrow for the
+  // name and its value on one line, the value goes to the next line.
+  const policyLabel = 'Expired certificate processing policy (SSLSubscriptionPolicy)';
+  const beforeLabel = 'Period to start working with expiring certificate (SSLSubscriptionBefore)';
+  const choices = SUBSCRIPTION_POLICIES.map((p) => (
+    // Brackets mark the choice without colour too (NO_COLOR).
+    <Text key={p} {...(p === policy ? { inverse: true } : { dimColor: true })}>
+      {p === policy ? `[${p}]` : ` ${p} `}
+    </Text>
+  ));
+  const choicesWidth = SUBSCRIPTION_POLICIES.reduce((sum, p) => sum + p.length + 2, 0);
+  const daysControl = (
+    <>
+      <Text inverse={field === 1}>{`[${beforeText || ' '}]`}</Text> days
+    </>
+  );
+  const oneLine = (label: string, control: number) => columnsOf(label) + 3 + control <= columns - 1;
+  // Rows for the preview's changes: what the fields (one or two lines each) leave.
+  const previewRows = bodyRows - 11 - (oneLine(policyLabel, choicesWidth) ? 0 : 1) - (oneLine(beforeLabel, 12) ? 0 : 1);
   return (
     <Box flexDirection="column">
-      <Text>
-        {mark(0)}
-        {fit('Expired certificate processing policy (SSLSubscriptionPolicy)', columns - 26)}{' '}
-        {SUBSCRIPTION_POLICIES.map((p) => (
-          // Brackets mark the choice without colour too (NO_COLOR).
-          <Text key={p} {...(p === policy ? { inverse: true } : { dimColor: true })}>
-            {p === policy ? `[${p}]` : ` ${p} `}
+      {oneLine(policyLabel, choicesWidth) ? (
+        <Text>
+          {mark(0)}
+          {policyLabel} {choices}
+        </Text>
+      ) : (
+        <>
+          <Text>
+            {mark(0)}
+            {fit(policyLabel, columns - 3)}
           </Text>
-        ))}
-      </Text>
-      <Text dimColor>{`    ${POLICY_DESCRIPTIONS[policy]}${policy === 'auto' ? ' (default)' : ''}`}</Text>
-      <Text>
-        {mark(1)}
-        {fit('Period to start working with expiring certificate (SSLSubscriptionBefore)', columns - 26)} <Text inverse={field === 1}>{`[${beforeText || ' '}]`}</Text> days
-      </Text>
-      {before.ok ? <Text dimColor>    default 10, at most {MAX_SUBSCRIPTION_BEFORE_DAYS}</Text> : <Text color="red">    ✗ {before.error}</Text>}
+          <Text>
+            {'    '}
+            {choices}
+          </Text>
+        </>
+      )}
+      <Text dimColor>{fit(`    ${POLICY_DESCRIPTIONS[policy]}${policy === 'auto' ? ' (default)' : ''}`, columns - 1)}</Text>
+      {oneLine(beforeLabel, 12) ? (
+        <Text>
+          {mark(1)}
+          {beforeLabel} {daysControl}
+        </Text>
+      ) : (
+        <>
+          <Text>
+            {mark(1)}
+            {fit(beforeLabel, columns - 3)}
+          </Text>
+          <Text>
+            {'    '}
+            {daysControl}
+          </Text>
+        </>
+      )}
+      {before.ok ? (
+        <Text dimColor>    default 10, at most {MAX_SUBSCRIPTION_BEFORE_DAYS}</Text>
+      ) : (
+        <Box paddingLeft={4}>
+          <Paragraph color="red" width={columns - 5} text={`✗ ${before.error}`} />
+        </Box>
+      )}
       <Text> </Text>
       {preview ? (
         <Box flexDirection="column">
@@ -102,12 +152,12 @@ export function PolicyScreen() {
             {preview.changes.length === 1 ? '' : 's'}:
           </Text>
           <Text dimColor>{`  ${fit('Certificate (module)', certificateWidth)} ${fit('Now', 24)} → ${fit('After the change', 24)}`}</Text>
-          {preview.changes.slice(0, Math.max(1, bodyRows - 11)).map((c) => (
+          {preview.changes.slice(0, Math.max(1, previewRows)).map((c) => (
             <Text key={`${c.module}:${c.certificateId}`}>
               {`  ${fit(`${c.domain} (${c.module})`, certificateWidth)} ${fit(change(c.before), 24)} → ${fit(change(c.after), 24)}`}
             </Text>
           ))}
-          {preview.changes.length > bodyRows - 11 ? <Text dimColor>  … and {preview.changes.length - Math.max(1, bodyRows - 11)} more</Text> : null}
+          {preview.changes.length > previewRows ? <Text dimColor>  … and {preview.changes.length - Math.max(1, previewRows)} more</Text> : null}
           <Text>Press Enter to save this policy.</Text>
         </Box>
       ) : (

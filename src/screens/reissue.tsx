@@ -5,15 +5,18 @@
  */
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
-import type { ActionReport, Outcome, RunReport } from '../core/reissue/run.js';
-import { down, up, useConsole, useKeys } from './context.js';
+import type { ActionReport, Outcome, RunAction, RunReport } from '../core/reissue/run.js';
+import type { ProjectedAction } from '../rules/projection.js';
+import { down, up, useConsole, useKeys, type ReissueScope } from './context.js';
 import { Spinner } from './widgets/spinner.js';
+import { useWaited, waitedText } from './widgets/clock.js';
 import { fit } from './widgets/text.js';
 import { WindowList } from './widgets/window-list.js';
 
 const OUTCOME_TEXT: Readonly<Record<Outcome, string>> = {
   reissued: 'reissued',
   notified: 'client notified',
+  'no-recipient': 'outbox, no recipient',
   task: 'manual task',
   'retry-later': 'not done: next run',
   'in-doubt': 'IN DOUBT',
@@ -32,6 +35,29 @@ type Phase =
   | { readonly step: 'finished'; readonly report: RunReport }
   | { readonly step: 'failed'; readonly message: string };
 
+const SCOPE_ACTION: Readonly<Record<ProjectedAction, string>> = {
+  reissue: 'reissue',
+  'notify-client': 'client notice',
+  'manual-task': 'manual task',
+  none: 'policy none',
+  'end-of-term': 'end of term',
+};
+const RUN_ACTIONS: readonly ProjectedAction[] = ['reissue', 'notify-client', 'manual-task'];
+
+/** "module X, reissue actions only": what the run is limited to, as the timeline's filters were. */
+export function scopeText(scope: ReissueScope | undefined): string {
+  const module = scope?.module ? `module ${scope.module.name}` : 'all modules';
+  return `${module}, ${scope?.action ? `${SCOPE_ACTION[scope.action]} actions only` : 'all actions'}`;
+}
+
+/** The core's limits for a scope; an action the run never takes (policy none, end of term) leaves nothing. */
+function runScope(scope: ReissueScope | undefined): { moduleIds?: readonly number[]; actions?: readonly RunAction[] } {
+  return {
+    ...(scope?.module ? { moduleIds: [scope.module.id] } : {}),
+    ...(scope?.action ? { actions: RUN_ACTIONS.includes(scope.action) ? [scope.action as RunAction] : [] } : {}),
+  };
+}
+
 function summary(actions: readonly ActionReport[]): string {
   const counts = new Map<string, number>();
   for (const action of actions) counts.set(OUTCOME_TEXT[action.outcome], (counts.get(OUTCOME_TEXT[action.outcome]) ?? 0) + 1);
@@ -39,21 +65,25 @@ function summary(actions: readonly ActionReport[]): string {
   return [...counts].map(([what, count]) => `${what}: ${count}`).join(' · ');
 }
 
-export function ReissueScreen() {
+export function ReissueScreen({ scope }: { readonly scope?: ReissueScope }) {
   const { services, columns, bodyRows, push } = useConsole();
   const [phase, setPhase] = useState<Phase>({ step: 'planning' });
   const [cursor, setCursor] = useState(0);
+  // The run the timeline offered is the one it showed: its module and action filters.
+  const limits = useMemo(() => runScope(scope), [scope]);
+  const scoped = scopeText(scope);
+  const waited = useWaited(phase.step === 'planning' || phase.step === 'running');
 
   useEffect(() => {
     let live = true;
-    services.reissueRun(true).then(
+    services.reissueRun(true, undefined, limits).then(
       (plan) => live && setPhase({ step: 'planned', plan }),
       (error: unknown) => live && setPhase({ step: 'failed', message: error instanceof Error ? error.message : String(error) }),
     );
     return () => {
       live = false;
     };
-  }, [services]);
+  }, [services, limits]);
 
   const start = () => {
     if (phase.step !== 'planned') return;
@@ -61,7 +91,7 @@ export function ReissueScreen() {
     setPhase({ step: 'running', done: [], planned });
     setCursor(0);
     services
-      .reissueRun(false, (action) => setPhase((current) => (current.step === 'running' ? { ...current, done: [...current.done, action] } : current)))
+      .reissueRun(false, (action) => setPhase((current) => (current.step === 'running' ? { ...current, done: [...current.done, action] } : current)), limits)
       .then(
         (report) => setPhase({ step: 'finished', report }),
         (error: unknown) => setPhase({ step: 'failed', message: error instanceof Error ? error.message : String(error) }),
@@ -72,8 +102,8 @@ export function ReissueScreen() {
     () => (phase.step === 'planned' ? phase.plan.actions : phase.step === 'running' ? phase.done : phase.step === 'finished' ? phase.report.actions : []),
     [phase],
   );
-  // Summary, hint, header, the list, a blank line and two lines of detail.
-  const height = Math.max(3, bodyRows - 8);
+  // Summary (two lines: the scope and the counts), hint, header, the list, a blank line and two lines of detail.
+  const height = Math.max(3, bodyRows - 9);
 
   useKeys(
     (input, key) => {
@@ -91,7 +121,7 @@ export function ReissueScreen() {
   if (phase.step === 'planning') {
     return (
       <Text>
-        <Spinner /> Working out what is due today…
+        <Spinner /> Dry run for {scoped}: working out what is due today{waitedText(waited)}…
       </Text>
     );
   }
@@ -112,18 +142,21 @@ export function ReissueScreen() {
   const pending = phase.step === 'planned' ? phase.plan.actions.filter((a) => a.outcome !== 'already-done').length : 0;
   return (
     <Box flexDirection="column">
-      {phase.step === 'planned' ? (
-        <Text>{pending === 0 ? `Nothing to do today (${phase.plan.today}).` : fit(`Due today (${phase.plan.today}): ${summary(phase.plan.actions)}`, columns - 2)}</Text>
-      ) : phase.step === 'running' ? (
-        <Text>
-          <Spinner /> Running: {phase.done.length} of {phase.planned} done{phase.done.length ? ` · ${summary(phase.done)}` : ''}
-        </Text>
-      ) : (
-        <Text color={phase.report.actions.some((a) => a.outcome === 'in-doubt' || a.outcome === 'retry-later') ? 'yellow' : 'green'}>
-          Done: {phase.report.actions.length ? summary(phase.report.actions) : 'nothing was due'}
-          {phase.report.synced.length ? ` · synced again: ${phase.report.synced.join(', ')}` : ''}
-        </Text>
-      )}
+      {/* The scope leads, whole: the operator sees what y would run before the counts. */}
+      <Box height={2} overflow="hidden">
+        {phase.step === 'planned' ? (
+          <Text wrap="wrap">{`Dry run for ${scoped}: ${pending === 0 ? `nothing to do today (${phase.plan.today}).` : `due today (${phase.plan.today}): ${summary(phase.plan.actions)}`}`}</Text>
+        ) : phase.step === 'running' ? (
+          <Text wrap="wrap">
+            <Spinner /> {`Running for ${scoped}${waitedText(waited)}: ${phase.done.length} of ${phase.planned} done${phase.done.length ? ` · ${summary(phase.done)}` : ' · waiting for the providers'}`}
+          </Text>
+        ) : (
+          <Text wrap="wrap" color={phase.report.actions.some((a) => a.outcome === 'in-doubt' || a.outcome === 'retry-later') ? 'yellow' : 'green'}>
+            Done for {scoped}: {phase.report.actions.length ? summary(phase.report.actions) : 'nothing was due'}
+            {phase.report.synced.length ? ` · synced again: ${phase.report.synced.join(', ')}` : ''}
+          </Text>
+        )}
+      </Box>
       <Text dimColor>
         {phase.step === 'planned' && pending > 0
           ? 'Nothing has been sent yet: y carries it out (journaled, once per action).'

@@ -14,7 +14,8 @@ import type { ReissueStatusEntry } from '../core/reissue/status.js';
 import { useConsole, useKeys, useRemembered } from './context.js';
 import { readReissue, readReissues, type ReissueRow, type ReissueRows } from './reissue-data.js';
 import { wrapWords } from './widgets/paragraph.js';
-import { columns as textColumns, fit, fitMiddle, wrapColumns } from './widgets/text.js';
+import { columns as textColumns, fit, wrapColumns } from './widgets/text.js';
+import { formatRow, layoutColumns, shows } from './widgets/columns.js';
 import { listMove, WindowList } from './widgets/window-list.js';
 
 /** Provider data on a terminal: control characters as ?, so a domain or a token cannot drive the terminal. */
@@ -145,13 +146,29 @@ function ReissueList({ data, reload, older, toggleOlder }: { readonly data: Reis
     columns >= 100 ? '↑↓ move  Enter show  f stage  m module  a older finished  r reload' : 'Enter show·f stage·m module·a older·r reload',
   );
 
-  // At 80 columns: module, domain, stage, since (its day), deadline; a wider terminal adds the hour and the new id.
+  // Columns by need: the domain, its stage and deadline stay whole; the module is shortened, the
+  // new id and the hour go first on a narrow terminal.
   const wide = columns >= 110;
-  const fixed = { module: wide ? 22 : 14, stage: 18, since: wide ? 16 : 10, deadline: 10, id: wide ? 14 : 0 };
-  const gaps = wide ? 5 : 4;
-  const domainWidth = Math.max(10, columns - 1 - 3 - fixed.module - fixed.stage - fixed.since - fixed.deadline - fixed.id - gaps);
+  const layout = useMemo(() => {
+    const want = (header: string, pick: (row: ReissueRow) => string) => {
+      let widest = textColumns(header);
+      for (const row of rows) widest = Math.max(widest, textColumns(pick(row)));
+      return widest;
+    };
+    return layoutColumns<'module' | 'domain' | 'stage' | 'since' | 'deadline' | 'id'>(
+      [
+        { id: 'module', header: 'Module', want: want('Module', (r) => printable(r.entry.module)), min: 10, priority: 4, cut: 'middle' },
+        { id: 'domain', header: 'Domain', want: want('Domain', (r) => printable(r.entry.domain)), min: 16, priority: 9 },
+        { id: 'stage', header: 'Stage', want: want('Stage', (r) => stageText(r.entry.stage, r.entry.stuckIn)), min: 12, priority: 8 },
+        { id: 'since', header: 'Since', want: wide ? 16 : 10, priority: 5, optional: true },
+        { id: 'deadline', header: 'Deadline', want: 10, priority: 7 },
+        { id: 'id', header: 'New id', want: want('New id', (r) => printable(r.entry.newCertificateId ?? '-')), priority: 2, optional: true },
+      ],
+      columns - 4,
+    );
+  }, [rows, columns, wide]);
   const line = (mark: string, moduleText: string, domain: string, stageT: string, since: string, deadline: string, id: string) =>
-    ` ${mark} ${fitMiddle(moduleText, fixed.module)} ${fit(domain, domainWidth)} ${fit(stageT, fixed.stage)} ${fit(since, fixed.since)} ${fit(deadline, fixed.deadline)}${wide ? ` ${fit(id, fixed.id)}` : ''}`;
+    ` ${mark} ${formatRow(layout, { module: moduleText, domain, stage: stageT, since, deadline, id })}`;
   const row = (index: number) => {
     const { entry } = rows[index] as ReissueRow;
     const since = wide ? entry.since.slice(0, 16).replace('T', ' ') : entry.since.slice(0, 10);
@@ -164,7 +181,7 @@ function ReissueList({ data, reload, older, toggleOlder }: { readonly data: Reis
   const stuck = data.rows.filter(({ entry }) => entry.stage === 'stuck').length;
   const inFlight = data.rows.filter(({ entry }) => !isFinished(entry.stage)).length;
   const about = selected
-    ? clampLines(printable(`${selected.entry.domain}${wide ? '' : ` · new id ${selected.entry.newCertificateId ?? '-'}`}: ${selected.entry.detail}`), columns - 2, 2)
+    ? clampLines(printable(`${selected.entry.domain}${shows(layout, 'id') ? '' : ` · new id ${selected.entry.newCertificateId ?? '-'}`}: ${selected.entry.detail}`), columns - 2, 2)
     : [];
 
   return (

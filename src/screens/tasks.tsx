@@ -9,8 +9,10 @@ import { formatDay } from '../rules/calendar.js';
 import { PROVIDERS } from '../providers/catalog.js';
 import type { ManualTask, TaskStatus } from '../core/tasks.js';
 import { useConsole, useKeys, type ScreenSpec } from './context.js';
-import { fit, fitMiddle } from './widgets/text.js';
+import { columns as columnsOf, fit } from './widgets/text.js';
+import { formatRow, headerRow, layoutColumns } from './widgets/columns.js';
 import { listMove, WindowList } from './widgets/window-list.js';
+import { useListSearch } from './widgets/search.js';
 
 const STATUS_FILTERS: readonly (TaskStatus | 'all')[] = ['open', 'closed', 'all'];
 
@@ -143,10 +145,19 @@ function TaskList({ all, reload, at }: { readonly all: readonly ManualTask[]; re
   const selected = tasks[position];
   const height = Math.max(3, bodyRows - 6);
   const closing = useClosing(reload);
+  // / n N: find a domain, as in less and vim.
+  const search = useListSearch({
+    count: tasks.length,
+    position,
+    what: 'domain',
+    moveTo: setCursor,
+    matches: (index, query) => (tasks[index] as ManualTask).domain.toLowerCase().includes(query),
+  });
 
   useKeys(
     (input, key) => {
       if (closing.handle(input)) return true;
+      if (search.handle(input, key)) return true;
       const moved = listMove(input, key, position, Math.max(0, tasks.length - 1), height);
       if (moved !== null) setCursor(moved);
       else if (key.return && selected) {
@@ -164,19 +175,37 @@ function TaskList({ all, reload, at }: { readonly all: readonly ManualTask[]; re
       else return false;
       return true;
     },
-    closing.asking ? 'y close  any other key keeps it open' : 'Enter show  c close  d department  f open/closed  r reload',
+    closing.asking ? 'y close  any other key keeps it open' : search.typing ? search.hints : 'Enter show  / search  c close  d department  f open/closed  r reload',
+    search.typing,
   );
 
-  // Fixed columns for 80 terminal columns; the domain takes what a wider one adds.
-  const fixed = { id: 7, due: 12, department: 12, module: 16 };
-  const domainWidth = Math.max(10, columns - 2 - fixed.id - fixed.due - fixed.department - fixed.module - 4);
+  // Columns by need: the domain and the due date stay whole, the department and the module are
+  // shortened first; a wide terminal shows what the task asks in the room left.
+  const layout = useMemo(() => {
+    const want = (header: string, pick: (task: ManualTask) => string) => {
+      let widest = header.length;
+      for (const task of tasks) widest = Math.max(widest, columnsOf(printable(pick(task))));
+      return widest;
+    };
+    return layoutColumns<'id' | 'due' | 'department' | 'module' | 'domain' | 'what'>(
+      [
+        { id: 'id', header: 'Task', want: want('Task', (t) => t.id), priority: 8 },
+        { id: 'due', header: 'Due', want: 12, priority: 7 },
+        { id: 'department', header: 'Department', want: want('Department', (t) => t.department), min: 8, priority: 3, optional: true },
+        { id: 'module', header: 'Module', want: want('Module', (t) => t.module), min: 14, priority: 4, cut: 'middle' },
+        { id: 'domain', header: 'Domain', want: want('Domain', (t) => t.domain), min: 16, priority: 9 },
+        { id: 'what', header: 'What', want: 12, priority: 0, optional: true, grow: true },
+      ],
+      columns - 2,
+    );
+  }, [tasks, columns]);
   const row = (index: number) => {
     const task = tasks[index] as ManualTask;
     const late = overdue(task, today);
     const closed = task.closedAt !== undefined;
     // The first column stays the cursor's (›, seen without colour too); overdue is a ! after the date.
     return {
-      text: ` ${fit(task.id, fixed.id)} ${fit(`${task.dueDate ?? '-'}${late ? ' !' : ''}`, fixed.due)} ${fit(printable(task.department), fixed.department)} ${fitMiddle(printable(task.module), fixed.module)} ${fit(printable(task.domain), domainWidth)}`,
+      text: ` ${formatRow(layout, { id: task.id, due: `${task.dueDate ?? '-'}${late ? ' !' : ''}`, department: printable(task.department), module: printable(task.module), domain: printable(task.domain), what: printable(task.what) })}`,
       ...(late ? { color: 'red' } : closed ? { dim: true } : {}),
     };
   };
@@ -186,7 +215,7 @@ function TaskList({ all, reload, at }: { readonly all: readonly ManualTask[]; re
   return (
     <Box flexDirection="column">
       <Text>{fit(` ${count}${openHere ? `, ${openHere} overdue` : ''} · department: ${printable(department)} · today ${today}`, columns - 1)}</Text>
-      <Text bold>{fit(` ${fit('Task', fixed.id)} ${fit('Due', fixed.due)} ${fit('Department', fixed.department)} ${fit('Module', fixed.module)} Domain`, columns - 1)}</Text>
+      <Text bold>{fit(` ${headerRow(layout)}`, columns - 1)}</Text>
       <WindowList
         count={tasks.length}
         cursor={position}
@@ -207,7 +236,7 @@ function TaskList({ all, reload, at }: { readonly all: readonly ManualTask[]; re
           {Array.from({ length: 2 }, (_, i) => (
             <Text key={i}> {selected ? (wrapLines(printable(`${selected.id}: ${selected.what}, ${selected.domain} · ${selected.why}`), columns - 2, 2)[i] ?? '') : ''}</Text>
           ))}
-          <Text>{fit(printable(` ${closing.message || (openHere ? '! overdue: the due date has passed' : '')}`), columns - 1)}</Text>
+          <Text>{fit(printable(` ${search.line || closing.message || (openHere ? '! overdue: the due date has passed' : '')}`), columns - 1)}</Text>
         </>
       )}
     </Box>

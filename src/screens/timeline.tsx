@@ -11,12 +11,16 @@ import { formatDay, parseDay, type Day } from '../rules/calendar.js';
 import type { ProjectedAction } from '../rules/projection.js';
 import { ACTIVE_STAGES, type ReissueStage } from '../rules/reissue-lifecycle.js';
 import { dueDate, type Timeline, type TimelineEntry } from '../core/timeline.js';
-import { useConsole, useKeys, useRemembered } from './context.js';
+import { useConsole, useKeys, useRemembered, type ReissueScope } from './context.js';
 import { collectAfterBigBuild } from './collect-garbage.js';
 import { useSync, type SyncState } from './use-sync.js';
 import { Spinner } from './widgets/spinner.js';
 import { fit, since } from './widgets/text.js';
+import { formatRow, headerRow, layoutColumns, wantOf } from './widgets/columns.js';
+import { DetailPanel, type DetailField } from './widgets/detail.js';
+import { Paragraph, wrapWords } from './widgets/paragraph.js';
 import { listMove, WindowList } from './widgets/window-list.js';
+import { useListSearch } from './widgets/search.js';
 import { stageText } from './reissues.js';
 
 const ACTION_FILTERS: readonly (ProjectedAction | 'all')[] = ['all', 'reissue', 'notify-client', 'manual-task', 'none', 'end-of-term'];
@@ -69,6 +73,29 @@ export function buildRows(entries: readonly TimelineEntry[], grouping: 'month' |
   return rows;
 }
 
+/** A certificate of the timeline whole, for its detail (Enter). */
+export function entryDetail(e: TimelineEntry): DetailField[] {
+  const fields: DetailField[] = [
+    { label: 'Domain', value: e.domain },
+    { label: 'Module', value: e.module },
+    { label: 'Certificate', value: e.certificateId },
+    { label: 'Expires', value: e.expires ?? 'unknown' },
+    { label: 'Paid until', value: e.paidUntil ?? 'unknown' },
+    { label: 'Action', value: `${ACTION_TEXT[e.action]}${e.actionDate ? ` on ${e.actionDate}` : ''}${e.overdue ? ' (overdue)' : ''}`, ...(e.overdue ? { color: 'red' } : {}) },
+  ];
+  if (e.department) fields.push({ label: 'Department', value: e.department });
+  if (e.revalidate.length) fields.push({ label: 'Revalidate', value: e.revalidate.join(' and ') });
+  if (e.reason) fields.push({ label: 'Why', value: e.reason });
+  if (e.reissue) {
+    fields.push({
+      label: 'Reissue',
+      value: `${stageText(e.reissue.stage, e.reissue.stuckIn)}${e.reissue.since ? ` since ${e.reissue.since.slice(0, 10)}` : ''}${e.reissue.deadline ? ` · served by ${e.reissue.deadline}` : ''} · ${e.reissue.detail}`,
+      ...(e.reissue.stage === 'stuck' ? { color: 'red' } : {}),
+    });
+  }
+  return fields;
+}
+
 export function TimelineScreen() {
   const { services } = useConsole();
   const [version, setVersion] = useState(0);
@@ -102,6 +129,8 @@ function TimelineView({
   const [actionFilter, setActionFilter] = useRemembered('actionFilter', 0);
   const [stageFilter, setStageFilter] = useRemembered('stageFilter', 0);
   const [note, setNote] = useState('');
+  // Enter: the selected certificate whole (a row shortens its values to fit the terminal).
+  const [detailOpen, setDetailOpen] = useState(false);
   const [moduleFilter, setModuleFilter] = useRemembered('moduleFilter', 0);
   const [grouping, setGrouping] = useRemembered<'month' | 'week'>('grouping', 'month');
 
@@ -121,7 +150,8 @@ function TimelineView({
   }, [rows, entries, today]);
   const [cursor, setCursor] = useRemembered<number | null>('cursor', null);
   const position = Math.min(cursor ?? todayRow, Math.max(0, rows.length - 1));
-  const height = Math.max(3, bodyRows - 7);
+  const summary = `${entries.length} certificate${entries.length === 1 ? '' : 's'} · action: ${ACTION_FILTERS[actionFilter]} · module: ${moduleNames[moduleFilter]}${stage.stages ? ` · stage: ${stage.name}` : ''} · by ${grouping} · today ${today} · synced ${since(timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort()[0])}`;
+  const height = Math.max(3, bodyRows - 6 - wrapWords(summary, columns - 2).length);
 
   const selectedRow = rows[position];
   const selected = selectedRow && 'entry' in selectedRow ? (entries[selectedRow.entry] as TimelineEntry) : null;
@@ -130,6 +160,13 @@ function TimelineView({
     if (selected.reissue?.recordId) push({ id: 'reissue-record', recordId: selected.reissue.recordId });
     else if (selected.reissue) setNote('Under way on the provider: it joins the ledger at the next reissue run (r).');
     else setNote('No reissue is under way for this certificate.');
+  };
+
+  /** r: the run of what the screen shows, its module and action filters (the stage filter only narrows the view). */
+  const runScope = (): ReissueScope => {
+    const action = ACTION_FILTERS[actionFilter] ?? 'all';
+    const module = moduleFilter > 0 ? timeline.modules[moduleFilter - 1] : undefined;
+    return { ...(module ? { module: { id: module.id, name: module.name } } : {}), ...(action !== 'all' ? { action } : {}) };
   };
 
   /** v: whether the selected certificate's next validation is ready (CAA, DNS record, approver), as timeline --readiness says. */
@@ -148,13 +185,33 @@ function TimelineView({
       .then(setNote);
   };
 
+  // / n N: find a domain, as in less and vim (month headings are not searched).
+  const search = useListSearch({
+    count: rows.length,
+    position,
+    what: 'domain',
+    moveTo: setCursor,
+    matches: (index, query) => {
+      const r = rows[index];
+      return r !== undefined && 'entry' in r && (entries[r.entry] as TimelineEntry).domain.toLowerCase().includes(query);
+    },
+  });
+
   useKeys(
     (input, key) => {
+      if (search.handle(input, key)) {
+        setNote('');
+        return true;
+      }
       const moved = listMove(input, key, position, Math.max(0, rows.length - 1), height);
       setNote('');
-      if (moved !== null) setCursor(moved);
-      else if (key.return) showReissue();
-      else if (input === 'i') {
+      if (detailOpen && key.escape) setDetailOpen(false);
+      else if (moved !== null) setCursor(moved);
+      else if (key.return) {
+        // In the detail, Enter goes on to the reissue's record when the ledger has one.
+        if (detailOpen && selected?.reissue) showReissue();
+        else setDetailOpen((open) => !open);
+      } else if (input === 'i') {
         setStageFilter((f) => (f + 1) % STAGE_FILTERS.length);
         setCursor(null);
       } else if (input === 'g') setCursor(todayRow);
@@ -169,19 +226,39 @@ function TimelineView({
         setCursor(null);
       } else if (input === 'v') checkReadiness();
       else if (input === 's') startSync();
-      else if (input === 'r') push({ id: 'reissue' });
+      else if (input === 'r') push({ id: 'reissue', scope: runScope() });
       else return false;
       return true;
     },
-    columns >= 120
-      ? '↑↓ PgUp PgDn scroll  g today  f action  m module  i stage  w week/month  Enter reissue  v readiness  s sync  r run'
-      : 'g today·f action·m module·i stage·w week·Enter reissue·v ready?·s sync·r run',
+    search.typing
+      ? search.hints
+      : columns >= 120
+      ? `↑↓ PgUp PgDn scroll  / search  Enter ${detailOpen ? (selected?.reissue ? 'its reissue' : 'close') : 'detail'}  g today  f action  m module  i stage  w week/month  v readiness  s sync  r run`
+      : `Enter ${detailOpen ? (selected?.reissue ? 'its reissue' : 'close') : 'detail'}  / search  g today  f action  m module  i stage  w week  v ready?  s sync  r run`,
+    search.typing,
   );
 
-  // A wide terminal gives the module names room too ("Ispmanager (SSL) main"), the domain the rest.
-  // The action column holds the stage of a reissue under way ("validating"), hence 10.
-  const fixed = { module: columns >= 110 ? 24 : 12, expires: 10, paid: 10, action: 10, kind: 10, reval: 3 };
-  const domainWidth = Math.max(10, columns - 3 - Object.values(fixed).reduce((a, b) => a + b, 0) - 6);
+  // Columns by need: the domain, when and what the action is stay; Rev, Paid until and Expires go
+  // first on a narrow terminal, and a wide one shows each certificate's reason in the room left.
+  const layout = useMemo(() => {
+    let domain = 6;
+    for (const e of entries) if (e.domain.length > domain) domain = e.domain.length;
+    return layoutColumns<'domain' | 'module' | 'expires' | 'paid' | 'actionOn' | 'action' | 'rev' | 'reason'>(
+      [
+        { id: 'domain', header: 'Domain', want: domain, min: 16, priority: 9 },
+        { id: 'module', header: 'Module', want: wantOf('Module', timeline.modules.map((m) => m.name)), min: 10, priority: 4, cut: 'middle' },
+        { id: 'expires', header: 'Expires', want: 10, priority: 6, optional: true },
+        { id: 'paid', header: 'Paid until', want: 10, priority: 3, optional: true },
+        { id: 'actionOn', header: 'Action on', want: 10, priority: 8 },
+        // The stage of a reissue under way ("validating") shows where the action would be.
+        { id: 'action', header: 'Action', want: 10, priority: 7 },
+        { id: 'rev', header: 'Rev', want: 3, priority: 5, optional: true },
+        { id: 'reason', header: 'Reason', want: 12, priority: 0, optional: true, grow: true },
+      ],
+      // The row's first column is the cursor's, the second the ! of an overdue or stuck one.
+      columns - 3,
+    );
+  }, [entries, timeline, columns]);
   const row = (index: number) => {
     const r = rows[index] as Row;
     if ('heading' in r) return { text: fit(` ${r.heading}`, columns - 1), heading: true, color: 'cyan' };
@@ -191,7 +268,16 @@ function TimelineView({
     // The first column stays the cursor's (›, seen without colour too), the second has ! for overdue
     // or stuck; a reissue under way shows its stage where the action would be.
     return {
-      text: ` ${e.overdue || stuck ? '!' : ' '}${fit(e.domain, domainWidth)} ${fit(e.module, fixed.module)} ${fit(e.expires ?? '-', fixed.expires)} ${fit(e.paidUntil ?? '-', fixed.paid)} ${fit(e.actionDate ?? '-', fixed.action)} ${fit(e.reissue ? e.reissue.stage : SHORT_ACTION[e.action], fixed.kind)} ${fit(reval, fixed.reval)}`,
+      text: ` ${e.overdue || stuck ? '!' : ' '}${formatRow(layout, {
+        domain: e.domain,
+        module: e.module,
+        expires: e.expires ?? '-',
+        paid: e.paidUntil ?? '-',
+        actionOn: e.actionDate ?? '-',
+        action: e.reissue ? e.reissue.stage : SHORT_ACTION[e.action],
+        rev: reval,
+        reason: e.reissue ? e.reissue.detail : [e.department ? `for ${e.department}` : '', e.reason ?? ''].filter(Boolean).join(': '),
+      })}`,
       ...(e.overdue || stuck ? { color: 'red' } : e.reissue ? { color: 'cyan' } : e.action === 'manual-task' ? { color: 'yellow' } : e.action === 'end-of-term' ? { dim: true } : {}),
     };
   };
@@ -200,20 +286,26 @@ function TimelineView({
 
   return (
     <Box flexDirection="column">
-      <Text>
-        {fit(
-          ` ${entries.length} certificate${entries.length === 1 ? '' : 's'} · action: ${ACTION_FILTERS[actionFilter]} · module: ${moduleNames[moduleFilter]}${stage.stages ? ` · stage: ${stage.name}` : ''} · by ${grouping} · today ${today} · synced ${since(timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort()[0])}`,
-          columns - 1,
-        )}
-      </Text>
-      <Text bold>{fit(`  ${fit('Domain', domainWidth)} ${fit('Module', fixed.module)} ${fit('Expires', fixed.expires)} ${fit('Paid until', fixed.paid)} ${fit('Action on', fixed.action)} ${fit('Action', fixed.kind)} Rev`, columns - 1)}</Text>
-      <WindowList
-        count={rows.length}
-        cursor={position}
-        height={height}
-        row={row}
-        empty={neverSynced ? ' No certificates yet: press s to sync them from the providers.' : ' No certificate matches these filters.'}
-      />
+      {/* Wrapped, not cut: the filters in force and when the list was synced are what the rows mean. */}
+      <Box paddingLeft={1}>
+        <Paragraph width={columns - 2} text={summary} />
+      </Box>
+      {detailOpen && selected ? (
+        <Box height={height + 1} flexDirection="column">
+          <DetailPanel title={selected.domain} fields={entryDetail(selected)} width={columns - 1} height={height + 1} />
+        </Box>
+      ) : (
+        <>
+          <Text bold>{fit(`  ${headerRow(layout)}`, columns - 1)}</Text>
+          <WindowList
+            count={rows.length}
+            cursor={position}
+            height={height}
+            row={row}
+            empty={neverSynced ? ' No certificates yet: press s to sync them from the providers.' : ' No certificate matches these filters.'}
+          />
+        </>
+      )}
       <Text> </Text>
       {selected?.reissue ? (
         <Text wrap="truncate" {...(selected.reissue.stage === 'stuck' ? { color: 'red' } : {})}>
@@ -238,9 +330,11 @@ function TimelineView({
       <Text>
         {sync.running ? <Spinner /> : ' '}{' '}
         {fit(
-          sync.line ||
+          (search.typing && search.line) ||
+            sync.line ||
+            search.line ||
             note ||
-            (stale.length ? `last sync of ${stale.map((m) => m.name).join(', ')} failed; showing the previous list` : 'D/O: revalidate domain/organisation · ! overdue or stuck · Enter: reissue'),
+            (stale.length ? `last sync of ${stale.map((m) => m.name).join(', ')} failed; showing the previous list` : detailOpen ? `Esc back to the list · ↑ ↓ the next certificate${selected?.reissue?.recordId ? ' · Enter its reissue' : ''}` : '! overdue or stuck · Rev D/O: revalidate domain/organisation · Enter detail'),
           columns - 4,
         )}
       </Text>

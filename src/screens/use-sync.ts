@@ -2,6 +2,7 @@
 import { useCallback, useRef, useState } from 'react';
 import type { ConsoleServices } from '../core/services.js';
 import type { SyncResult } from '../core/sync.js';
+import { useWaited, waitedText } from './widgets/clock.js';
 
 export interface SyncState {
   readonly running: boolean;
@@ -21,7 +22,9 @@ export function useSync(services: ConsoleServices, onDone: () => void): [SyncSta
       return;
     }
     progress.current.clear();
-    setState({ running: true, line: `Syncing ${modules.length} module${modules.length === 1 ? '' : 's'}…`, results: null });
+    // Every module is named from the start: one whose provider does not answer stays "waiting".
+    for (const module of modules) progress.current.set(module.parameters.name, `${module.parameters.name} waiting`);
+    setState({ running: true, line: [...progress.current.values()].join(' · '), results: null });
     void services
       .sync(modules, (p) => {
         progress.current.set(p.module, `${p.module} ${p.listed}${p.total === null ? '' : `/${p.total}`}`);
@@ -29,7 +32,7 @@ export function useSync(services: ConsoleServices, onDone: () => void): [SyncSta
         const now = Date.now();
         if (now - lastPaint.current < 100) return;
         lastPaint.current = now;
-        setState((s) => ({ ...s, line: `Syncing: ${[...progress.current.values()].join(' · ')}` }));
+        setState((s) => ({ ...s, line: [...progress.current.values()].join(' · ') }));
       })
       .then((results) => {
         const failed = results.filter((r) => !r.ok);
@@ -41,5 +44,7 @@ export function useSync(services: ConsoleServices, onDone: () => void): [SyncSta
         onDone();
       });
   }, [services, onDone, state.running]);
-  return [state, start];
+  // How long the sync has waited, at the head of the line where a narrow terminal cannot cut it.
+  const waited = useWaited(state.running);
+  return [state.running ? { ...state, line: `Syncing${waitedText(waited)}: ${state.line}` } : state, start];
 }

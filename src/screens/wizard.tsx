@@ -1,8 +1,8 @@
 /**
- * The seeds' "processing module adding wizard": product type → processing module → integration
+ * BILLmanager's "processing module adding wizard": product type → processing module → integration
  * settings → processing module parameters → connection check. Each field is judged as it is left,
  * by the same schemas as the scripted commands; nothing is saved before the last step; a failed
- * check shows the seeds' message, the cause and the steps, and offers to fix a field, retry or save
+ * check shows BILLmanager's message, the cause and the steps, and offers to fix a field, retry or save
  * anyway (marked "not verified"). With `editModuleId` it edits a module: same fields, prefilled,
  * an empty password keeps the current one, and a re-check is offered before saving.
  */
@@ -14,11 +14,12 @@ import { providerModule } from '../providers/registry.js';
 import { CAUSE_LABELS, type CheckResult } from '../core/check.js';
 import { ModuleInputError, type ModuleDraft, type ModuleSection } from '../core/modules.js';
 import type { StoredModule } from '../core/store.js';
-import type { FailureCause } from '../providers/types.js';
+import { ADDRESS_FIELD, moduleAddress, settingToFix } from '../core/module-address.js';
 import { down, up, useConsole, useKeys } from './context.js';
 import { Select, selectKey } from './widgets/select.js';
 import { applyTextKey, TextField } from './widgets/text-field.js';
 import { Spinner } from './widgets/spinner.js';
+import { useWaited, waitedText } from './widgets/clock.js';
 import { fit, cut, columns as columnsOf } from './widgets/text.js';
 import { Paragraph } from './widgets/paragraph.js';
 
@@ -55,40 +56,19 @@ const PARAMETER_FIELDS: readonly Field[] = [
 ];
 const DATA_CENTER_FIELD: Field = { section: 'parameters', key: 'dataCenter', label: 'Data center', kind: 'text', help: 'the data center to which the processing module will be connected' };
 
-/** certops' own field, as --endpoint on the command line: a sandbox, a proxy or a provider's new address. */
+/**
+ * certops' own field, as --endpoint on the command line: a sandbox, a proxy or a provider's new
+ * address. BILLmanager has no such field: it stands apart, under "Advanced network settings", and
+ * the step says which address the calls go to when it overrides the provider's own.
+ */
 const ENDPOINT_FIELD: Field = {
   section: 'network',
   key: 'endpoint',
   label: 'Endpoint',
   kind: 'url',
-  help: "optional: send the API calls to this address instead of the provider's own (a sandbox, a proxy, a new address)",
-  placeholder: "(the provider's own)",
+  help: "advanced, optional: send the API calls to this address instead of the one the integration settings give (a sandbox, a proxy); leave it empty to use those",
+  placeholder: '(none: the integration settings decide)',
 };
-
-/**
- * The integration fields a failed check points at, most likely first: e fixes from there (a wrong
- * password, an address the server cannot reach, an IP the provider does not allow).
- */
-function suspectOf(cause: FailureCause): readonly string[] {
-  switch (cause) {
-    case 'credentials':
-    case 'account-locked':
-      return ['password'];
-    case 'ip-not-allowed':
-      return ['ipAddress'];
-    case 'refused':
-    case 'dns':
-    case 'timeout':
-    case 'tls':
-    case 'tls-untrusted':
-    case 'insecure-url':
-    case 'http-status':
-    case 'network':
-      return ['apiUrl', 'url', 'endpoint'];
-    default:
-      return [];
-  }
-}
 
 export function fieldsOf(provider: ProviderId, step: 'integration' | 'parameters'): Field[] {
   if (step === 'parameters') return PROVIDERS[provider].hasDataCenter ? [DATA_CENTER_FIELD, ...PARAMETER_FIELDS] : [...PARAMETER_FIELDS];
@@ -270,9 +250,14 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
           setStep('provider');
         } else {
           const chosen = PROVIDER_IDS[choiceRef.current] as ProviderId;
-          // In the demo, the new module points at the provider's sandbox unless the operator changes it.
+          // In the demo, the new module points at the provider's sandbox unless the operator changes
+          // it: in the provider's own address field where it has one (as BILLmanager's), else
+          // (GlobalSign, whose address is chosen by Demo) in the advanced endpoint.
           const sandbox = services.sandboxAccount(chosen);
-          if (chosen !== provider || Object.keys(values).length === 0) setValues(sandbox ? { 'network.endpoint': sandbox.endpoint } : {});
+          const addressField = ADDRESS_FIELD[chosen];
+          const ownAddress = providerModule(chosen).fields.some((f) => f.key === addressField && f.kind === 'url');
+          if (chosen !== provider || Object.keys(values).length === 0)
+            setValues(sandbox ? (ownAddress ? { [`integration.${addressField}`]: sandbox.endpoint } : { 'network.endpoint': sandbox.endpoint }) : {});
           setProvider(chosen);
           setErrors({});
           setFocus(0);
@@ -292,8 +277,11 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
         else if (check !== 'skipped' && !check.ok && input === 's') save(check);
         else if (input === 'r') runCheck();
         else if (input === 'e') {
+          // To the setting the cause names (the endpoint when it overrides the provider's address;
+          // GlobalSign's IP address when the address is refused); none: the first field.
+          const target = check !== 'skipped' && !check.ok ? settingToFix(provider, check, draft().network) : null;
           setCheck(null);
-          setFocus(check !== 'skipped' && !check.ok ? Math.max(0, fieldsOf(provider, 'integration').findIndex((f) => suspectOf(check.cause).includes(f.key))) : 0);
+          setFocus(target ? Math.max(0, fieldsOf(provider, 'integration').findIndex((f) => f.section === target.section && f.key === target.key)) : 0);
           setCursor(Number.MAX_SAFE_INTEGER);
           setStep('integration');
         } else return false;
@@ -345,13 +333,22 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
   const stepNumber = STEPS.indexOf(step) + 1;
   const labelWidth = 18;
   const valueWidth = Math.max(20, columns - labelWidth - 6);
+  // The name as typed: after a rename the later steps show the new name, not the stored one.
+  const typedName = String(values['parameters.name'] ?? '').trim();
+  const shownName = editing && typedName && typedName !== editing.parameters.name ? `${typedName} (was ${editing.parameters.name})` : (editing?.parameters.name ?? '');
+  const address = moduleAddress(provider, draft().integration, draft().network);
+  const addressLabel = fieldsOf(provider, 'integration').find((f) => f.section === 'integration' && f.key === ADDRESS_FIELD[provider])?.label ?? '';
+  const addressLine =
+    address.url === null
+      ? `API calls go to the ${addressLabel}, once it is filled in.`
+      : `API calls go to ${address.url}${address.from === 'endpoint' ? ` (the Endpoint below overrides ${provider === 'globalsign' ? 'the address Demo chooses' : `the ${addressLabel}`})` : address.from === 'default' ? ` (the ${addressLabel} left blank: BILLmanager's default)` : provider === 'globalsign' ? ' (chosen by Demo)' : ''}.`;
   return (
     <Box flexDirection="column">
       {/* One line at any width: the module's name (when editing) is cut, never wrapped. */}
       <Text>
         <Text bold>{`Step ${stepNumber} of ${STEPS.length} · ${STEP_TITLES[step]}`}</Text>
         {step !== 'product' && step !== 'provider' ? (
-          <Text dimColor>{cut(` — ${PROVIDERS[provider].title}${editing ? ` · ${editing.parameters.name}` : ''}`, Math.max(0, columns - 2 - columnsOf(`Step ${stepNumber} of ${STEPS.length} · ${STEP_TITLES[step]}`)))}</Text>
+          <Text dimColor>{cut(` — ${PROVIDERS[provider].title}${editing ? ` · ${shownName}` : ''}`, Math.max(0, columns - 2 - columnsOf(`Step ${stepNumber} of ${STEPS.length} · ${STEP_TITLES[step]}`)))}</Text>
         ) : null}
       </Text>
       <Text> </Text>
@@ -365,6 +362,12 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
             const error = errors[id];
             return (
               <Box key={id} flexDirection="column">
+                {f.section === 'network' ? (
+                  <Box flexDirection="column" marginTop={1}>
+                    <Paragraph width={columns - 2} text={addressLine} />
+                    <Text bold>Advanced network settings (certops' own; not in BILLmanager)</Text>
+                  </Box>
+                ) : null}
                 <Box>
                   <Text {...(focused ? { color: 'cyan' } : {})}>{focused ? '› ' : '  '}{fit(f.label, labelWidth)}</Text>
                   {f.kind === 'boolean' ? (
@@ -406,7 +409,7 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
           ) : null}
         </Box>
       ) : null}
-      {step === 'check' ? <CheckStep check={check} editing={Boolean(editing)} saving={saving} columns={columns} /> : null}
+      {step === 'check' ? <CheckStep check={check} editing={Boolean(editing)} saving={saving} columns={columns} provider={provider} fix={check !== null && typeof check === 'object' && !check.ok ? fixText(provider, check, draft().network) : ''} /> : null}
     </Box>
   );
 }
@@ -427,14 +430,27 @@ function changeOf(draft: ModuleDraft) {
   return { parameters: draft.parameters, integration: draft.integration, network: draft.network };
 }
 
-function CheckStep({ check, editing, saving, columns }: { check: CheckResult | 'running' | 'skipped' | null; editing: boolean; saving: string | null; columns: number }) {
+/** What e does after a failed check: the field the cause names, or where else the fix lies. */
+function fixText(provider: ProviderId, check: Extract<CheckResult, { ok: false }>, network: { readonly endpoint?: string | undefined }): string {
+  const target = settingToFix(provider, check, network);
+  if (!target) {
+    const where = check.cause === 'ip-not-allowed' ? (PROVIDERS[provider].troubleshooting.ipAllowed ?? "ask the provider to allow API calls from this server's IP address") : PROVIDERS[provider].troubleshooting.parameters;
+    return `No setting here causes this: ${where}. e opens the integration settings · r retry · s save anyway (marked "not verified")`;
+  }
+  const label = fieldsOf(provider, 'integration').find((f) => f.section === target.section && f.key === target.key)?.label ?? target.key;
+  return `e fix the settings, from ${label}${target.section === 'network' ? ' (advanced network settings)' : ''} · r retry · s save anyway (marked "not verified")`;
+}
+
+function CheckStep({ check, editing, saving, columns, fix, provider }: { check: CheckResult | 'running' | 'skipped' | null; editing: boolean; saving: string | null; columns: number; fix: string; provider: ProviderId }) {
   const heading = check && typeof check === 'object' ? PROVIDERS[check.provider].troubleshooting.heading : '';
+  // A provider that does not answer is named, with how long it has been waited for.
+  const waited = useWaited(check === 'running' || check === 'skipped');
   if (saving) return <Text>{saving}</Text>;
   if (check === null) return <Text>{editing ? 'Check the connection with the new settings before saving? (y / n)' : ''}</Text>;
   if (check === 'running' || check === 'skipped')
     return (
       <Text>
-        <Spinner /> Checking the connection to the processing module…
+        <Spinner /> Checking the connection to the processing module ({PROVIDERS[provider].title})…{waitedText(waited)}
       </Text>
     );
   if (check.ok)
@@ -465,7 +481,7 @@ function CheckStep({ check, editing, saving, columns }: { check: CheckResult | '
         </Box>
       ))}
       <Text> </Text>
-      <Text>e fix the settings · r retry · s save anyway (marked "not verified")</Text>
+      <Paragraph width={columns - 2} text={fix} />
     </Box>
   );
 }

@@ -121,7 +121,7 @@ describe('certops debug', () => {
     expect(badRun.stderr).toContain(`certops debug: --import: ${bad}: line 2: "pmenomssl.* loud" is not "<log>.* <level>"`);
     const missing = await runMain(['debug', '--import', join(dir, 'none.conf'), ...config]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`--import: ${join(dir, 'none.conf')} cannot be read (no such file)`);
+    expect(missing.stderr).toContain(`--import: ${join(dir, 'none.conf')} does not exist`);
     const other = file('other.conf', 'billmgr 9\n');
     const otherRun = await runMain(['debug', '--import', other, ...config]);
     expect(otherRun.code).toBe(2);

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -8,8 +8,14 @@ import type { CliIo } from '../../src/cli/io.js';
 import type { ProviderId } from '../../src/providers/catalog.js';
 import type { SandboxFault } from '../../src/providers/sandbox-kit/server.js';
 import { startSandboxes, type StartedSandbox } from '../../src/core/sandboxes.js';
+import { createSandboxCa } from '../../src/providers/sandbox-kit/ca.js';
 import { runBin, runMain, type CliRun } from '../helpers/cli.js';
 import { TODAY, workspaceHarness } from '../helpers/workspace.js';
+import { syncModules } from '../../src/core/sync.js';
+import { runReissue } from '../../src/core/reissue/run.js';
+import { runEffects } from '../../src/core/reissue/effects.js';
+import { listTasks } from '../../src/core/tasks.js';
+import type { StoredModule } from '../../src/core/store.js';
 
 const harness = workspaceHarness();
 
@@ -77,7 +83,7 @@ function snapshot(dir: string): Record<string, string | null> {
 async function listJson(env: Record<string, string>): Promise<{ name: string; notVerified: boolean; lastCheck: Record<string, unknown> | null }[]> {
   const run = await runMain(['module', 'list', '--json'], env);
   expect(run.code).toBe(0);
-  return JSON.parse(run.stdout);
+  return JSON.parse(run.stdout).modules;
 }
 
 const PROVIDERS: readonly ProviderId[] = ['leadertelecom', 'ispmanager', 'globalsign', 'enom'];
@@ -92,7 +98,7 @@ describe('certops module add', () => {
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({ saved: true, dryRun: false, check: { ok: true, roundTripMs: expect.any(Number) } });
     expect(result.module).toMatchObject({ id: 1, name: `${provider} main`, provider, sort: 10, minimalBalance: 100, notVerified: false, lastCheck: { ok: true } });
-    expect(result.module.integration.password).toBe('••••');
+    expect(result.module.integration.password).toEqual({ set: true });
     expect(run.stdout).not.toContain(password(started));
     const [listed] = await listJson(env);
     expect(listed).toMatchObject({ name: `${provider} main`, notVerified: false, lastCheck: { ok: true } });
@@ -113,7 +119,7 @@ describe('certops module add', () => {
     expect(run.stdout).toMatch(/Last check {7}ok \d+ ms, \d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
   });
 
-  it("on a failed --check prints the seeds' message, cause and steps, saves nothing and exits 1; --save-unverified saves it marked", async () => {
+  it("on a failed --check prints BILLmanager's message, cause and steps, saves nothing and exits 1; --save-unverified saves it marked", async () => {
     const started = await sandbox('enom', ['wrong-credentials']);
     const dir = configDir();
     const env = { CERTOPS_CONFIG_DIR: dir, CERTOPS_PASSWORD: password(started) };
@@ -142,7 +148,8 @@ describe('certops module add', () => {
     await started.sandbox.stop();
     const env = { CERTOPS_CONFIG_DIR: configDir(), CERTOPS_PASSWORD: password(started) };
     const run = await runMain(addArgs(started, 'Ispmanager SSL', ['--check', '--json']), env);
-    expect(run.code).toBe(1);
+    // The server could not be reached: 4, as in check, balance and sync.
+    expect(run.code).toBe(4);
     expect(run.stderr).toContain('"Ispmanager SSL": Failed to establish a connection to the processing module');
     expect(run.stderr).toContain('The URL address of the certificate authority is available from the server where BILLmanager is installed.');
     expect(JSON.parse(run.stdout)).toMatchObject({
@@ -176,7 +183,7 @@ describe('certops module add', () => {
       ['an unknown flag', enomArgs({}, '--colour'), 'unknown flag --colour'],
       ['--save-unverified without --check', enomArgs({}, '--save-unverified'), '--save-unverified goes with --check'],
       ['both password sources', enomArgs({}, '--password-stdin', '--password-file', '/nonexistent'), 'give the password one way: --password-stdin or --password-file'],
-      ['an unreadable password file', enomArgs({ 'password-file': '/nonexistent/pass' }), '--password-file: /nonexistent/pass cannot be read (ENOENT)'],
+      ['an unreadable password file', enomArgs({ 'password-file': '/nonexistent/pass' }), '--password-file: /nonexistent/pass does not exist'],
     ])('refuses %s', async (_what, args, message) => {
       const started = await sandbox('enom');
       const dir = configDir();
@@ -256,7 +263,7 @@ describe('certops module add', () => {
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({ saved: false, dryRun: true, check: { ok: true } });
-    expect(result.module).toMatchObject({ id: null, createdAt: null, name: 'GlobalSign two', integration: { password: '••••', demo: false, ipAddress: '127.0.0.1' } });
+    expect(result.module).toMatchObject({ id: null, createdAt: null, name: 'GlobalSign two', integration: { password: { set: true }, demo: false, ipAddress: '127.0.0.1' } });
     const text = await runMain(addArgs(started, 'GlobalSign two', ['--dry-run']), env);
     expect(text.code).toBe(0);
     expect(text.stdout.split('\n')[0]).toBe('Would add processing module "GlobalSign two" (GlobalSign) (--dry-run: nothing saved)');
@@ -282,7 +289,7 @@ describe('certops module list and show', () => {
     expect(rows[2]).toMatch(/^eNom main  ENOM             20  SSL desk    DC1                   100  ok \d+ ms, \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
 
     const list = await runMain(['module', 'list', '--json'], env);
-    const modules = JSON.parse(list.stdout);
+    const { modules } = JSON.parse(list.stdout);
     expect(modules.map((m: { name: string }) => m.name)).toEqual(['LeaderSSL', 'eNom main']);
     expect(modules[1]).toEqual({
       id: 1,
@@ -293,7 +300,7 @@ describe('certops module list and show', () => {
       sort: 20,
       minimalBalance: 100,
       dataCenter: 'DC1',
-      integration: { apiUrl: enom.integration.apiUrl, username: 'sandbox-reseller', password: '••••' },
+      integration: { apiUrl: enom.integration.apiUrl, username: 'sandbox-reseller', password: { set: true } },
       network: { endpoint: null, caFile: null, connectTimeoutMs: 10000, totalTimeoutMs: 30000 },
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       notVerified: false,
@@ -362,16 +369,19 @@ describe('certops module edit', () => {
     const dir = configDir();
     await runMain(addArgs(started, 'GlobalSign main', ['--demo']), { CERTOPS_CONFIG_DIR: dir, CERTOPS_PASSWORD: password(started) });
     const env = { CERTOPS_CONFIG_DIR: dir };
-    const run = await runMain(['module', 'edit', 'GlobalSign main', '--no-demo', '--ip', '', '--ca-file', 'certs/ca.pem', '--json'], env);
+    // The CA file must exist and hold a certificate (it is read when set); given relative, it is kept absolute.
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, (await createSandboxCa('module edit test')).rootPem);
+    const run = await runMain(['module', 'edit', 'GlobalSign main', '--no-demo', '--ip', '', '--ca-file', relative(process.cwd(), caFile), '--json'], env);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).changes).toEqual([
       { field: 'integration.demo', from: true, to: false },
       { field: 'integration.ipAddress', from: '127.0.0.1', to: null },
-      { field: 'network.caFile', from: null, to: join(process.cwd(), 'certs/ca.pem') },
+      { field: 'network.caFile', from: null, to: caFile },
     ]);
     const shown = JSON.parse((await runMain(['module', 'show', 'GlobalSign main', '--json'], env)).stdout);
-    expect(shown.integration).toEqual({ username: 'PAR90001_billing', password: '••••', demo: false, ipAddress: null });
-    expect(shown.network.caFile).toBe(join(process.cwd(), 'certs/ca.pem'));
+    expect(shown.integration).toEqual({ username: 'PAR90001_billing', password: { set: true }, demo: false, ipAddress: null });
+    expect(shown.network.caFile).toBe(caFile);
     const both = await runMain(['module', 'edit', 'GlobalSign main', '--demo', '--no-demo'], env);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--demo and --no-demo cannot be used together');
@@ -386,7 +396,7 @@ describe('certops module edit', () => {
     const run = await runMain(['module', 'edit', 'eNom main', '--password-file', file, '--check', '--json'], { CERTOPS_CONFIG_DIR: dir });
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
-    expect(result.changes).toEqual([{ field: 'integration.password', from: '••••', to: '•••• (changed)' }]);
+    expect(result.changes).toEqual([{ field: 'integration.password', from: { set: true }, to: { set: true } }]);
     expect(result).toMatchObject({ saved: true, dryRun: false, check: { ok: true }, module: { notVerified: false, lastCheck: { ok: true } } });
     expect(run.stdout + run.stderr).not.toContain(password(started));
     expect(run.stdout + run.stderr).not.toContain('old-Secret-1');
@@ -463,6 +473,27 @@ describe('certops module remove', () => {
   });
 });
 
+describe('certops module remove of a module with open work', () => {
+  it('says what stays behind, in the question, the text and --json, before and after', async () => {
+    const { workspace, modules } = await harness.withModules(['leadertelecom'], 60);
+    await syncModules(workspace, modules, workspace.runtime());
+    await runReissue(workspace, { today: TODAY, dryRun: false, runtime: workspace.runtime(), effects: runEffects(workspace) });
+    const open = listTasks(workspace, { module: (modules[0] as StoredModule).id }).length;
+    expect(open).toBeGreaterThan(0);
+    const env = { CERTOPS_CONFIG_DIR: workspace.directory };
+    const refused = await runMain(['module', 'remove', 'leadertelecom sandbox'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`Remove the processing module "leadertelecom sandbox", leaving ${open} open manual tasks behind: add --yes`);
+    const dry = await runMain(['module', 'remove', 'leadertelecom sandbox', '--dry-run', '--json'], env);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ removed: false, leftBehind: { openTasks: open, reissuesInFlight: 0 } });
+    const removed = await runMain(['module', 'remove', 'leadertelecom sandbox', '--yes'], env);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain(`Left behind:\n  ${open} manual tasks are open: they stay in the task list until closed by hand.\n`);
+    // They do stay: the tasks are still open after the removal.
+    expect(listTasks(workspace, { module: (modules[0] as StoredModule).id })).toHaveLength(open);
+  });
+});
+
 describe('certops module with a corrupt configuration', () => {
   it.each([
     ['not JSON', '{"modules": ['],
@@ -532,7 +563,7 @@ describe('certops module, the built binary', () => {
     const env = { CERTOPS_CONFIG_DIR: dir };
     const list = await runBin(['module', 'list', '--json'], env);
     expect(list.code).toBe(0);
-    expect(JSON.parse(list.stdout)).toMatchObject([{ name: 'eNom main', provider: 'enom', integration: { password: '••••' }, lastCheck: { ok: true } }]);
+    expect(JSON.parse(list.stdout)).toMatchObject({ modules: [{ name: 'eNom main', provider: 'enom', integration: { password: { set: true } }, lastCheck: { ok: true } }] });
     const show = await runBin(['module', 'show', 'eNom main'], env);
     expect(show.code).toBe(0);
     for (const run of [add, list, show]) expect(run.stdout + run.stderr).not.toContain(password(started));

@@ -91,7 +91,7 @@ describe('certops plan', () => {
 
 describe('certops (top level)', () => {
   it('prints help, the version, and refuses unknown commands and flags with exit 2', async () => {
-    expect((await runMain(['--help'])).stdout).toContain('certops <command> [flags]    scripted commands');
+    expect((await runMain(['--help'])).stdout).toContain('certops [global flags] <command> [flags]  scripted commands');
     const noTerminal = await runMain([]);
     expect(noTerminal.code).toBe(2);
     expect(noTerminal.stderr).toMatch(/^certops: the console needs a terminal \(stdin and stdout must be a TTY; over SSH use ssh -t\)\./);

@@ -101,7 +101,7 @@ describe('certops policy', () => {
     [['set'], 'set needs --policy, --before, or a delivery setting (--deploy-hook, --probe-resolve, --key-policy, --key-type)'],
     [['set', '--before', '5', '--today', 'tomorrow'], '--today: "tomorrow" is not a date in the form YYYY-MM-DD (UTC, e.g. 2026-11-23)'],
     [['show', '--before', '5'], 'unknown flag --before'],
-    [['reset'], 'unknown subcommand "reset"; use show or set'],
+    [['reset'], 'unknown subcommand "reset" (did you mean "set"?); use show or set'],
     [['set', '--deploy-hook', ' '], '--deploy-hook: give a command, or "none" to remove the hook'],
     [['set', '--probe-resolve', 'www.example.com:443'], '--probe-resolve: "www.example.com:443" is not NAME:PORT:ADDRESS (e.g. www.example.com:443:192.0.2.10, or *:443:192.0.2.10)'],
     [['set', '--probe-resolve', '*:443:lb.example.net'], '--probe-resolve: "lb.example.net" is not an IPv4 or IPv6 address'],
@@ -172,7 +172,7 @@ describe('certops config', () => {
     const missing = join(dir, 'nope.conf');
     const missingRun = await runMain(['config', 'import', missing, ...config]);
     expect(missingRun.code).toBe(2);
-    expect(missingRun.stderr).toContain(`certops config: ${missing} cannot be read (no such file)\n`);
+    expect(missingRun.stderr).toContain(`certops config: ${missing} does not exist\n`);
     const neither = file('neither.conf', 'Option Foo bar\n');
     const neitherRun = await runMain(['config', 'import', neither, ...config]);
     expect(neitherRun.code).toBe(2);

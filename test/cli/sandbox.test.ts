@@ -25,7 +25,7 @@ describe('certops sandbox', () => {
       proc.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         try {
-          resolve(JSON.parse(out));
+          resolve((JSON.parse(out) as { sandboxes: { provider: string; url: string; username: string; password: string; certificates: number }[] }).sandboxes);
         } catch {
           // Not complete yet.
         }

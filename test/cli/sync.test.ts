@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { isSuspiciousShrink } from '../../src/core/sync.js';
 import { PROVIDER_IDS } from '../../src/providers/catalog.js';
 import { runBin, runMain } from '../helpers/cli.js';
 import { workspaceHarness } from '../helpers/workspace.js';
@@ -38,13 +39,14 @@ describe('certops sync', () => {
     for (const { sandbox } of sandboxes) expect(run.stdout).not.toContain(sandbox.account.password);
   });
 
-  it('exits 4 when a module fails, keeping its previous inventory whole', async () => {
+  it('exits 1 when a provider refuses the credentials, keeping its previous inventory whole', async () => {
     const { workspace, sandboxes } = await harness.withModules(['enom', 'leadertelecom'], 30);
     expect((await runMain(['sync', '--config-dir', workspace.directory])).code).toBe(0);
     const before = workspace.inventory.read().modules['2'];
     sandboxes[1]?.sandbox.faults.add('wrong-credentials');
     const run = await runMain(['sync', '--config-dir', workspace.directory]);
-    expect(run.code).toBe(4);
+    // The provider answered and refused: a problem for a person (1), not one to retry (4).
+    expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/enom sandbox\s+ENOM\s+synced\s+30\n/);
     expect(run.stdout).toMatch(/leadertelecom sandbox\s+LeaderTelecom\s+FAILED: credentials rejected\s+30 kept\n/);
     expect(run.stdout).toContain(`\nleadertelecom sandbox: credentials rejected: `);
@@ -54,7 +56,7 @@ describe('certops sync', () => {
     expect(after.failures['2']).toMatchObject({ cause: 'credentials' });
 
     const json = await runMain(['sync', 'leadertelecom sandbox', '--json', '--config-dir', workspace.directory]);
-    expect(json.code).toBe(4);
+    expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({
       ok: false,
       results: [
@@ -68,6 +70,7 @@ describe('certops sync', () => {
           detail: expect.stringContaining('rejected'),
           kept: 30,
           lastSyncedAt: before?.syncedAt,
+          shrink: null,
         },
       ],
     });
@@ -91,6 +94,55 @@ describe('certops sync', () => {
     const plain = await runWithTerminal(['sync', '--config-dir', workspace.directory], false);
     expect(plain.code).toBe(0);
     expect(plain.stderr).toBe('');
+  });
+});
+
+describe('certops sync keeps a module\'s list when an answer would wipe it (issue 13, item 22)', () => {
+  it.each(['enom', 'ispmanager', 'leadertelecom'] as const)('%s: a success without a list is an error, and the 40 certificates stay', async (provider) => {
+    const { workspace, sandboxes } = await harness.withModules([provider], 40);
+    expect((await runMain(['sync', '--config-dir', workspace.directory])).code).toBe(0);
+    (sandboxes[0] as (typeof sandboxes)[number]).sandbox.faults.add('no-list');
+    const run = await runMain(['sync', '--json', '--config-dir', workspace.directory]);
+    const [result] = JSON.parse(run.stdout).results;
+    expect(result).toMatchObject({ ok: false, cause: 'unexpected-response', kept: 40, shrink: null });
+    expect(result.detail).toMatch(/does not have the shape of a list|neither a list of certificates/);
+    expect(run.code).toBe(4);
+    expect(Object.values(workspace.inventory.read().modules)[0]?.certificates).toHaveLength(40);
+  });
+
+  it.each(['enom', 'ispmanager', 'globalsign', 'leadertelecom'] as const)('%s: an empty list where 40 were is refused as a shrink until --accept-shrink', async (provider) => {
+    const { workspace, sandboxes } = await harness.withModules([provider], 40);
+    expect((await runMain(['sync', '--config-dir', workspace.directory])).code).toBe(0);
+    (sandboxes[0] as (typeof sandboxes)[number]).sandbox.faults.add('empty-list');
+    const run = await runMain(['sync', '--config-dir', workspace.directory]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('KEPT: shrink refused, 40 → 0');
+    expect(run.stdout).toContain('shrink refused, 40 → 0: the provider\'s list would lose 40 of 40 certificates at once; the previous list is kept (if they are really gone, run certops sync --accept-shrink)');
+    expect(Object.values(workspace.inventory.read().modules)[0]?.certificates).toHaveLength(40);
+    const json = JSON.parse((await runMain(['sync', '--json', '--config-dir', workspace.directory])).stdout);
+    expect(json.results[0]).toMatchObject({ ok: false, cause: 'shrink-refused', causeLabel: 'shrink refused', kept: 40, shrink: { before: 40, after: 0 } });
+    // The timeline still plans the module's certificates, and says the last sync was refused.
+    expect(Object.values(workspace.inventory.read().failures)[0]).toMatchObject({ cause: 'shrink-refused' });
+
+    const accepted = await runMain(['sync', '--accept-shrink', '--config-dir', workspace.directory]);
+    expect(accepted.code).toBe(0);
+    expect(Object.values(workspace.inventory.read().modules)[0]?.certificates).toHaveLength(0);
+    expect(workspace.inventory.read().failures).toEqual({});
+  });
+
+  it.each([
+    [40, 0, true],
+    [40, 19, true],
+    [40, 20, false],
+    [10, 4, true],
+    [10, 5, false],
+    [5, 0, true],
+    [4, 0, false],
+    [6, 2, false],
+    [0, 0, false],
+    [3, 40, false],
+  ])('from %i to %i certificates is a shrink to confirm: %s', (before, after, refused) => {
+    expect(isSuspiciousShrink(before, after)).toBe(refused);
   });
 });
 
@@ -249,7 +301,7 @@ describe('certops timeline', () => {
     const { workspace, sandboxes, dir } = await synced(10);
     const syncedAt = workspace.inventory.read().modules['4']?.syncedAt;
     sandboxes[3]?.sandbox.faults.add('wrong-credentials');
-    expect((await runMain(['sync', '--config-dir', workspace.directory])).code).toBe(4);
+    expect((await runMain(['sync', '--config-dir', workspace.directory])).code).toBe(1);
     const run = await runMain(['timeline', ...dir]);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(new RegExp(`^warning: the last sync of "enom sandbox" failed: .*; its certificates are as of its last successful sync, ${syncedAt}\\n$`));

@@ -37,7 +37,7 @@ describe('connection check (core)', () => {
     expect(result.ok && result.roundTripMs).toBeGreaterThanOrEqual(0);
   });
 
-  it("gives the seeds' message, the specific cause and the seeds' steps that fit it", async () => {
+  it("gives BILLmanager's message, the specific cause and BILLmanager's steps that fit it", async () => {
     const result = await checkModule(await enomModule({ faults: ['ip-not-allowed'] }), runtime);
     expect(result).toMatchObject({
       ok: false,
@@ -77,7 +77,7 @@ describe('connection check (core)', () => {
   it('refuses an unreadable CA file as a configuration problem, before any request', async () => {
     const module = await enomModule({ network: { caFile: '/nonexistent/ca.pem' } });
     const result = await checkModule(module, runtime);
-    expect(result).toMatchObject({ ok: false, cause: 'configuration', detail: 'the CA file /nonexistent/ca.pem cannot be read (ENOENT)' });
+    expect(result).toMatchObject({ ok: false, cause: 'configuration', detail: 'the CA file: /nonexistent/ca.pem does not exist' });
     const notPem = join(mkdtempSync(join(tmpdir(), 'certops-ca-')), 'ca.pem');
     writeFileSync(notPem, 'hello');
     expect(await checkModule({ ...module, network: { ...module.network, caFile: notPem } }, runtime)).toMatchObject({ cause: 'configuration' });

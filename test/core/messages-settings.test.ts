@@ -137,7 +137,7 @@ describe('message settings (messages.json)', () => {
     [{ username: 'billing' }, 'password', /needs its password/],
     [{ password: PASSWORD }, 'password', /needs a username/],
     [{ username: 'billing', password: PASSWORD, security: 'none' as const }, 'security', /in the clear/],
-    [{ caFile: '/nonexistent/ca.pem' }, 'caFile', /cannot be read \(ENOENT\)/],
+    [{ caFile: '/nonexistent/ca.pem' }, 'caFile', /\/nonexistent\/ca\.pem does not exist/],
   ])('refuses SMTP settings %j', async (override, field, message) => {
     const workspace = fresh();
     const attempt = setSmtp(workspace, { host: 'mail.example.com', security: 'starttls', from: 'billing@example.com', ...override });

@@ -147,7 +147,7 @@ describe('sync and timeline (core, over the sandboxes)', () => {
     expect(previewPolicy(workspace, { policy: 'manual', beforeDays: 30 }, TODAY).changes).toEqual([]);
   });
 
-  it('reads and writes the seeds billmgr.conf lines', () => {
+  it('reads and writes the billmgr.conf lines of BILLmanager', () => {
     expect(parseBillmgrConf('# billing\nOption SSLSubscriptionPolicy manual\nSSLSubscriptionBefore 30\nOption OtherThing\n')).toEqual({ ok: true, value: { policy: 'manual', beforeDays: 30 } });
     expect(parseBillmgrConf('SSLSubscriptionBefore 300')).toEqual({
       ok: false,

@@ -36,9 +36,9 @@ describe('certops binary: every command against the sandboxes', { timeout: 120_0
 
     const list = await runBin(['module', 'list', '--json'], { CERTOPS_CONFIG_DIR: dir });
     expect(list.code).toBe(0);
-    expect(JSON.parse(list.stdout)[0]).toMatchObject({ name: 'eNom main', provider: 'enom' });
+    expect(JSON.parse(list.stdout).modules[0]).toMatchObject({ name: 'eNom main', provider: 'enom' });
     const show = await runBin(['module', 'show', 'eNom main', '--json'], { CERTOPS_CONFIG_DIR: dir });
-    expect(JSON.parse(show.stdout).integration.password).toBe('••••');
+    expect(JSON.parse(show.stdout).integration.password).toEqual({ set: true });
 
     for (const [args, code] of [
       [['check', '--all', '--json'], 0],
@@ -68,7 +68,7 @@ describe('certops binary: every command against the sandboxes', { timeout: 120_0
 
     const remove = await runBin(['module', 'remove', 'eNom main', '--yes'], { CERTOPS_CONFIG_DIR: dir });
     expect(remove.code).toBe(0);
-    expect(JSON.parse((await runBin(['module', 'list', '--json'], { CERTOPS_CONFIG_DIR: dir })).stdout)).toEqual([]);
+    expect(JSON.parse((await runBin(['module', 'list', '--json'], { CERTOPS_CONFIG_DIR: dir })).stdout)).toEqual({ modules: [] });
   });
 
   it('exits 1 when a check finds a problem, 4 when a provider cannot be reached, 3 on a corrupt configuration', async () => {
@@ -131,7 +131,7 @@ describe('certops binary: every command against the sandboxes', { timeout: 120_0
         });
       const [a, b] = await Promise.all([add('first'), add('second')]);
       expect([a.code, b.code], `${a.stderr}${b.stderr}`).toEqual([0, 0]);
-      const names = (JSON.parse((await runBin(['module', 'list', '--json'], { CERTOPS_CONFIG_DIR: dir })).stdout) as { name: string }[]).map((m) => m.name).sort();
+      const names = (JSON.parse((await runBin(['module', 'list', '--json'], { CERTOPS_CONFIG_DIR: dir })).stdout) as { modules: { name: string }[] }).modules.map((m) => m.name).sort();
       expect(names).toEqual(['first', 'second']);
     }
   });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
+import { pointAtHang, startHangingServer } from '../helpers/hanging-server.js';
 import { workspaceHarness } from '../helpers/workspace.js';
 
 const harness = workspaceHarness();
@@ -45,6 +46,93 @@ function consoleOnTerminal(configDirectory: string, cacheHome: string, text: str
     });
   });
 }
+
+/**
+ * Starts the console at a size, then plays `steps`: each waits for its text on the screen (since
+ * the step before), then writes its keys. Resolves with the screen, the exit code and how long the
+ * exit took after the last keys.
+ */
+function scriptedConsole(
+  configDirectory: string,
+  size: string,
+  steps: readonly { readonly waitFor: string | RegExp; readonly keys: string }[],
+): Promise<Session & { readonly exitMs: number }> {
+  return new Promise((resolve, reject) => {
+    const cacheHome = mkdtempSync(join(tmpdir(), 'certops-cache-'));
+    const command = `stty ${size}; exec '${process.execPath}' '${BIN}' --config-dir '${configDirectory}' --today 2026-11-23`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', HOME: cacheHome, XDG_CACHE_HOME: cacheHome, TERM: 'xterm-256color' },
+    });
+    let screen = '';
+    let seen = 0;
+    let step = 0;
+    let lastKeys = 0;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`stuck at step ${step}:\n${screen.slice(-1500)}`));
+    }, 40_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString('utf8');
+      const current = steps[step];
+      if (!current) return;
+      const fresh = screen.slice(seen);
+      if (typeof current.waitFor === 'string' ? fresh.includes(current.waitFor) : current.waitFor.test(fresh)) {
+        seen = screen.length;
+        step += 1;
+        lastKeys = Date.now();
+        child.stdin.write(current.keys);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ screen, code, exitMs: Date.now() - lastKeys });
+    });
+  });
+}
+
+describe('the console on a terminal, leaving while a provider hangs', { timeout: 90_000 }, () => {
+  it('Ctrl+C leaves at once, cancelling the call, and exits 130; the check said what it waited for', async () => {
+    const { workspace } = await harness.withModules(['enom', 'globalsign']);
+    const hang = await startHangingServer();
+    try {
+      await pointAtHang(workspace, 'enom sandbox', hang);
+      const session = await scriptedConsole(workspace.directory, 'cols 100 rows 30', [
+        { waitFor: 'globalsign sandbox', keys: 'c' },
+        { waitFor: /answered \(2 s\) · waiting for enom sandbox/, keys: '\u0003' },
+      ]);
+      expect(session.code).toBe(130);
+      expect(session.exitMs).toBeLessThan(2500);
+    } finally {
+      await hang.close();
+    }
+  });
+
+  it('q leaves at once too, and exits 0', async () => {
+    const { workspace } = await harness.withModules(['enom']);
+    const hang = await startHangingServer();
+    try {
+      await pointAtHang(workspace, 'enom sandbox', hang);
+      const session = await scriptedConsole(workspace.directory, 'cols 100 rows 30', [
+        { waitFor: 'enom sandbox', keys: 'b' },
+        { waitFor: /\(1 s\) · waiting for enom sandbox/, keys: 'q' },
+      ]);
+      expect(session.code).toBe(0);
+      expect(session.exitMs).toBeLessThan(2500);
+    } finally {
+      await hang.close();
+    }
+  });
+});
+
+describe('the console on a terminal smaller than 80x24', { timeout: 60_000 }, () => {
+  it('says what it needs instead of drawing the screen, and q still quits', async () => {
+    const { workspace } = await harness.withModules(['enom']);
+    const session = await scriptedConsole(workspace.directory, 'cols 60 rows 18', [{ waitFor: 'certops needs at least 80x24; this terminal is 60x18', keys: 'q' }]);
+    expect(session.code).toBe(0);
+    expect(session.screen).not.toContain('certops · Dashboard');
+  });
+});
 
 const cacheFiles = (cacheHome: string) => readdirSync(join(cacheHome, 'certops')).filter((name) => name.endsWith('.v8cache'));
 

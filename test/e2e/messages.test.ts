@@ -77,7 +77,7 @@ describe('certops messages, the binary', { timeout: 120_000 }, () => {
       `${PASSWORD}\n`,
     );
     expect(set.code, set.stderr).toBe(0);
-    expect(JSON.parse(set.stdout).smtp).toEqual({ host: '127.0.0.1', port: server.port, security: 'starttls', username: 'billing', password: '••••', from: 'Billing <billing@example.com>', caFile });
+    expect(JSON.parse(set.stdout).smtp).toEqual({ host: '127.0.0.1', port: server.port, security: 'starttls', username: 'billing', password: { set: true }, from: 'Billing <billing@example.com>', caFile });
 
     expect((await run(['messages', 'department', 'set', 'SSL desk', '--email', 'ssl@example.com,boss@example.com'])).code).toBe(0);
     const template = await run(['messages', 'template', 'set', 'low-balance', '--subject', '[{department}] {module}: {balance} {currency}', '--body-stdin'], 'Balance {balance} {currency} < {minimalBalance} at {provider}.\n');
@@ -91,7 +91,7 @@ describe('certops messages, the binary', { timeout: 120_000 }, () => {
       templates: { 'low-balance': { customized: true, subject: '[{department}] {module}: {balance} {currency}' }, expiration: { customized: false } },
       departments: { 'SSL desk': ['ssl@example.com', 'boss@example.com'] },
       clientFallback: 'support@example.com',
-      smtp: { password: '••••' },
+      smtp: { password: { set: true } },
     });
     expect((await run(['messages', 'show'])).stdout).toContain('password ••••');
 

@@ -145,9 +145,13 @@ describe('certops reissue run', { timeout: 180_000 }, () => {
     const { workspace, sandboxes, env } = await setUp(['enom'], 'manual');
     const count = due(workspace).length;
     expect(count).toBeGreaterThan(0);
+    // No client address known: written to the outbox addressed to nobody, said as it is, exit 1 (needs attention).
     const first = await reissueRun(env);
-    expect(first.code, JSON.stringify(first.json?.actions.filter((a) => a.outcome !== 'reissued' && a.outcome !== 'task'))).toBe(0);
-    expect(first.json?.actions.every((action) => action.outcome === 'notified')).toBe(true);
+    expect(first.code, JSON.stringify(first.json?.actions.filter((a) => a.outcome !== 'no-recipient'))).toBe(1);
+    expect(first.json?.actions.every((action) => action.outcome === 'no-recipient')).toBe(true);
+    for (const action of first.json?.actions ?? []) {
+      expect(action.detail).toMatch(/written to the outbox, no recipient: .*forward .*\.eml to the client.*certops messages client-fallback set ADDR/);
+    }
     const outbox = join(workspace.directory, 'outbox');
     expect(readdirSync(outbox).filter((name) => name.endsWith('.eml'))).toHaveLength(count);
     const again = await reissueRun(env);
@@ -161,6 +165,23 @@ describe('certops reissue run', { timeout: 180_000 }, () => {
     expect(none.json?.actions).toEqual([]);
   });
 
+  it('manual: the table says "no recipient", never "client notified", when no client address is known; with one, the outbox copy is addressed and the run exits 0', async () => {
+    const { workspace, env } = await setUp(['enom'], 'manual');
+    const text = await runBin(['reissue', 'run', '--now', NOW], env);
+    expect(text.code, text.stderr).toBe(1);
+    expect(text.stdout).toContain('written to the outbox, no recipient');
+    expect(text.stdout).not.toContain('client notified');
+    expect(text.stdout).toContain('certops messages client-fallback set ADDR');
+
+    const other = await setUp(['globalsign'], 'manual');
+    await setClientFallback(other.workspace, 'clients@example.com');
+    const addressed = await reissueRun(other.env);
+    expect(addressed.code, addressed.stderr).toBe(0);
+    expect(new Set(addressed.json?.actions.map((action) => action.outcome))).toEqual(new Set(['notified']));
+    expect(addressed.json?.actions[0]?.detail).toMatch(/written to the outbox for clients@example\.com \(no SMTP server is set/);
+    expect(workspace.directory).not.toBe(other.workspace.directory);
+  });
+
   it('manual with an SMTP server: each client notice arrives once, with the template filled in; a server that refuses leaves it for the next run', async () => {
     const { workspace, env } = await setUp(['globalsign'], 'manual');
     const dueEntries = due(workspace);
@@ -168,7 +189,8 @@ describe('certops reissue run', { timeout: 180_000 }, () => {
     await setSmtp(workspace, { host: '127.0.0.1', port: server.port, security: 'none', from: 'Billing <billing@example.com>' });
     await setClientFallback(workspace, 'clients@example.net');
     const refused = await reissueRun(env);
-    expect(refused.code).toBe(4);
+    // The SMTP server answered and refused the recipient: a problem found (1), not an unreachable one (4).
+    expect(refused.code).toBe(1);
     expect(new Set(refused.json?.actions.map((action) => action.outcome))).toEqual(new Set(['retry-later']));
     expect(server.received).toHaveLength(0);
 
@@ -265,8 +287,9 @@ describe('certops reissue run', { timeout: 180_000 }, () => {
     const owner = join(workspace.directory, 'reissue-run.owner.json');
     for (let waited = 0; !existsSync(owner) && waited < 15_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     const second = await runBin(['reissue', 'run', '--now', NOW], env);
-    expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/another reissue run holds the lock \(pid \d+/);
+    // 5: another certops process holds the lock (README, "Exit codes").
+    expect(second.code).toBe(5);
+    expect(second.stderr).toMatch(/another reissue run holds the lock \S*reissue-run\.lock \(pid \d+.*; waited 0 s; wait for it to finish, or use --wait SECONDS/);
     const waiting = runBin(['reissue', 'run', '--now', NOW, '--wait', '60', '--json'], env);
     expect((await first).code).toBe(0);
     const waited = await waiting;

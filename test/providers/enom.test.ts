@@ -77,7 +77,7 @@ describe('eNom wire format', () => {
     expect(enomValidation('GeoTrust True BusinessID with EV')).toBe('ev');
   });
 
-  it('defaults the API URL to the seeds address and refuses plain http elsewhere', () => {
+  it('defaults the API URL to the address BILLmanager gives and refuses plain http elsewhere', () => {
     expect(enomIntegrationSchema.parse({ username: 'u', password: 'p' }).apiUrl).toBe(ENOM_API_URL);
     const refused = enomIntegrationSchema.safeParse({ username: 'u', password: 'p', apiUrl: 'http://reseller.enom.com/interface.asp' });
     expect(refused.success).toBe(false);

@@ -7,7 +7,7 @@ import { ProviderError } from '../../src/providers/types.js';
 const base = { name: 'GlobalSign main', department: 'SSL desk', sort: 10, minimalBalance: 100 };
 const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues.map((i) => i.message) ?? [];
 
-describe("the seeds' module parameters", () => {
+describe("BILLmanager's module parameters", () => {
   it('accepts a complete set, with an empty minimal balance as null', () => {
     expect(moduleParametersSchemaFor(PROVIDERS.globalsign).parse({ ...base, minimalBalance: null })).toEqual({ ...base, minimalBalance: null });
   });

@@ -10,7 +10,7 @@ import {
 } from '../../src/rules/reissue-policy.js';
 
 describe('reissue policy (SSLSubscriptionPolicy / SSLSubscriptionBefore)', () => {
-  it('has the seeds defaults: auto, 10 days, at most 200', () => {
+  it('has the defaults of BILLmanager: auto, 10 days, at most 200', () => {
     expect(DEFAULT_SUBSCRIPTION_POLICY).toBe('auto');
     expect(DEFAULT_SUBSCRIPTION_BEFORE_DAYS).toBe(10);
     expect(MAX_SUBSCRIPTION_BEFORE_DAYS).toBe(200);

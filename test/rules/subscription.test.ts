@@ -7,7 +7,7 @@ const cert = (issued: string, until: string) => {
   return { expires: formatDay(c.expires), days: c.lifetimeDays, limitedBy: c.limitedBy };
 };
 
-describe('subscriptions (seeds 000 and 001)', () => {
+describe("subscriptions (BILLmanager's documentation)", () => {
   it('seed 000: ordered 2026-04-02 for 5 years expires 2026-10-19, paid until 2031-04-02', () => {
     const until = paidUntil(day('2026-04-02'), 5);
     expect(formatDay(until)).toBe('2031-04-02');

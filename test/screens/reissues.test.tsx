@@ -219,11 +219,17 @@ describe('console: the timeline shows the stage of a reissue under way', { timeo
     // Enter on the first stuck row (the cursor may sit on a month heading).
     const onRow = await goTo(ui, stuck, stuckRows[0] as string);
     expect(onRow).toMatch(/: reissue stuck \(validating\) since \d{4}-\d\d-\d\d · served by /);
+    // Enter shows the row whole; Enter again opens its ledger record.
+    const detail = await ui.press(KEY.enter);
+    expect(detail).toMatch(/ {2}Reissue +stuck \(validating\) since /);
+    expect(detail).toContain('Enter its reissue');
     const view = await ui.press(KEY.enter);
-    expect(view).toContain('certops · Reissue ');
+    expect(view).toContain('certops · Reissue\u0020 ');
     expect(view).toContain('stuck (validating)');
-    // Back to the timeline with its filter.
-    expect(await ui.press(KEY.escape)).toContain('stage: stuck');
+    // Back to the timeline with its filter, on the list.
+    const back = await ui.press(KEY.escape);
+    expect(back).toContain('stage: stuck');
+    expect(back).toContain('  Domain ');
     ui.unmount();
   });
 
@@ -246,6 +252,7 @@ describe('console: the timeline shows the stage of a reissue under way', { timeo
     expect(underWay).toContain('1 certificate · ');
     expect(rows(underWay)[0]).toMatch(/ submitted /);
     await goTo(ui, underWay, rows(underWay)[0] as string);
+    expect(await ui.press(KEY.enter)).toMatch(/ {2}Reissue +submitted/);
     const said = await ui.press(KEY.enter);
     expect(said).toContain('Under way on the provider: it joins the ledger at the next reissue run (r).');
     expect(said).toContain('certops · Reissue timeline');

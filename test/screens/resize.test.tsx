@@ -32,4 +32,41 @@ describe('console: resize', () => {
     expect(height()).toBe(23);
     ui.unmount();
   });
+
+  it('below 80x24 says what it needs instead of wrapping the screen, and comes back as it was when the terminal grows', async () => {
+    const ui = render(<App services={servicesFor(harness.fresh())} initial={{ id: 'wizard' }} />);
+    const stdout = ui.stdout as unknown as { columns: number; rows: number; emit(event: string): boolean };
+    let size = { columns: 100, rows: 30 };
+    Object.defineProperty(stdout, 'columns', { get: () => size.columns });
+    Object.defineProperty(stdout, 'rows', { get: () => size.rows });
+    stdout.emit('resize');
+    await tick();
+    // The wizard's first step, then its second (Enter): what must survive the small terminal.
+    ui.stdin.write('\r');
+    await tick();
+    const before = ui.lastFrame() ?? '';
+    expect(before).toContain('Step 2 of 5');
+    size = { columns: 60, rows: 18 };
+    stdout.emit('resize');
+    await tick();
+    const small = ui.lastFrame() ?? '';
+    expect(small).toContain('certops needs at least 80x24; this terminal is 60x18');
+    expect(small).not.toContain('Step 2 of 5');
+    expect(Math.max(...small.split('\n').map((line) => stringWidth(line)))).toBeLessThan(60);
+    expect(small.split('\n').length).toBeLessThan(18);
+    // Keys do nothing the operator cannot see (Esc would leave the wizard).
+    ui.stdin.write('\u001B');
+    await tick();
+    ui.stdin.write('j');
+    await tick();
+    size = { columns: 79, rows: 40 };
+    stdout.emit('resize');
+    await tick();
+    expect(ui.lastFrame()).toContain('this terminal is 79x40');
+    size = { columns: 100, rows: 30 };
+    stdout.emit('resize');
+    await tick();
+    expect(ui.lastFrame()).toBe(before);
+    ui.unmount();
+  });
 });

@@ -42,7 +42,7 @@ describe('console: modules', { timeout: 30_000 }, () => {
 
     // Remove: the question names the module; n keeps it, y removes it.
     await ui.press('d');
-    expect(await ui.waitFor('Remove the processing module "enom sandbox"? Press y to remove')).toMatchSnapshot('remove asked');
+    expect(await ui.waitFor(/Remove the processing module "enom sandbox"\s+\(ENOM\)\?\s+It\s+has\s+no\s+open\s+manual\s+task\s+and\s+no\s+reissue\s+in\s+flight\.\s+Press\s+y\s+to\s+remove/)).toMatchSnapshot('remove asked');
     await ui.press('n');
     await ui.waitFor('Nothing removed.');
     expect(listModules(workspace)).toHaveLength(2);

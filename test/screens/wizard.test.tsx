@@ -112,6 +112,69 @@ describe('console: wizard behaviour', { timeout: 30_000 }, () => {
     ui.unmount();
   });
 
+  it('shows one address per provider, says which is used, and e goes to the endpoint when the endpoint is what was refused', async () => {
+    const { sandboxes } = await harness.withModules(['ispmanager'], 5);
+    const [sandbox] = sandboxes;
+    if (!sandbox) throw new Error('no sandbox');
+    const workspace = harness.fresh();
+    const ui = await renderConsole(servicesFor(workspace, sandboxes));
+    await ui.waitFor('No processing module yet');
+    await ui.press('a', KEY.enter, KEY.down, KEY.enter);
+    const step = await ui.waitFor('Integration settings — Ispmanager (SSL)');
+    // The demo fills the provider's own address (URL ispmanager), not the endpoint, and says where calls go.
+    // (Frames show ports as <port>.)
+    expect(step).toContain('URL ispmanager    http://127.0.0.1:<port>/billmgr');
+    expect(step).toContain('API calls go to http://127.0.0.1:<port>/billmgr.');
+    expect(step).toContain('Advanced network settings');
+    await ui.press(KEY.enter, `${sandbox.sandbox.account.username}${KEY.enter}`, `${sandbox.sandbox.account.password}${KEY.enter}`, KEY.enter);
+    // An endpoint that overrides it: the step says so.
+    await ui.press(`http://127.0.0.1:1/billmgr`);
+    expect(ui.frame().replace(/\n/g, ' ')).toContain('API calls go to http://127.0.0.1:<port>/billmgr (the Endpoint below overrides the URL ispmanager).');
+    await ui.press(KEY.enter);
+    await ui.waitFor('Step 4 of 5');
+    await ui.press(`DC1${KEY.enter}`, `isp main${KEY.enter}`, `SSL${KEY.enter}`, `1${KEY.enter}`, KEY.enter);
+    const failed = await ui.waitFor('Cause: connection refused');
+    expect(failed).toContain('from Endpoint (advanced network settings)');
+    await ui.press('e');
+    const back = await ui.waitFor('Step 3 of 5');
+    expect(back.split('\n').find((line) => line.startsWith('›'))).toMatch(/^› Endpoint/);
+    ui.unmount();
+  });
+
+  it("e goes to GlobalSign's IP address when the address set is not this server's", async () => {
+    const { sandboxes } = await harness.withModules(['globalsign'], 5);
+    const [sandbox] = sandboxes;
+    if (!sandbox) throw new Error('no sandbox');
+    const ui = await renderConsole(servicesFor(harness.fresh(), sandboxes));
+    await ui.waitFor('No processing module yet');
+    await ui.press('a', KEY.enter, KEY.down, KEY.down, KEY.enter);
+    await ui.waitFor('Integration settings — GlobalSign');
+    // 192.0.2.1 (TEST-NET-1) is no address of this host: the source address cannot be bound.
+    await ui.press(`${sandbox.sandbox.account.username}${KEY.enter}`, `${sandbox.sandbox.account.password}${KEY.enter}`, KEY.enter, `192.0.2.1${KEY.enter}`, KEY.enter);
+    await ui.waitFor('Step 4 of 5');
+    await ui.press(`gs main${KEY.enter}`, `SSL${KEY.enter}`, `1${KEY.enter}`, KEY.enter);
+    const failed = await ui.waitFor(/Cause: /);
+    expect(failed).toContain('from IP address');
+    await ui.press('e');
+    const back = await ui.waitFor('Step 3 of 5');
+    expect(back.split('\n').find((line) => line.startsWith('›'))).toMatch(/^› IP address/);
+    ui.unmount();
+  });
+
+  it('shows the new name on the later steps after a rename', async () => {
+    const { workspace, sandboxes } = await harness.withModules(['enom'], 5);
+    const [module] = listModules(workspace);
+    if (!module) throw new Error('no module');
+    const ui = await renderConsole(servicesFor(workspace, sandboxes), { initial: { id: 'edit', moduleId: module.id } });
+    await ui.waitFor('Integration settings — ENOM');
+    for (let i = 0; i <= providerModule('enom').fields.length; i += 1) await ui.press(KEY.enter);
+    await ui.waitFor('Step 4 of 5');
+    await ui.press(KEY.enter, `${KEY.ctrlU}enom renamed${KEY.enter}`, KEY.enter, KEY.enter, KEY.enter);
+    const check = await ui.waitFor('Step 5 of 5');
+    expect(check).toContain('enom renamed (was enom sandbox)');
+    ui.unmount();
+  });
+
   it('refuses a duplicate name as the field is left', async () => {
     const { workspace, sandboxes } = await harness.withModules(['globalsign'], 5);
     const ui = await renderConsole(servicesFor(workspace, sandboxes), { columns: 120 });

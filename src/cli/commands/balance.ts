@@ -1,5 +1,5 @@
 /** `certops balance`: each module's balance at its provider against its processing module minimal balance. */
-import { moduleBalances, type BalanceResult } from '../../core/balance.js';
+import { formatAmount, moduleBalances, type BalanceResult } from '../../core/balance.js';
 import type { ModuleFailure } from '../../core/check.js';
 import { recordBalance } from '../../core/modules.js';
 import type { StoredModule } from '../../core/store.js';
@@ -8,7 +8,7 @@ import { dayOfInstant } from '../../rules/calendar.js';
 import { PROVIDERS } from '../../providers/catalog.js';
 import { parseFlags } from '../args.js';
 import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { combinedExitCode, ExitCode, exitCodeOfCause } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 import { causeLabel, failureDetails, failureJson, noModulesMessage, selectModules } from './check.js';
@@ -19,7 +19,7 @@ export const help = `Usage: certops balance [<name>...] [--all] [options]
 
 Asks each provider for the account balance, all modules at once, and compares it with the
 module's minimal balance (an empty minimal balance means no low-balance check, as in
-BILLmanager). Status: ok, UNDER MINIMUM, or FAILED with the cause, the seeds' message and
+BILLmanager). Status: ok, UNDER MINIMUM, or FAILED with the cause, BILLmanager's message and
 the troubleshooting steps. Each balance read is kept as the module's last balance.
 No names means every module.
 
@@ -38,9 +38,11 @@ eNom's AvailableBalance; the minimal balance is compared with it; else null), "c
 or {"module", "moduleId", "provider", "ok": false, "status": "failed", "message", "cause",
 "causeLabel", "detail", "steps", "checkedAt"}]}; see docs/commands/balance.md.
 
-Exit codes: 0 every balance at or above its minimum, 1 a balance under its minimum or a
-query failed (or no module is set up), 2 usage error or unknown module name,
-3 configuration problem.
+Exit codes: 0 every balance at or above its minimum; 1 a balance under its minimum, a
+provider that answered and refused (credentials, IP address), or no module set up; 2 usage
+error or unknown module name; 3 configuration problem; 4 a provider could not be reached,
+timed out or did not answer as its API does. Mixed: 1 before 3 before 4, so a cron job
+reads 4 only when nothing but a provider's reachability went wrong.
 
 Examples:
   certops balance
@@ -55,7 +57,8 @@ type Status = 'ok' | 'under-minimum' | 'failed';
 const statusOf = (result: BalanceResult): Status => (!result.ok ? 'failed' : result.underMinimum ? 'under-minimum' : 'ok');
 const STATUS_TEXT: Readonly<Record<Status, string>> = { ok: 'ok', 'under-minimum': 'UNDER MINIMUM', failed: 'FAILED' };
 
-const money = (amount: number) => amount.toFixed(2);
+// The table writes amounts as every screen does (core/balance.ts); --json keeps numbers.
+const money = formatAmount;
 
 function resultJson(module: StoredModule, result: BalanceResult) {
   const base = { module: module.parameters.name, moduleId: module.id, provider: module.provider };
@@ -142,5 +145,5 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       if (sent !== undefined) io.stdout.write(`\n${module.parameters.name}: low balance message: ${sent}\n`);
     }
   }
-  return ok ? ExitCode.ok : ExitCode.problem;
+  return combinedExitCode(results.map((result) => (!result.ok ? exitCodeOfCause(result.cause) : result.underMinimum ? ExitCode.problem : ExitCode.ok)));
 }

@@ -1,4 +1,4 @@
-/** `certops check`: the connection check of the seeds' last wizard step, for every module at once. */
+/** `certops check`: the connection check of BILLmanager's last wizard step, for every module at once. */
 import { CAUSE_LABELS, checkModules, type CheckResult, type ModuleFailure } from '../../core/check.js';
 import { findModule, listModules, recordCheck } from '../../core/modules.js';
 import type { StoredModule } from '../../core/store.js';
@@ -7,7 +7,7 @@ import { PROVIDERS } from '../../providers/catalog.js';
 import type { FailureCause } from '../../providers/types.js';
 import { parseFlags } from '../args.js';
 import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
-import { ExitCode, UsageError } from '../exit-codes.js';
+import { combinedExitCode, ExitCode, exitCodeOfCause, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 
@@ -18,7 +18,7 @@ export const help = `Usage: certops check [<name>...] [--all] [options]
 Checks the connection of processing modules, all at once: each module has its own
 timeouts, so one that hangs does not hold the others back and the whole run takes about
 as long as the slowest module. A working module shows its round-trip time; a failing one
-shows the seeds' message, the specific cause and the troubleshooting steps that fit it.
+shows BILLmanager's message, the specific cause and the troubleshooting steps that fit it.
 Each result is kept as the module's last check. No names means every module.
 
 Options:
@@ -29,8 +29,10 @@ JSON (--json): {"ok", "results": [{"module", "moduleId", "provider", "ok", "roun
 "checkedAt"} or {"module", "moduleId", "provider", "ok": false, "message", "cause",
 "causeLabel", "detail", "steps", "checkedAt"}]}; see docs/commands/check.md.
 
-Exit codes: 0 every module answered, 1 a check failed (or no module is set up),
-2 usage error or unknown module name, 3 configuration problem.
+Exit codes: 0 every module answered; 1 a provider answered and refused (credentials, IP
+address, locked account) or no module is set up; 2 usage error or unknown module name;
+3 configuration problem (also a module's CA file that cannot be read); 4 a provider could not
+be reached, timed out or did not answer as its API does. Mixed: 1 before 3 before 4.
 
 Examples:
   certops check
@@ -65,7 +67,7 @@ export function causeLabel(cause: string): string {
   return Object.hasOwn(CAUSE_LABELS, cause) ? CAUSE_LABELS[cause as FailureCause] : cause;
 }
 
-/** The seeds' message, the detail and the steps of each failure, for the lines below a table. */
+/** BILLmanager's message, the detail and the steps of each failure, for the lines below a table. */
 export function failureDetails(failures: readonly ModuleFailure[]): string {
   return failures
     .map(
@@ -130,5 +132,5 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(formatTable([{ title: 'Module' }, { title: 'Provider' }, { title: 'Connection' }], rows));
     io.stdout.write(failureDetails(results.filter((result): result is ModuleFailure => !result.ok)));
   }
-  return ok ? ExitCode.ok : ExitCode.problem;
+  return combinedExitCode(results.map((result) => (result.ok ? ExitCode.ok : exitCodeOfCause(result.cause))));
 }

@@ -1,8 +1,8 @@
 /** `certops config`: the reissue policy in and out of billmgr.conf lines (SSLSubscriptionPolicy/Before). */
-import { readFileSync } from 'node:fs';
+import { InputFileError, MIB, readInputFile } from '../../core/input-file.js';
 import { billmgrConfLines, parseBillmgrConf, readPolicy } from '../../core/policy.js';
 import type { ReissuePolicySettings } from '../../core/timeline.js';
-import { parseFlags } from '../args.js';
+import { didYouMean, parseFlags } from '../args.js';
 import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -42,6 +42,9 @@ Examples:
   ssh billing cat /usr/local/mgr5/etc/billmgr.conf | certops config import /dev/stdin
 `;
 
+/** billmgr.conf is a few KiB; more than this is the wrong file (or a device such as /dev/urandom). */
+const MAX_CONF_BYTES = MIB;
+
 const EXPORT_FLAGS = WORKSPACE_FLAGS;
 const IMPORT_FLAGS = { ...WORKSPACE_FLAGS, 'dry-run': { type: 'boolean' }, today: { type: 'string' } } as const;
 
@@ -71,10 +74,10 @@ async function importFile(args: readonly string[], io: CliIo): Promise<number> {
   const today = parseToday(flags.today, 'config');
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputFile(file, MAX_CONF_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file} cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`, 'config');
+    if (error instanceof InputFileError) throw new UsageError(error.message, 'config');
+    throw error;
   }
   const parsed = parseBillmgrConf(text);
   if (!parsed.ok) throw new UsageError(`${file}: ${parsed.error}`, 'config');
@@ -99,5 +102,5 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(help);
     return ExitCode.ok;
   }
-  throw new UsageError(sub === undefined || sub.startsWith('-') ? 'give a subcommand: export or import' : `unknown subcommand "${sub}"; use export or import`, 'config');
+  throw new UsageError(sub === undefined || sub.startsWith('-') ? 'give a subcommand: export or import' : `unknown subcommand "${sub}"${didYouMean(sub, ['export', 'import'])}; use export or import`, 'config');
 }

@@ -6,9 +6,9 @@
  */
 import { parseDay, type Day } from '../../rules/calendar.js';
 import { ConsoleServices } from '../../core/services.js';
-import { resolveConfigDirectory } from '../../core/store.js';
 import { Workspace } from '../../core/workspace.js';
 import { noPositionals, parseFlags } from '../args.js';
+import { configDirectory } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { applyColourPolicy, loadScreens } from '../screens-loader.js';
@@ -50,9 +50,10 @@ export function isInteractive(io: ConsoleIo): boolean {
   return Boolean(stdin.isTTY) && Boolean(io.stdout.isTTY) && !io.env.CERTOPS_NO_INPUT;
 }
 
-async function start(services: ConsoleServices): Promise<void> {
+/** The console until the operator leaves: 0 for q, 130 for Ctrl+C. */
+async function start(services: ConsoleServices): Promise<number> {
   const { runConsole } = await loadScreens();
-  await runConsole(services);
+  return (await runConsole(services)) === 'interrupted' ? ExitCode.interrupted : ExitCode.ok;
 }
 
 /**
@@ -85,6 +86,8 @@ export async function run(args: readonly string[], io: ConsoleIo): Promise<numbe
   const parsed = consoleArgs('console', args, io, help);
   if (typeof parsed === 'number') return parsed;
   const { flags, today } = parsed;
-  await start(new ConsoleServices(new Workspace(resolveConfigDirectory(flags['config-dir'], io.env)), today ? { today } : {}));
-  return ExitCode.ok;
+  const workspace = new Workspace(configDirectory(flags['config-dir'], io.env, 'console'));
+  // What a certops killed half-way through a write left (a temporary copy of the configuration, with its passwords).
+  workspace.removeLeftovers();
+  return start(new ConsoleServices(workspace, today ? { today } : {}));
 }

@@ -1,7 +1,7 @@
 /** `certops debug`: the debug level (0-9) of each module log, as BILLmanager's debug.conf sets them. */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDebugConf } from '../../core/debug-conf.js';
+import { InputFileError, MIB, readInputFile } from '../../core/input-file.js';
 import type { Workspace } from '../../core/workspace.js';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../providers/catalog.js';
 import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from '../../providers/log.js';
@@ -148,10 +148,11 @@ function exportLines(workspace: Workspace, io: CliIo, json: boolean): number {
 function readDebugConf(file: string): { wanted: Map<string, number>; skipped: Skipped[] } {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // debug.conf is a few lines; the limit keeps a device or a wrong file from being read forever.
+    text = readInputFile(file, MIB);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--import: ${file} cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`, 'debug');
+    if (error instanceof InputFileError) throw new UsageError(`--import: ${error.message}`, 'debug');
+    throw error;
   }
   const parsed = parseDebugConf(text);
   if (!parsed.ok) throw new UsageError(`--import: ${file}: ${parsed.error}`, 'debug');

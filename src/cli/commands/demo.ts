@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { dayOfInstant } from '../../rules/calendar.js';
 import { ConsoleServices } from '../../core/services.js';
 import { Workspace } from '../../core/workspace.js';
+import { configDirectory } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadScreens } from '../screens-loader.js';
 import { consoleArgs, type ConsoleIo } from './console.js';
@@ -51,8 +52,9 @@ export async function run(args: readonly string[], io: ConsoleIo): Promise<numbe
   // The demo's own folder holds its configuration (with the sandboxes' test passwords) unless
   // --config-dir names one, and always its web server's installed keys and its deploy hook: it
   // goes with them.
+  // An empty --config-dir is refused (configDirectory), not taken for the current folder.
+  const keptConfig = flags['config-dir'] === undefined ? undefined : configDirectory(flags['config-dir'], {}, 'demo');
   const temporary = mkdtempSync(join(tmpdir(), 'certops-demo-'));
-  const keptConfig = flags['config-dir'];
   const directory = keptConfig ?? join(temporary, 'config');
   const removeTemporary = () => rmSync(temporary, { recursive: true, force: true });
   // A hang-up (the SSH connection or the terminal gone) or a kill skips every finally.
@@ -62,6 +64,7 @@ export async function run(args: readonly string[], io: ConsoleIo): Promise<numbe
   };
   const signals = ['SIGHUP', 'SIGTERM'] as const;
   for (const signal of signals) process.once(signal, onSignal);
+  let left: 'quit' | 'interrupted' = 'quit';
   try {
     const workspace = new Workspace(directory);
     const demo = await startDemo(workspace, {
@@ -79,7 +82,7 @@ export async function run(args: readonly string[], io: ConsoleIo): Promise<numbe
     });
     try {
       const { runConsole } = await loadScreens();
-      await runConsole(new ConsoleServices(workspace, { sandbox: true, sandboxAccounts: demo.sandboxAccounts, ...(given !== undefined ? { today: given } : {}) }));
+      left = await runConsole(new ConsoleServices(workspace, { sandbox: true, sandboxAccounts: demo.sandboxAccounts, ...(given !== undefined ? { today: given } : {}) }));
     } finally {
       await demo.stop();
     }
@@ -88,5 +91,5 @@ export async function run(args: readonly string[], io: ConsoleIo): Promise<numbe
     for (const signal of signals) process.off(signal, onSignal);
   }
   io.stderr.write(keptConfig === undefined ? 'certops demo: stopped the sandboxes and removed the demo configuration\n' : `certops demo: stopped the sandboxes; the configuration stays in ${directory}\n`);
-  return ExitCode.ok;
+  return left === 'interrupted' ? ExitCode.interrupted : ExitCode.ok;
 }

@@ -1,11 +1,11 @@
 /**
- * `certops messages`: the seeds' Settings → Message templates from scripts — the certificate
+ * `certops messages`: BILLmanager's Settings → Message templates from scripts — the certificate
  * expiration and the processing module low balance templates, the department addresses, the
  * client fallback address, the SMTP server (password never on argv, never shown), a test message
  * and the outbox. Every value is judged by the core; this file maps its findings to flags.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 // The core of messages is light (zod/mini); nodemailer is loaded by deliver() itself, on sending only.
 import { deliver, listOutbox, MailError, type Delivery, type OutboxEntry } from '../../core/messages/mail.js';
@@ -39,11 +39,12 @@ import {
   TEMPLATE_TITLES,
   type TemplateName,
 } from '../../core/messages/templates.js';
+import { InputFileError, MIB, readInputFile, readInputStream } from '../../core/input-file.js';
 import { ConfigError } from '../../core/store.js';
 import type { Workspace } from '../../core/workspace.js';
-import { noPositionals, parseFlags, type FlagSpecs } from '../args.js';
-import { confirm, openWorkspace, printJson, readSecret, refusePlainPassword, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
-import { ExitCode, UsageError } from '../exit-codes.js';
+import { didYouMean, noPositionals, parseFlags, type FlagSpecs } from '../args.js';
+import { confirm, openWorkspace, printJson, readSecret, secretJson, refusePlainPassword, WAIT_FLAG, WAIT_HELP, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { ExitCode, exitCodeOfCause, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 
@@ -77,7 +78,7 @@ const OVERVIEW = `Usage: certops messages [show] [options]
        certops messages test --to ADDR [--template expiration|low-balance|reissued] [--dry-run]
        certops messages outbox [options]
 
-The messages certops sends (the seeds' Settings -> Message templates):
+The messages certops sends (BILLmanager's Settings -> Message templates):
   expiration    ${TEMPLATE_TITLES.expiration}
   low-balance   ${TEMPLATE_TITLES['low-balance']}
   reissued      ${TEMPLATE_TITLES.reissued}
@@ -97,12 +98,14 @@ ${SMTP_PASSWORD_ENV}. It is kept in <config dir>/messages.json (owner-only) and 
 Options:
 ${WORKSPACE_HELP}
   --dry-run            show what would change (or be sent); save (send) nothing
+${WAIT_HELP} (every subcommand that changes or sends)
 
 Run 'certops messages <subcommand> --help' for each subcommand's flags; JSON shapes are in
 docs/commands/messages.md.
 
-Exit codes: 0 ok, 2 usage error (the message names the flag and the rule), 3 configuration problem,
-4 the SMTP server could not be reached or refused the message.
+Exit codes: 0 ok, 1 the SMTP server refused the login or the message, 2 usage error (the message
+names the flag and the rule), 3 configuration problem, 4 the SMTP server could not be reached or
+timed out, 5 another certops process kept messages.json (or the outbox) locked longer than --wait.
 
 Examples:
   certops messages show
@@ -199,8 +202,8 @@ Options:
   --dry-run            show the change; save nothing
 ${WORKSPACE_HELP}
 
-JSON: {"saved", "dryRun", "smtp": {"host", "port", "security", "username", "password": "••••" or
-null, "from", "caFile"} or null}. The password is never printed.
+JSON: {"saved", "dryRun", "smtp": {"host", "port", "security", "username", "password": {"set": true}
+or null, "from", "caFile"} or null}. The password is never printed.
 
 Examples:
   pass show mail/billing | certops messages smtp set --host smtp.example.com --starttls \\
@@ -271,7 +274,7 @@ async function judged<T>(command: string, work: () => Promise<T>): Promise<T> {
 }
 
 function open(flags: Flags, io: CliIo): Workspace {
-  const workspace = openWorkspace({ 'config-dir': typeof flags['config-dir'] === 'string' ? flags['config-dir'] : undefined }, io);
+  const workspace = openWorkspace({ 'config-dir': typeof flags['config-dir'] === 'string' ? flags['config-dir'] : undefined, wait: typeof flags.wait === 'string' ? flags.wait : undefined }, io);
   const file = join(workspace.directory, 'messages.json');
   try {
     const mode = statSync(file).mode & 0o777;
@@ -328,6 +331,11 @@ function templateText(view: TemplateView): string {
 // show
 // ---------------------------------------------------------------------------------------------
 
+/** The SMTP settings in JSON: the password as {"set": true} or null, never the mask. */
+function smtpJson(smtp: SmtpView | null) {
+  return smtp === null ? null : { ...smtp, password: secretJson(smtp.password !== null) };
+}
+
 function showJson(view: MessagesView) {
   return {
     delivery: view.delivery,
@@ -335,7 +343,7 @@ function showJson(view: MessagesView) {
     templates: Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, templateJson(view.templates[name])])),
     departments: view.departments,
     clientFallback: view.clientFallback,
-    smtp: view.smtp,
+    smtp: smtpJson(view.smtp),
   };
 }
 
@@ -366,10 +374,16 @@ function show(args: readonly string[], io: MessagesIo): number {
 // template
 // ---------------------------------------------------------------------------------------------
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+/** A template body is a page of text; more is the wrong file (or /dev/urandom). */
+const MAX_BODY_BYTES = MIB;
+
+async function readAll(stream: NodeJS.ReadableStream, command: string): Promise<string> {
+  try {
+    return await readInputStream(stream, MAX_BODY_BYTES, 'the body on stdin');
+  } catch (error) {
+    if (error instanceof InputFileError) throw new UsageError(`--body-stdin: ${error.message}`, command);
+    throw error;
+  }
 }
 
 async function bodyFrom(flags: Flags, io: MessagesIo, command: string): Promise<string | undefined> {
@@ -378,21 +392,22 @@ async function bodyFrom(flags: Flags, io: MessagesIo, command: string): Promise<
   if (typeof flags['body-file'] === 'string') {
     const file = flags['body-file'];
     try {
-      body = readFileSync(file, 'utf8');
+      body = readInputFile(file, MAX_BODY_BYTES);
     } catch (error) {
-      throw new UsageError(`--body-file: ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, command);
+      if (error instanceof InputFileError) throw new UsageError(`--body-file: ${error.message}`, command);
+      throw error;
     }
   } else if (flags['body-stdin']) {
     const stdin = io.stdin ?? process.stdin;
     if ((stdin as { isTTY?: boolean }).isTTY) throw new UsageError('--body-stdin reads a pipe or a file (< body.txt); this is a terminal', command);
-    body = await readAll(stdin);
+    body = await readAll(stdin, command);
   }
   // An editor's byte order mark is not part of the text.
   return body?.replace(/^\uFEFF/, '');
 }
 
-const TEMPLATE_SET_FLAGS = { ...WORKSPACE_FLAGS, subject: { type: 'string' }, 'body-file': { type: 'string' }, 'body-stdin': { type: 'boolean' }, 'dry-run': { type: 'boolean' } } as const;
-const DRY_RUN_FLAGS = { ...WORKSPACE_FLAGS, 'dry-run': { type: 'boolean' } } as const;
+const TEMPLATE_SET_FLAGS = { ...WORKSPACE_FLAGS, ...WAIT_FLAG, subject: { type: 'string' }, 'body-file': { type: 'string' }, 'body-stdin': { type: 'boolean' }, 'dry-run': { type: 'boolean' } } as const;
+const DRY_RUN_FLAGS = { ...WORKSPACE_FLAGS, ...WAIT_FLAG, 'dry-run': { type: 'boolean' } } as const;
 
 function templateResult(io: CliIo, command: string, flags: Flags, change: SettingsChange<TemplateView>): number {
   const dryRun = flags['dry-run'] === true;
@@ -429,7 +444,7 @@ async function template(args: readonly string[], io: MessagesIo): Promise<number
     const workspace = open(flags, io);
     return templateResult(io, command, flags, await judged(command, () => resetTemplate(workspace, name, { dryRun: flags['dry-run'] === true })));
   }
-  throw new UsageError(`unknown subcommand "${action}": set or reset`, 'messages template');
+  throw new UsageError(`unknown subcommand "${action}"${didYouMean(action, ['set', 'reset'])}: set or reset`, 'messages template');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,7 +470,7 @@ async function department(args: readonly string[], io: MessagesIo): Promise<numb
   const [action, ...rest] = args;
   if (action === undefined) throw new UsageError('missing subcommand: set or remove', 'messages department');
   if (action === '--help' || action === '-h' || action === 'help') return printHelp(io, 'department');
-  if (action !== 'set' && action !== 'remove') throw new UsageError(`unknown subcommand "${action}": set or remove`, 'messages department');
+  if (action !== 'set' && action !== 'remove') throw new UsageError(`unknown subcommand "${action}"${didYouMean(action, ['set', 'remove'])}: set or remove`, 'messages department');
   const command = `messages department ${action}`;
   const { flags, positionals } = parse(command, rest, action === 'set' ? { ...DRY_RUN_FLAGS, email: { type: 'string' } } : DRY_RUN_FLAGS);
   if (flags.help) return printHelp(io, 'department');
@@ -484,7 +499,7 @@ async function clientFallback(args: readonly string[], io: MessagesIo): Promise<
   const [action, ...rest] = args;
   if (action === undefined) throw new UsageError('missing subcommand: set or remove', 'messages client-fallback');
   if (action === '--help' || action === '-h' || action === 'help') return printHelp(io, 'client-fallback');
-  if (action !== 'set' && action !== 'remove') throw new UsageError(`unknown subcommand "${action}": set or remove`, 'messages client-fallback');
+  if (action !== 'set' && action !== 'remove') throw new UsageError(`unknown subcommand "${action}"${didYouMean(action, ['set', 'remove'])}: set or remove`, 'messages client-fallback');
   const command = `messages client-fallback ${action}`;
   const { flags, positionals } = parse(command, rest, DRY_RUN_FLAGS);
   if (flags.help) return printHelp(io, 'client-fallback');
@@ -559,7 +574,7 @@ async function smtp(args: readonly string[], io: MessagesIo): Promise<number> {
         { dryRun },
       ),
     );
-    if (flags.json) printJson(io, { saved: change.saved, dryRun, smtp: change.after });
+    if (flags.json) printJson(io, { saved: change.saved, dryRun, smtp: smtpJson(change.after) });
     else io.stdout.write(`SMTP: ${smtpText(change.after)}\n`);
     saidSaved(io, command, dryRun);
     return ExitCode.ok;
@@ -582,12 +597,12 @@ async function smtp(args: readonly string[], io: MessagesIo): Promise<number> {
       return ExitCode.problem;
     }
     const change = await removeSmtp(workspace, { dryRun });
-    if (flags.json) printJson(io, { saved: change.saved, dryRun, smtp: change.after });
+    if (flags.json) printJson(io, { saved: change.saved, dryRun, smtp: smtpJson(change.after) });
     else io.stdout.write(`SMTP: ${smtpText(change.after)} (was ${smtpText(change.before)})\n`);
     saidSaved(io, command, dryRun);
     return ExitCode.ok;
   }
-  throw new UsageError(`unknown subcommand "${action}": set or remove`, 'messages smtp');
+  throw new UsageError(`unknown subcommand "${action}"${didYouMean(action, ['set', 'remove'])}: set or remove`, 'messages smtp');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -622,7 +637,8 @@ async function test(args: readonly string[], io: MessagesIo): Promise<number> {
     } catch (error) {
       if (!(error instanceof MailError)) throw error;
       io.stderr.write(`certops ${command}: ${error.message}\n`);
-      return error.failure === 'configuration' ? ExitCode.config : ExitCode.network;
+      // One meaning per code (README, "Exit codes"): a refused login or message is 1, unreachable 4.
+      return exitCodeOfCause(error.failure);
     }
   }
   if (flags.json) {
@@ -699,7 +715,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   if (sub === 'help') return printHelp(io, rest[0] ?? 'messages');
   if (sub.startsWith('-')) return show(args, io);
   const handler = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-  if (!handler) throw new UsageError(`unknown subcommand "${sub}": one of ${Object.keys(SUBCOMMANDS).join(', ')}`, 'messages');
+  if (!handler) throw new UsageError(`unknown subcommand "${sub}"${didYouMean(sub, Object.keys(SUBCOMMANDS))}: one of ${Object.keys(SUBCOMMANDS).join(', ')}`, 'messages');
   return handler(rest, io as MessagesIo);
 }
 

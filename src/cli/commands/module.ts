@@ -8,6 +8,7 @@ import { PROVIDER_IDS, PROVIDERS, isProviderId, type ProviderId } from '../../pr
 import type { IntegrationField } from '../../providers/provider-module.js';
 import { providerModule } from '../../providers/registry.js';
 import { CAUSE_LABELS, checkModule, type CheckResult } from '../../core/check.js';
+import { removalConsequences, removalImpact, removalQuestion } from '../../core/module-removal.js';
 import {
   addModule,
   changedDraft,
@@ -20,6 +21,7 @@ import {
   ModuleInputError,
   recordCheck,
   removeModule,
+  SECRET_MASK,
   validateModule,
   type ModuleChange,
   type ModuleDraft,
@@ -29,9 +31,9 @@ import { deliveryFor, type StoredModule } from '../../core/store.js';
 import { setModuleDelivery } from '../../core/policy.js';
 import { DELIVERY_FLAGS, DELIVERY_HELP, DELIVERY_REPEATED, deliveryChanges } from '../delivery-flags.js';
 import type { Workspace, WorkspaceState } from '../../core/workspace.js';
-import { noPositionals, parseFlags, takeRepeated, type FlagSpec, type FlagSpecs } from '../args.js';
-import { confirm, moduleInputUsage, openWorkspace, printJson, readSecret, refusePlainPassword, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
-import { ExitCode, UsageError } from '../exit-codes.js';
+import { didYouMean, noPositionals, parseFlags, takeRepeated, type FlagSpec, type FlagSpecs } from '../args.js';
+import { askSecret, confirm, moduleInputUsage, openWorkspace, printJson, readSecret, refusePlainPassword, secretJson, WAIT_FLAG, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { ExitCode, exitCodeOfCause, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 
@@ -104,9 +106,10 @@ const CHANGE_FLAGS: FlagSpecs = {
   check: { type: 'boolean' },
   'save-unverified': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  ...WAIT_FLAG,
 };
 
-const REMOVE_FLAGS: FlagSpecs = { ...WORKSPACE_FLAGS, yes: { type: 'boolean', short: 'y' }, 'dry-run': { type: 'boolean' } };
+const REMOVE_FLAGS: FlagSpecs = { ...WORKSPACE_FLAGS, ...WAIT_FLAG, yes: { type: 'boolean', short: 'y' }, 'dry-run': { type: 'boolean' } };
 
 // ---------------------------------------------------------------------------------------------
 // Help
@@ -164,7 +167,7 @@ function workspaceHelp(json?: string): string {
 
 const dataCenterProviders = PROVIDER_IDS.filter((id) => PROVIDERS[id].hasDataCenter).map((id) => PROVIDERS[id].title);
 
-const SETTINGS_HELP = `Module parameters (the seeds' "Processing module parameters"):
+const SETTINGS_HELP = `Module parameters (BILLmanager's "Processing module parameters"):
 ${option('--name NAME', 'the name of the module, unique (another case is not another name)')}
 ${option('--department DEPT', 'the department that gets its tasks (manual reissues, notifications)')}
 ${option('--sort N', 'Sort: a whole number, 0 or more; lists are ordered by it')}
@@ -178,6 +181,7 @@ The password is never given as an argument (it would show in shell history and p
 ${option('--password-stdin', 'read it from a pipe (one trailing newline is dropped)')}
 ${option('--password-file FILE', 'read it from a file that only you can read (chmod 600)')}
 ${option('CERTOPS_PASSWORD', 'or take it from this environment variable (inherited by child processes: least safe)')}
+With none of them, on a terminal, add asks for it with hidden input.
 
 Network settings (every provider):
 ${option('--endpoint URL', "send the API calls here instead: a sandbox, a proxy or a provider's new address (https, or http to loopback only)")}
@@ -185,13 +189,18 @@ ${option('--ca-file PEM', "trust this CA for this module, besides the system's")
 ${option('--connect-timeout MS', 'connection timeout in milliseconds (100-600000, default 10000)')}
 ${option('--timeout MS', 'timeout of a whole request in milliseconds (100-3600000, default 30000)')}`;
 
+const WAIT_OPTION = option('--wait SECONDS', 'wait up to SECONDS for another certops process that is changing the configuration (default 30; 0: not at all), then exit 5');
+
 const CHECK_HELP = `Check and save:
 ${option('--check', "check the connection first (the wizard's last step); if it fails, nothing is saved and certops exits 1")}
 ${option('--save-unverified', 'with --check: save even when the check fails, marked "not verified" (still exits 1)')}
-${option('--dry-run', 'validate (and check, with --check), print what would be saved with secrets masked, change nothing')}`;
+${option('--dry-run', 'validate (and check, with --check), print what would be saved with secrets masked, change nothing')}
+${WAIT_OPTION}`;
 
-const EXIT_HELP = `Exit codes: 0 done, 1 the connection check failed, 2 usage error (the message names the flag),
-3 configuration problem (the message names the file).`;
+const EXIT_HELP = `Exit codes: 0 done, 1 the connection check found a problem (the provider refused the
+credentials or the IP address), 2 usage error (the message names the flag), 3 configuration
+problem (the message names the file), 4 the check could not reach the provider, 5 another
+certops process kept the configuration locked longer than --wait. README, "Exit codes".`;
 
 const READ_EXIT_HELP = 'Exit codes: 0 done, 2 usage error or no such module, 3 configuration problem (the message names the file).';
 
@@ -254,18 +263,18 @@ center, minimal balance, the last connection check (ok with its round-trip time,
 cause, and when) and "not verified" for a module saved although its check failed.
 
 Flags:
-${workspaceHelp('an array of modules, as show --json prints them')}
+${workspaceHelp('{"modules": [...]}, each module as show --json prints it')}
 
 ${READ_EXIT_HELP}
 
 Examples:
   certops module list
-  certops module list --json | jq -r '.[] | select(.notVerified) | .name'
+  certops module list --json | jq -r '.modules[] | select(.notVerified) | .name'
 `,
   show: `Usage: certops module show <name> [--json]
 
 Prints every setting of one processing module (the name in any case); secrets show as ••••,
-in --json too.
+in --json as {"set": true} (null when unset).
 
 Flags:
 ${workspaceHelp('one module, every setting, secrets masked')}
@@ -309,9 +318,11 @@ terminal it never waits: give --yes.
 Flags:
 ${option('-y, --yes', 'remove without asking')}
 ${option('--dry-run', 'print what would be removed, change nothing')}
-${workspaceHelp('{"removed", "dryRun", "module"}')}
+${WAIT_OPTION}
+${workspaceHelp('{"removed", "dryRun", "module", "leftBehind": {"openTasks", "reissuesInFlight"}}')}
 
-Exit codes: 0 removed, 1 not confirmed, 2 usage error or no such module, 3 configuration problem.
+Exit codes: 0 removed, 1 not confirmed, 2 usage error or no such module, 3 configuration problem,
+5 another certops process kept the configuration locked longer than --wait.
 
 Examples:
   certops module remove "eNom main" --yes
@@ -407,11 +418,11 @@ async function passwordInto(settings: Settings, flags: Flags, provider: Provider
 const definedOnly = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
 
 /** Validates through the core; the flags another provider takes and the core's issues in one usage error. */
-function validated(draft: ModuleDraft, others: readonly StoredModule[], foreign: readonly string[], command: string): ValidModule {
+function validated(draft: ModuleDraft, others: readonly StoredModule[], foreign: readonly string[], command: string, previous?: StoredModule): ValidModule {
   let lines = [...foreign];
   let valid: ValidModule | null = null;
   try {
-    valid = validateModule(draft, others);
+    valid = validateModule(draft, others, previous);
   } catch (error) {
     if (!(error instanceof ModuleInputError)) throw error;
     lines = [...lines, moduleInputUsage(error, draft.provider, command).message];
@@ -420,13 +431,44 @@ function validated(draft: ModuleDraft, others: readonly StoredModule[], foreign:
   return valid;
 }
 
+/**
+ * A new module without its password, on a terminal: asked for with hidden input, as `gh auth
+ * login` does, once everything else given is valid (so a typo elsewhere is not found only after
+ * the password was typed). Without a terminal nothing is asked: the usage error names the ways.
+ */
+async function withAskedPassword(draft: ModuleDraft, others: readonly StoredModule[], foreign: readonly string[], io: ModuleIo): Promise<ModuleDraft> {
+  const [field] = providerModule(draft.provider).fields.filter((f) => f.kind === 'secret');
+  if (field === undefined || (typeof draft.integration[field.key] === 'string' && draft.integration[field.key] !== '') || foreign.length > 0) return draft;
+  try {
+    validateModule({ ...draft, integration: { ...draft.integration, [field.key]: 'a password to be asked for' } }, others);
+  } catch (error) {
+    if (error instanceof ModuleInputError) return draft;
+    throw error;
+  }
+  const secret = await askSecret(io, `${field.label} of the ${PROVIDERS[draft.provider].title} account (input hidden): `);
+  return secret === undefined || secret === '' ? draft : { ...draft, integration: { ...draft.integration, [field.key]: secret } };
+}
+
+/**
+ * A change judged again under the lock: another certops may have taken the name meanwhile. Lost
+ * races answer as the same input does alone (exit 2, the flag named), never as an internal error.
+ */
+async function sameAnswer<T>(change: Promise<T>, provider: ProviderId, command: string): Promise<T> {
+  try {
+    return await change;
+  } catch (error) {
+    if (error instanceof ModuleInputError) throw moduleInputUsage(error, provider, command);
+    throw error;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Workspace
 // ---------------------------------------------------------------------------------------------
 
 /** The workspace of --config-dir (a corrupt config surfaces as a ConfigError on first read). */
-function open(flags: Flags, io: CliIo): Workspace {
-  return openWorkspace({ 'config-dir': typeof flags['config-dir'] === 'string' ? flags['config-dir'] : undefined }, io);
+function open(flags: Flags, io: CliIo, command?: string): Workspace {
+  return openWorkspace({ 'config-dir': typeof flags['config-dir'] === 'string' ? flags['config-dir'] : undefined, wait: typeof flags.wait === 'string' ? flags.wait : undefined }, io, command);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -495,7 +537,10 @@ function checkJson(result: CheckResult | null): CheckJson | null {
 function moduleJson(module: StoredModule, lastCheck: LastCheck | undefined, stored = true): ModuleJson {
   const masked = maskedModule(module);
   const integration: Record<string, unknown> = {};
+  const secrets = new Set(providerModule(module.provider).secretFields);
   for (const field of providerModule(module.provider).fields) integration[field.key] = masked.integration[field.key] ?? null;
+  // A secret: {"set": true} or null (docs/commands/module.md), never the text mask.
+  for (const key of secrets) if (Object.hasOwn(integration, key) || Object.hasOwn(module.integration, key)) integration[key] = secretJson(typeof module.integration[key] === 'string' && module.integration[key] !== '');
   for (const [key, value] of Object.entries(masked.integration)) if (!Object.hasOwn(integration, key)) integration[key] = value ?? null;
   const { parameters, network } = module;
   return {
@@ -529,9 +574,21 @@ function lastCheckText(check: LastCheckJson | null): string {
 
 const balanceText = (amount: number | null) => (amount === null ? 'none' : String(amount));
 
+/** The secret setting a change's field names ("integration.password"), or null. */
+function secretKey(provider: ProviderId, field: string): string | null {
+  const key = field.startsWith('integration.') ? field.slice('integration.'.length) : null;
+  return key !== null && providerModule(provider).secretFields.includes(key) ? key : null;
+}
+
+function hasSecret(module: StoredModule, field: string): boolean {
+  const value = module.integration[secretKey(module.provider, field) ?? ''];
+  return typeof value === 'string' && value !== '';
+}
+
 function valueText(value: unknown): string {
   if (value === undefined) return '(not set)';
   if (value === null) return 'none';
+  if (typeof value === 'object' && (value as { set?: unknown }).set === true) return SECRET_MASK;
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
@@ -565,7 +622,7 @@ function describe(module: { provider: ProviderId; parameters: { name: string } }
   return `"${module.parameters.name}" (${PROVIDERS[module.provider].title}${id === null ? '' : `, id ${id}`})`;
 }
 
-/** The seeds' message, the cause and the troubleshooting steps of a failed check, on stderr. */
+/** BILLmanager's message, the cause and the troubleshooting steps of a failed check, on stderr. */
 function reportFailure(io: CliIo, command: string, result: Extract<CheckResult, { ok: false }>): void {
   io.stderr.write(
     `certops ${command}: "${result.module}": ${result.message}\n` +
@@ -601,13 +658,14 @@ async function add(args: readonly string[], io: ModuleIo): Promise<number> {
 
   const settings = settingsFrom(flags, provider);
   await passwordInto(settings, flags, provider, io, command);
-  const draft: ModuleDraft = {
+  const given: ModuleDraft = {
     provider,
     parameters: { minimalBalance: null, ...definedOnly(settings.parameters) },
     integration: definedOnly(settings.integration),
     network: definedOnly(settings.network),
   };
-  const workspace = open(flags, io);
+  const workspace = open(flags, io, command);
+  const draft = await withAskedPassword(given, listModules(workspace), settings.foreign, io);
   const valid = validated(draft, listModules(workspace), settings.foreign, command);
 
   const check = flags.check ? await runCheck(valid, workspace, io, command) : null;
@@ -616,7 +674,7 @@ async function add(args: readonly string[], io: ModuleIo): Promise<number> {
   const saveUnverified = flags['save-unverified'] === true;
   let saved: StoredModule | null = null;
   if (!dryRun && (!failed || saveUnverified)) {
-    saved = await addModule(workspace, draft, { notVerified: failed });
+    saved = await sameAnswer(addModule(workspace, draft, { notVerified: failed }), draft.provider, command);
     if (check) await recordCheck(workspace, saved.id, check);
   }
   const shown = saved ?? { ...draftModule(valid), createdAt: '', notVerified: failed };
@@ -637,7 +695,7 @@ async function add(args: readonly string[], io: ModuleIo): Promise<number> {
           ? `certops ${command}: saved anyway (--save-unverified), marked not verified\n`
           : `certops ${command}: nothing saved; to save it anyway, marked not verified, add --save-unverified\n`,
     );
-    return ExitCode.problem;
+    return check.ok ? ExitCode.problem : exitCodeOfCause(check.cause);
   }
   return ExitCode.ok;
 }
@@ -646,14 +704,14 @@ async function edit(args: readonly string[], io: ModuleIo): Promise<number> {
   const command = 'module edit';
   refusePlainPassword(args, command);
   const { rest, values } = takeRepeated(command, args, DELIVERY_REPEATED);
-  const { flags: parsed, positionals } = parseFlags(command, rest, { ...CHANGE_FLAGS, ...DELIVERY_FLAGS });
+  const { flags: parsed, positionals } = parseFlags(command, rest, { ...CHANGE_FLAGS, ...DELIVERY_FLAGS }, DELIVERY_REPEATED);
   const flags = parsed as Flags & { 'deploy-hook'?: string; 'key-policy'?: string; 'key-type'?: string };
   if (flags.help) return printHelp(io, 'edit');
   const name = onlyName(positionals, command, 'edit');
   changeFlagsChecks(flags, command);
   const delivery = deliveryChanges(flags, values.get('probe-resolve') ?? [], command);
 
-  const workspace = open(flags, io);
+  const workspace = open(flags, io, command);
   const modules = listModules(workspace);
   const before = findModule(modules, name);
   const settings = settingsFrom(flags, before.provider);
@@ -683,6 +741,7 @@ async function edit(args: readonly string[], io: ModuleIo): Promise<number> {
     modules.filter((module) => module.id !== before.id),
     settings.foreign,
     command,
+    before,
   );
   const planned: StoredModule = { ...before, ...valid };
   if (moduleChanges(before, planned).length === 0) {
@@ -696,7 +755,7 @@ async function edit(args: readonly string[], io: ModuleIo): Promise<number> {
   const dryRun = flags['dry-run'] === true;
   let result: { before: StoredModule; after: StoredModule } | null = null;
   if (!dryRun && (!failed || flags['save-unverified'] === true)) {
-    result = await editModule(workspace, before.parameters.name, check ? { ...change, notVerified: failed } : change);
+    result = await sameAnswer(editModule(workspace, before.parameters.name, check ? { ...change, notVerified: failed } : change), before.provider, command);
     if (check) await recordCheck(workspace, result.after.id, check);
   }
   const from = result?.before ?? before;
@@ -709,7 +768,11 @@ async function edit(args: readonly string[], io: ModuleIo): Promise<number> {
     printJson(io, {
       saved: result !== null,
       dryRun,
-      changes: changes.map(({ field, from: was, to }) => ({ field, from: was ?? null, to: to ?? null })),
+      changes: changes.map(({ field, from: was, to }) =>
+        secretKey(after.provider, field) === null
+          ? { field, from: was ?? null, to: to ?? null }
+          : { field, from: secretJson(hasSecret(from, field)), to: secretJson(hasSecret(after, field)) },
+      ),
       module: view,
       check: checkJson(check),
     });
@@ -728,7 +791,7 @@ async function edit(args: readonly string[], io: ModuleIo): Promise<number> {
           ? `certops ${command}: saved anyway (--save-unverified), marked not verified\n`
           : `certops ${command}: nothing saved; to save the change anyway, marked not verified, add --save-unverified\n`,
     );
-    return ExitCode.problem;
+    return check.ok ? ExitCode.problem : exitCodeOfCause(check.cause);
   }
   return ExitCode.ok;
 }
@@ -745,12 +808,13 @@ async function list(args: readonly string[], io: ModuleIo): Promise<number> {
   const { flags, positionals } = parseFlags(command, args, WORKSPACE_FLAGS) as { flags: Flags; positionals: readonly string[] };
   if (flags.help) return printHelp(io, 'list');
   noPositionals(command, positionals);
-  const workspace = open(flags, io);
+  const workspace = open(flags, io, command);
   const modules = listModules(workspace);
   const checks = workspace.state.read().checks;
   const views = modules.map((module) => moduleJson(module, checks[String(module.id)]));
   if (flags.json) {
-    printJson(io, views);
+    // An object, as every other command prints: fields can be added without breaking a reader.
+    printJson(io, { modules: views });
     return ExitCode.ok;
   }
   if (views.length === 0) {
@@ -789,7 +853,7 @@ async function show(args: readonly string[], io: ModuleIo): Promise<number> {
   const { flags, positionals } = parseFlags(command, args, WORKSPACE_FLAGS) as { flags: Flags; positionals: readonly string[] };
   if (flags.help) return printHelp(io, 'show');
   const name = onlyName(positionals, command, 'show');
-  const workspace = open(flags, io);
+  const workspace = open(flags, io, command);
   const module = findModule(listModules(workspace), name);
   const view = moduleJson(module, workspace.state.read().checks[String(module.id)]);
   if (flags.json) printJson(io, view);
@@ -802,24 +866,29 @@ async function remove(args: readonly string[], io: ModuleIo): Promise<number> {
   const { flags, positionals } = parseFlags(command, args, REMOVE_FLAGS) as { flags: Flags; positionals: readonly string[] };
   if (flags.help) return printHelp(io, 'remove');
   const name = onlyName(positionals, command, 'remove');
-  const workspace = open(flags, io);
+  const workspace = open(flags, io, command);
   const module = findModule(listModules(workspace), name);
   const lastCheck = workspace.state.read().checks[String(module.id)];
   const view = moduleJson(module, lastCheck);
   const dryRun = flags['dry-run'] === true;
+  // What stays behind (open manual tasks, reissues in flight) is said before, not found after.
+  const impact = removalImpact(workspace, module.id);
+  const consequences = removalConsequences(impact).map((line) => `  ${line}\n`).join('');
+  const leftBehind = { openTasks: impact.openTasks, reissuesInFlight: impact.reissuesInFlight };
   if (dryRun) {
-    if (flags.json) printJson(io, { removed: false, dryRun, module: view });
-    else io.stdout.write(`Would remove processing module ${describe(module, module.id)} (--dry-run: nothing removed)\n${moduleText(view)}`);
+    if (flags.json) printJson(io, { removed: false, dryRun, module: view, leftBehind });
+    else io.stdout.write(`Would remove processing module ${describe(module, module.id)} (--dry-run: nothing removed)\n${consequences ? `It would leave behind:\n${consequences}` : ''}${moduleText(view)}`);
     return ExitCode.ok;
   }
-  if (!(await confirm(io, `Remove the processing module "${module.parameters.name}"`, flags.yes === true, command))) {
+  if (consequences && flags.yes !== true && !flags.json) io.stderr.write(`It would leave behind:\n${consequences}`);
+  if (!(await confirm(io, removalQuestion(module.parameters.name, impact), flags.yes === true, command))) {
     io.stderr.write(`certops ${command}: not confirmed: nothing removed\n`);
     return ExitCode.problem;
   }
   const removed = await removeModule(workspace, module.parameters.name);
   const removedView = moduleJson(removed, removed.id === module.id ? lastCheck : undefined);
-  if (flags.json) printJson(io, { removed: true, dryRun, module: removedView });
-  else io.stdout.write(`Removed processing module ${describe(removed, removed.id)}\n${moduleText(removedView)}`);
+  if (flags.json) printJson(io, { removed: true, dryRun, module: removedView, leftBehind });
+  else io.stdout.write(`Removed processing module ${describe(removed, removed.id)}\n${consequences ? `Left behind:\n${consequences}` : ''}${moduleText(removedView)}`);
   return ExitCode.ok;
 }
 
@@ -839,7 +908,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   if (sub === undefined) throw new UsageError(`missing subcommand: one of ${SUBCOMMANDS.join(', ')}`, 'module');
   if (!(SUBCOMMANDS as readonly string[]).includes(sub)) {
-    throw new UsageError(sub.startsWith('-') ? `a subcommand comes first: one of ${SUBCOMMANDS.join(', ')} (got ${sub})` : `unknown subcommand "${sub}": one of ${SUBCOMMANDS.join(', ')}`, 'module');
+    throw new UsageError(sub.startsWith('-') ? `a subcommand comes first: one of ${SUBCOMMANDS.join(', ')} (got ${sub})` : `unknown subcommand "${sub}"${didYouMean(sub, SUBCOMMANDS)}: one of ${SUBCOMMANDS.join(', ')}`, 'module');
   }
   return RUN[sub as Subcommand](rest, io as ModuleIo);
 }

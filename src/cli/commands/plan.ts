@@ -17,6 +17,7 @@ import { noPositionals, parseFlags } from '../args.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { reissueLimitsHelp } from '../labels.js';
 
 export const summary = 'project the certificates of an SSL subscription up to paid until';
 
@@ -37,9 +38,12 @@ Options:
                            client, none does nothing (default: ${DEFAULT_SUBSCRIPTION_POLICY})
   --before N               SSLSubscriptionBefore: days before the expiration date to act,
                            0-${MAX_SUBSCRIPTION_BEFORE_DAYS} (default: ${DEFAULT_SUBSCRIPTION_BEFORE_DAYS})
-  --provider NAME          the processing module's provider: ${PROVIDER_IDS.join(', ')}
-  --multi-domain           the certificate is multi-domain (LeaderTelecom cannot reissue
-                           those automatically: each reissue becomes a manual task)
+  --provider NAME          the processing module's provider: ${PROVIDER_IDS.join(', ')};
+                           under auto, what it cannot reissue through its API becomes a
+                           manual task, as certops reissue run does:
+${reissueLimitsHelp(27)}
+  --multi-domain           the certificate is multi-domain (BILLmanager reissues none of
+                           LeaderTelecom's automatically)
   --json                   print JSON: {"paidUntil", "certificates": [{"issued", "expires",
                            "actionDate", "action", "revalidate"}], "warnings"}
   -h, --help               show this help

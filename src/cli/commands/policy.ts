@@ -14,8 +14,8 @@ import { subscriptionBeforeWarning } from '../../rules/reissue-lifecycle.js';
 import { DELIVERY_FLAGS, DELIVERY_HELP, DELIVERY_REPEATED, deliveryChanges } from '../delivery-flags.js';
 import type { ReissuePolicySettings } from '../../core/timeline.js';
 import type { Workspace } from '../../core/workspace.js';
-import { parseFlags, takeRepeated } from '../args.js';
-import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { didYouMean, parseFlags, takeRepeated } from '../args.js';
+import { openWorkspace, printJson, WAIT_FLAG, WAIT_HELP, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -47,6 +47,7 @@ Options of set:
 How reissued certificates are delivered and confirmed (defaults for every module; certops module
 edit NAME takes the same flags for one module). "policy set" changes only what it is given:
 ${DELIVERY_HELP}
+${WAIT_HELP}
 ${WORKSPACE_HELP}
 
 JSON: show prints {"policy", "description", "beforeDays", "delivery": {"deployHook",
@@ -55,7 +56,8 @@ JSON: show prints {"policy", "description", "beforeDays", "delivery": {"deployHo
 "dueAfter", "changes": [{"module", "domain", "certificateId", "before": {"actionDate",
 "action"} or null, "after": ...}]}}; see docs/commands/policy.md.
 
-Exit codes: 0 shown or saved, 2 usage error (the message names the flag), 3 configuration problem.
+Exit codes: 0 shown or saved, 2 usage error (the message names the flag), 3 configuration problem,
+5 another certops process kept the configuration locked longer than --wait.
 
 Examples:
   certops policy show
@@ -73,6 +75,7 @@ const SET_FLAGS = {
   'dry-run': { type: 'boolean' },
   today: { type: 'string' },
   ...DELIVERY_FLAGS,
+  ...WAIT_FLAG,
 } as const;
 
 /** `--today` for a preview, or today (UTC). */
@@ -178,7 +181,7 @@ function deliveryText(delivery: DeliverySettings): string {
 
 async function set(args: readonly string[], io: CliIo): Promise<number> {
   const { rest, values } = takeRepeated('policy', args, DELIVERY_REPEATED);
-  const { flags, positionals } = parseFlags('policy', rest, SET_FLAGS);
+  const { flags, positionals } = parseFlags('policy', rest, SET_FLAGS, DELIVERY_REPEATED);
   if (flags.help) {
     io.stdout.write(help);
     return ExitCode.ok;
@@ -229,5 +232,5 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   if (sub === 'show') return show(rest, io);
   if (sub === 'set') return set(rest, io);
-  throw new UsageError(`unknown subcommand "${sub}"; use show or set`, 'policy');
+  throw new UsageError(`unknown subcommand "${sub}"${didYouMean(sub, ['show', 'set'])}; use show or set`, 'policy');
 }

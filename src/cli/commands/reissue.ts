@@ -3,16 +3,18 @@ import { findModule, listModules, ModuleNotFoundError } from '../../core/modules
 import { ConfigError } from '../../core/store.js';
 import { JournalError } from '../../core/reissue/journal.js';
 import { RunLockedError } from '../../core/reissue/lock.js';
-import { runReissue, type ActionReport, type Outcome } from '../../core/reissue/run.js';
+import { NEEDS_ATTENTION, runReissue, type ActionReport, type Outcome, type RunReport } from '../../core/reissue/run.js';
+import type { ReissuePolicySettings } from '../../core/timeline.js';
 import type { LifecycleReport } from '../../core/reissue/lifecycle.js';
 import { reissueStatus } from '../../core/reissue/status.js';
 import { runEffects } from '../../core/reissue/effects.js';
 import { dayOfInstant, parseDay, type Day } from '../../rules/calendar.js';
-import { parseFlags, takeRepeated } from '../args.js';
+import { didYouMean, parseFlags, takeRepeated } from '../args.js';
 import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
-import { ExitCode, UsageError } from '../exit-codes.js';
+import { combinedExitCode, ExitCode, exitCodeOfCause, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { reissueLimitsHelp } from '../labels.js';
 
 export const summary = 'carry out the reissue policy, and follow every reissue until the new certificate is served';
 
@@ -24,9 +26,12 @@ its action under the reissue policy (SSLSubscriptionPolicy):
   auto     reissue through the provider's API, with the order's original CSR where the provider
            returns it (GlobalSign, eNom), else a new key and CSR: the key is written owner-only
            to <config-dir>/keys/<module id>/ before the CSR is sent. Where the provider cannot
-           reissue (a LeaderTelecom multi-domain certificate, an eNom product without an API
-           reissue, a refusal), a manual task for the module's department instead.
-  manual   the client gets the "certificate expiration" message (SMTP, or the outbox).
+           reissue, or refuses, a manual task for the module's department instead:
+${reissueLimitsHelp(11)}
+  manual   the client gets the "certificate expiration" message (SMTP, or the outbox). certops
+           knows no client of BILLmanager: the message goes to the address set with certops
+           messages client-fallback set ADDR; without one it is written to the outbox with no
+           recipient, for you to forward, and the run says so and exits 1.
   none     nothing.
 Each action is done once: a journal (<config-dir>/journal/reissue.jsonl) records it before and
 after the provider call. A run that was killed is taken up where it stopped; a reissue whose
@@ -52,15 +57,19 @@ Options:
   --wait SECONDS       wait up to SECONDS for a run in progress (default 0: exit at once)
 ${WORKSPACE_HELP}
 
-JSON (--json): {"run", "today", "dryRun", "actions": [{"key", "moduleId", "module",
-"certificateId", "domain", "action", "actionDate", "outcome", "detail", "taskId"?,
-"newCertificateId"?, "keyFile"?}], "synced": [module names], "counts": {outcome: n}};
-see docs/commands/reissue.md.
+Without --json: a header line (start time, run id, day, policy), one line per action and per
+reissue in flight, one summary line with the count of each outcome: made for a cron log.
+
+JSON (--json): {"run", "startedAt", "policy", "today", "dryRun", "actions": [{"key",
+"moduleId", "module", "certificateId", "domain", "action", "actionDate", "outcome", "detail",
+"taskId"?, "newCertificateId"?, "keyFile"?, "cause"?}], "synced": [module names],
+"reissues", "counts": {outcome: n}}; see docs/commands/reissue.md.
 
 Exit codes: 0 every due action was carried out (tasks included) and every reissue in flight is
-done or waits on someone else (a validation, an install); 1 another run holds the lock, a
-reissue is stuck or its deploy hook failed; 2 usage error; 3 configuration or journal problem;
-4 an action waits for a provider (not reachable, or a reissue whose outcome is still unknown).
+done or waits on someone else (a validation, an install); 1 a reissue is stuck or its deploy
+hook failed, or a client message was written to the outbox with no recipient; 2 usage error; 3 configuration or journal problem; 4 an action waits for a provider
+(not reachable, or a reissue whose outcome is still unknown); 5 another run holds the lock
+longer than --wait.
 
 Examples:
   certops reissue run --dry-run
@@ -79,6 +88,7 @@ const FLAGS = {
 const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = {
   reissued: 'reissued',
   notified: 'client notified',
+  'no-recipient': 'written to the outbox, no recipient',
   task: 'manual task',
   'retry-later': 'not done: retried next run',
   'in-doubt': 'IN DOUBT: looked up next run',
@@ -90,7 +100,115 @@ const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = {
   'would-look-up': 'would look up on the provider',
 };
 
-const WAITING: ReadonlySet<Outcome> = new Set(['retry-later', 'in-doubt']);
+/** The words of the summary line, by outcome and count, in the order they are listed. */
+const SUMMARY_WORDS: Readonly<Record<Outcome, (n: number) => string>> = {
+  reissued: () => 'reissued',
+  notified: () => 'client notified',
+  'no-recipient': () => 'written to the outbox with no recipient',
+  task: (n) => (n === 1 ? 'manual task' : 'manual tasks'),
+  'retry-later': () => 'not done (retried next run)',
+  'in-doubt': () => 'in doubt (looked up next run)',
+  'already-done': () => 'done earlier',
+  'in-flight': () => 'under way',
+  'would-reissue': () => 'would reissue',
+  'would-notify': () => 'would notify the client',
+  'would-open-task': (n) => (n === 1 ? 'would open a manual task' : 'would open manual tasks'),
+  'would-look-up': () => 'would look up on the provider',
+};
+
+/** One line of a table cell: a provider's text may hold line breaks. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * The run's plain-text report, for a terminal and for a cron log alike: a header line (when, the
+ * run id of the journal, the day acted for, the policy), one line per action and per reissue in
+ * flight, one summary line with the count of each outcome. A detail every action of an outcome
+ * shares (a dry run's "would reissue through the provider's API…") is said once, after the summary.
+ */
+function runText(full: RunReport, startedAt: string, policy: ReissuePolicySettings): string {
+  const report = { ...full, actions: perAction(full.actions) };
+  const lines: string[] = [];
+  const mode = report.dryRun ? 'dry run, nothing is changed or sent' : `run ${report.run}`;
+  lines.push(`${startedAt} certops reissue run (${mode}): actions due by ${report.today}, policy ${policy.policy}, SSLSubscriptionBefore ${policy.beforeDays} days`);
+  const shared = new Map<Outcome, string>();
+  for (const outcome of new Set(report.actions.map((action) => action.outcome))) {
+    const details = new Set(report.actions.filter((action) => action.outcome === outcome).map((action) => oneLine(action.detail)));
+    const count = report.actions.filter((action) => action.outcome === outcome).length;
+    if (count > 1 && details.size === 1) shared.set(outcome, [...details][0] as string);
+  }
+  if (report.actions.length > 0) {
+    lines.push(
+      formatTable(
+        [{ title: 'Module' }, { title: 'Domain' }, { title: 'Action date' }, { title: 'Result' }, { title: 'Detail' }],
+        report.actions.map((action) => [action.module, action.domain, action.actionDate, OUTCOME_WORDS[action.outcome], shared.has(action.outcome) ? '' : oneLine(action.detail)]),
+      ).trimEnd(),
+    );
+  }
+  if (report.reissues.length > 0) {
+    lines.push('Reissues in flight:');
+    lines.push(
+      formatTable(
+        [{ title: 'Module' }, { title: 'Domain' }, { title: 'Stage' }, { title: 'Waiting on' }, { title: 'Detail' }],
+        report.reissues.map((entry) => [entry.module, entry.domain, entry.from === entry.stage ? entry.stage : `${entry.from} -> ${entry.stage}`, entry.waiting ?? '-', oneLine(entry.detail)]),
+      ).trimEnd(),
+    );
+  }
+  lines.push(summaryLine(report));
+  for (const [outcome, detail] of shared) lines.push(`${OUTCOME_WORDS[outcome]}: ${detail}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One report per action: a reissue left in doubt is reported again when this run looks it up, and
+ * the text keeps one line for it, with its last outcome and what each report said.
+ */
+function perAction(actions: readonly ActionReport[]): ActionReport[] {
+  const byKey = new Map<string, ActionReport>();
+  for (const action of actions) {
+    const earlier = byKey.get(action.key);
+    byKey.set(action.key, earlier === undefined || earlier.detail === action.detail ? action : { ...action, detail: `${earlier.detail}; then ${action.detail}` });
+  }
+  return [...byKey.values()];
+}
+
+/** "Summary: 41 actions: 12 reissued, 20 manual tasks, …; 3 reissues in flight: 2 validating, 1 stuck; synced again: …". */
+function summaryLine(report: RunReport): string {
+  const counts = new Map<Outcome, number>();
+  for (const action of report.actions) counts.set(action.outcome, (counts.get(action.outcome) ?? 0) + 1);
+  const actions =
+    report.actions.length === 0
+      ? `nothing due by ${report.today}`
+      : `${report.actions.length} action${report.actions.length === 1 ? '' : 's'}: ${(Object.keys(SUMMARY_WORDS) as Outcome[])
+          .filter((outcome) => counts.has(outcome))
+          .map((outcome) => `${counts.get(outcome)} ${SUMMARY_WORDS[outcome](counts.get(outcome) as number)}`)
+          .join(', ')}`;
+  const stages = new Map<string, number>();
+  for (const entry of report.reissues) stages.set(entry.stage, (stages.get(entry.stage) ?? 0) + 1);
+  const inFlight =
+    report.reissues.length === 0
+      ? 'no reissue in flight'
+      : `${report.reissues.length} reissue${report.reissues.length === 1 ? '' : 's'} in flight: ${[...stages].map(([stage, n]) => `${n} ${stage}`).join(', ')}`;
+  const synced = report.synced.length > 0 ? `; synced again: ${report.synced.join(', ')}` : '';
+  return `Summary: ${actions}; ${inFlight}${synced}`;
+}
+
+/**
+ * The run's exit code (README, "Exit codes"): 1 for a stuck reissue, a failed deploy hook or a
+ * provider that refused; 4 for an action or a reissue that waits for a provider that could not be
+ * asked; the smallest of them when both.
+ */
+function runExitCode(report: RunReport): number {
+  const codes: number[] = [];
+  for (const action of report.actions) {
+    if (action.outcome === 'retry-later' || action.outcome === 'in-doubt') codes.push(exitCodeOfCause(action.cause ?? 'network'));
+    if (NEEDS_ATTENTION.has(action.outcome)) codes.push(ExitCode.problem);
+  }
+  for (const entry of report.reissues) {
+    if (entry.waiting === 'provider') codes.push(ExitCode.network);
+    if (entry.waiting === 'stuck' || entry.waiting === 'hook') codes.push(ExitCode.problem);
+  }
+  return combinedExitCode(codes);
+}
 
 const STATUS_FLAGS = { ...WORKSPACE_FLAGS, now: { type: 'string' }, all: { type: 'boolean' } } as const;
 
@@ -116,7 +234,7 @@ function moduleIdsOf(workspace: ReturnType<typeof openWorkspace>, names: readonl
 /** The flags of run and status (--module repeatable, --now): null when --help was given (and printed). */
 function reissueArgs<S extends typeof FLAGS | typeof STATUS_FLAGS>(command: string, args: readonly string[], specs: S, io: CliIo) {
   const { rest, values } = takeRepeated(command, args, ['module']);
-  const { flags, positionals } = parseFlags(command, rest, specs);
+  const { flags, positionals } = parseFlags(command, rest, specs, ['module']);
   if (flags.help) {
     io.stdout.write(help);
     return null;
@@ -164,7 +282,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     return sub === undefined ? ExitCode.usage : ExitCode.ok;
   }
   if (sub === 'status') return status(rest, io);
-  if (sub !== 'run') throw new UsageError(`unknown subcommand "${sub}" (certops reissue run | status)`, 'reissue');
+  if (sub !== 'run') throw new UsageError(`unknown subcommand "${sub}"${didYouMean(sub, ['run', 'status'])} (certops reissue run | status)`, 'reissue');
   const parsed = reissueArgs('reissue run', rest, FLAGS, io);
   if (parsed === null) return ExitCode.ok;
   const { flags, values, today } = parsed;
@@ -175,10 +293,15 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     if (!/^\d{1,4}$/.test(flags.wait)) throw new UsageError(`--wait: must be a whole number of seconds from 0 to 9999 (got "${flags.wait}")`, 'reissue run');
     waitSeconds = Number(flags.wait);
   }
-  const workspace = openWorkspace(flags, io);
+  // --wait is for the run lock only: the run's own writes (state, inventory, tasks) keep their default
+  // wait, so that a run never stops half-way because a check wrote state.json at that moment.
+  const workspace = openWorkspace({ 'config-dir': flags['config-dir'] }, io, 'reissue run');
   const moduleIds = moduleIdsOf(workspace, values.get('module') ?? [], 'reissue run');
 
   const live = !flags.json && io.stderr.isTTY === true;
+  // The policy the run acts under and when it began, for the report's header (and a cron log's).
+  const policy = workspace.store.read().reissuePolicy;
+  const startedAt = `${now().toISOString().slice(0, 19)}Z`;
   let report;
   try {
     report = await runReissue(workspace, {
@@ -199,41 +322,14 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof RunLockedError) {
       io.stderr.write(`certops reissue run: ${error.message}\n`);
-      return ExitCode.problem;
+      return ExitCode.busy;
     }
     if (error instanceof JournalError) throw new ConfigError(workspace.directory, error.message);
     throw error;
   }
   const counts: Record<string, number> = {};
   for (const action of report.actions) counts[action.outcome] = (counts[action.outcome] ?? 0) + 1;
-  if (flags.json) {
-    printJson(io, { ...report, counts });
-  } else if (report.actions.length === 0 && report.reissues.length === 0) {
-    io.stdout.write(`Nothing is due on ${report.today}, and no reissue is in flight.\n`);
-  } else if (report.actions.length > 0) {
-    io.stdout.write(
-      formatTable(
-        [{ title: 'Module' }, { title: 'Domain' }, { title: 'Action date' }, { title: 'Result' }],
-        report.actions.map((action) => [action.module, action.domain, action.actionDate, OUTCOME_WORDS[action.outcome]]),
-      ),
-    );
-    for (const action of report.actions) {
-      if (action.outcome === 'already-done') continue;
-      io.stdout.write(`\n${action.module}: ${action.domain}: ${action.detail}\n`);
-    }
-    if (report.dryRun) io.stdout.write('\nDry run: nothing was changed or sent.\n');
-  }
-  if (!flags.json && report.reissues.length > 0) {
-    io.stdout.write(`${report.actions.length > 0 ? '\n' : ''}Reissues in flight:\n`);
-    io.stdout.write(
-      formatTable(
-        [{ title: 'Module' }, { title: 'Domain' }, { title: 'Stage' }, { title: 'Waiting on' }],
-        report.reissues.map((entry) => [entry.module, entry.domain, entry.from === entry.stage ? entry.stage : `${entry.from} -> ${entry.stage}`, entry.waiting ?? '-']),
-      ),
-    );
-    for (const entry of report.reissues) io.stdout.write(`\n${entry.module}: ${entry.domain}: ${entry.detail}\n`);
-  }
-  if (report.actions.some((action) => WAITING.has(action.outcome)) || report.reissues.some((entry) => entry.waiting === 'provider')) return ExitCode.network;
-  if (report.reissues.some((entry) => entry.waiting === 'stuck' || entry.waiting === 'hook')) return ExitCode.problem;
-  return ExitCode.ok;
+  if (flags.json) printJson(io, { ...report, startedAt, policy: { policy: policy.policy, beforeDays: policy.beforeDays }, counts });
+  else io.stdout.write(runText(report, startedAt, policy));
+  return runExitCode(report);
 }

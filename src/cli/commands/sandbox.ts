@@ -18,7 +18,7 @@ export const summary = 'run local sandbox servers of the providers (test account
 
 export const help = `Usage: certops sandbox [options]
 
-Starts a local server per provider that speaks its real API on loopback, with a seeded
+Starts a local server per provider that speaks its real API on loopback, with a test
 test account (credentials, balance, allowed source IPs) and certificates across 2024-2031,
 so certops can be tried and tested without real accounts. Runs until Ctrl+C.
 
@@ -32,7 +32,7 @@ Options:
   --latency MS          added latency per request
   --fault LIST          faults to switch on, comma-separated: ${SANDBOX_FAULTS.join(', ')}
   --today YYYY-MM-DD    the sandbox's today, for its certificates (default: today, UTC)
-  --json                print the endpoints and test credentials as JSON, then keep running
+  --json                print {"sandboxes": [...]}: the endpoints and test credentials, then keep running
   -h, --help            show this help
 
 Faults can also be switched while it runs:
@@ -154,7 +154,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.stderr.write(`certops sandbox: cannot start: ${code === 'EADDRINUSE' ? `port ${request.port} or a following one is in use; pick another --port` : (error as Error).message}\n`);
     return ExitCode.problem;
   }
-  io.stdout.write(json ? `${JSON.stringify(describeSandboxes(started), null, 2)}\n` : renderText(started, request));
+  // An object, as every command prints (README, "Output, JSON and pipes").
+  io.stdout.write(json ? `${JSON.stringify({ sandboxes: describeSandboxes(started) }, null, 2)}\n` : renderText(started, request));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -1,10 +1,10 @@
 /** `certops sync`: refresh the certificate inventory from the providers, with a progress line on a TTY. */
 import type { StoredModule } from '../../core/store.js';
-import { syncModules, type SyncProgress, type SyncResult } from '../../core/sync.js';
+import { SHRINK_MIN_LOST, SHRINK_REFUSED, syncModules, type SyncProgress, type SyncResult } from '../../core/sync.js';
 import { PROVIDERS } from '../../providers/catalog.js';
 import { parseFlags } from '../args.js';
-import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { openWorkspace, printJson, WAIT_FLAG, WAIT_HELP, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { combinedExitCode, ExitCode, exitCodeOfCause } from '../exit-codes.js';
 import type { CliIo, OutputStream } from '../io.js';
 import { formatTable } from '../table.js';
 import { causeLabel, noModulesMessage, selectModules } from './check.js';
@@ -16,19 +16,29 @@ export const help = `Usage: certops sync [<name>...] [--all] [options]
 Lists every certificate of each module's account at its provider, all modules at once, and
 keeps the lists as the inventory that certops timeline reads offline. A module's list is
 replaced only when it was read to the end: when a module fails, its previous list is kept
-whole. On a terminal, a progress line on stderr shows "listed N of M" per module.
+whole. A list that would lose more than half of a module's certificates at once (and at
+least ${SHRINK_MIN_LOST} of them) is not taken either: the previous list is kept, the module is reported as
+"shrink refused, N → M", and --accept-shrink takes it once the loss is confirmed real.
+On a terminal, a progress line on stderr shows "listed N of M" per module.
 No names means every module.
 
 Options:
   --all                every module (the default when no name is given)
+  --accept-shrink      take the new lists even where they lose most of a module's certificates
+${WAIT_HELP}
 ${WORKSPACE_HELP}
 
 JSON (--json): {"ok", "results": [{"module", "moduleId", "provider", "ok": true,
 "certificates", "seconds"} or {"module", "moduleId", "provider", "ok": false, "cause",
-"causeLabel", "detail", "kept", "lastSyncedAt"}]}; see docs/commands/sync.md.
+"causeLabel", "detail", "kept", "lastSyncedAt", "shrink": {"before", "after"} or null}]};
+see docs/commands/sync.md.
 
-Exit codes: 0 every module synced (1 when no module is set up), 2 usage error or unknown
-module name, 3 configuration problem, 4 a module's sync failed (network or provider error).
+Exit codes: 0 every module synced; 1 a provider answered and refused (credentials, IP
+address), or no module is set up; 2 usage error or unknown module name; 3 configuration
+problem; 4 a provider could not be reached, timed out or did not answer as its API does.
+A list refused as a shrink is 1 too (a person should look).
+Mixed: 1 before 3 before 4. A failed module's previous list is kept either way. 5: another
+certops process kept a file locked longer than --wait.
 
 Examples:
   certops sync
@@ -36,7 +46,7 @@ Examples:
   certops sync && certops timeline --within 30d
 `;
 
-const FLAGS = { ...WORKSPACE_FLAGS, all: { type: 'boolean' } } as const;
+const FLAGS = { ...WORKSPACE_FLAGS, ...WAIT_FLAG, all: { type: 'boolean' }, 'accept-shrink': { type: 'boolean' } } as const;
 
 const DRAW_INTERVAL_MS = 80;
 
@@ -81,10 +91,15 @@ function progressLine(stderr: OutputStream, modules: readonly StoredModule[]) {
   };
 }
 
+/** The label of a sync failure's cause: a provider's failure, or a list refused as a shrink. */
+function syncCauseLabel(cause: string): string {
+  return cause === SHRINK_REFUSED ? 'shrink refused' : causeLabel(cause);
+}
+
 function resultJson(module: StoredModule, result: SyncResult, lastSyncedAt: string | null) {
   const base = { module: module.parameters.name, moduleId: module.id, provider: module.provider };
   if (result.ok) return { ...base, ok: true, certificates: result.certificates, seconds: Math.round(result.seconds * 1000) / 1000 };
-  return { ...base, ok: false, cause: result.cause, causeLabel: causeLabel(result.cause), detail: result.detail, kept: result.kept, lastSyncedAt };
+  return { ...base, ok: false, cause: result.cause, causeLabel: syncCauseLabel(result.cause), detail: result.detail, kept: result.kept, lastSyncedAt, shrink: result.shrink ?? null };
 }
 
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
@@ -102,7 +117,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const progress = io.stderr.isTTY === true ? progressLine(io.stderr, modules) : null;
   let results: SyncResult[];
   try {
-    results = await syncModules(workspace, modules, workspace.runtime(), progress ? (p) => progress.update(p) : undefined);
+    results = await syncModules(workspace, modules, workspace.runtime(), progress ? (p) => progress.update(p) : undefined, undefined, { acceptShrink: flags['accept-shrink'] ?? false });
   } finally {
     progress?.clear();
   }
@@ -117,15 +132,21 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     const rows = results.map((result, i) => {
       const module = modules[i] as StoredModule;
       const name = [module.parameters.name, PROVIDERS[module.provider].title];
-      return result.ok ? [...name, 'synced', String(result.certificates)] : [...name, `FAILED: ${causeLabel(result.cause)}`, `${result.kept} kept`];
+      if (result.ok) return [...name, 'synced', String(result.certificates)];
+      if (result.shrink) return [...name, `KEPT: shrink refused, ${result.shrink.before} → ${result.shrink.after}`, `${result.kept} kept`];
+      return [...name, `FAILED: ${causeLabel(result.cause)}`, `${result.kept} kept`];
     });
     io.stdout.write(formatTable([{ title: 'Module' }, { title: 'Provider' }, { title: 'Result' }, { title: 'Certificates', align: 'right' }], rows));
     for (const [i, result] of results.entries()) {
       if (result.ok) continue;
+      if (result.shrink) {
+        io.stdout.write(`\n${result.module}: ${result.detail}\n`);
+        continue;
+      }
       const at = lastSynced(modules[i] as StoredModule);
       const kept = at === null ? 'there is no earlier list to keep' : `the list of ${result.kept} certificate${result.kept === 1 ? '' : 's'} from ${at} is kept`;
       io.stdout.write(`\n${result.module}: ${causeLabel(result.cause)}: ${result.detail}\n  ${kept}\n`);
     }
   }
-  return ok ? ExitCode.ok : ExitCode.network;
+  return combinedExitCode(results.map((result) => (result.ok ? ExitCode.ok : exitCodeOfCause(result.cause))));
 }

@@ -17,8 +17,9 @@ import {
   type ManualTask,
   type TaskFilter,
 } from '../../core/tasks.js';
-import { parseFlags } from '../args.js';
-import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { didYouMean, parseFlags } from '../args.js';
+import { reissueLimitsHelp } from '../labels.js';
+import { openWorkspace, printJson, WAIT_FLAG, WAIT_HELP, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -33,8 +34,8 @@ export const help = `Usage: certops tasks [list] [--department NAME] [--module N
 
 Manual tasks are kept per department, the department of the processing module they come
 from: what to do, for which certificate, why, and by when. A reissue that a module cannot do
-by itself (a LeaderTelecom multi-domain certificate, a product the provider cannot reissue
-through its API) becomes a manual task for the module's department.
+by itself becomes a manual task for the module's department:
+${reissueLimitsHelp(2)}
 
 list (the default) shows open tasks, the most urgent first:
   --department NAME    only this department (any case)
@@ -44,6 +45,7 @@ list (the default) shows open tasks, the most urgent first:
 close <id> closes an open task (id as listed: T-12, or 12):
   --note TEXT          what was done, one line, at most 500 characters
   --dry-run            show the task as it would be closed; change nothing
+${WAIT_HELP}
 
 ${WORKSPACE_HELP}
 
@@ -53,7 +55,8 @@ JSON: list {"status", "department", "module", "tasks": [TASK], "pending": [{"dep
 "createdAt", "closedAt", "closedNote"}; see docs/commands/tasks.md.
 
 Exit codes: 0 ok, 1 the task was already closed, 2 usage error (unknown flag, department,
-module or task id), 3 configuration problem (e.g. a corrupt tasks.json, left as it is).
+module or task id), 3 configuration problem (e.g. a corrupt tasks.json, left as it is), 5 another
+certops process kept tasks.json locked longer than --wait.
 
 Examples:
   certops tasks --department "SSL desk"
@@ -68,6 +71,7 @@ const FLAGS = {
   status: { type: 'string' },
   note: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  ...WAIT_FLAG,
 } as const;
 
 const LIST_ONLY = ['department', 'module', 'status'] as const;
@@ -229,5 +233,5 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     refuseFlags(flags, LIST_ONLY, 'close', 'list');
     return close(flags, rest, io);
   }
-  throw new UsageError(`unknown subcommand "${subcommand}" (list or close)`, 'tasks');
+  throw new UsageError(`unknown subcommand "${subcommand}"${didYouMean(subcommand, ['list', 'close'])} (list or close)`, 'tasks');
 }

@@ -155,8 +155,9 @@ interface Request {
 }
 
 function parseRequest(args: readonly string[]): Request | 'help' {
-  const { rest, values } = takeRepeated('timeline', args, ['module', 'action', 'stage', 'dns-server']);
-  const { flags, positionals } = parseFlags('timeline', rest, FLAGS);
+  const repeated = ['module', 'action', 'stage', 'dns-server'];
+  const { rest, values } = takeRepeated('timeline', args, repeated);
+  const { flags, positionals } = parseFlags('timeline', rest, FLAGS, repeated);
   if (flags.help) return 'help';
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, 'timeline');
   let format: Format = 'table';

@@ -14,6 +14,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as z from '../../providers/zod.js';
+import { acquireLock, LockBusyError, removeTemporaryFilesIn } from '../file-lock.js';
+import { readCaFile } from '../ca-file.js';
+import { InputFileError } from '../input-file.js';
 import { JsonFile } from '../json-file.js';
 import { ConfigError } from '../store.js';
 import type { Workspace } from '../workspace.js';
@@ -69,7 +72,7 @@ export type MessagesState = z.infer<typeof messagesStateSchema>;
 export type DeliveredRecord = MessagesState['delivered'][string];
 
 export function messagesState(workspace: Workspace): JsonFile<MessagesState> {
-  return new JsonFile(join(workspace.directory, 'messages-state.json'), messagesStateSchema, () => z.parse(messagesStateSchema, {}));
+  return new JsonFile(join(workspace.directory, 'messages-state.json'), messagesStateSchema, () => z.parse(messagesStateSchema, {}), workspace.lockWaitMs);
 }
 
 /** The record of a delivered key, or null. */
@@ -139,9 +142,10 @@ const SENDER_WITHOUT_SMTP = 'certops@localhost';
 function readCa(smtp: SmtpSettings): string | undefined {
   if (smtp.caFile === null) return undefined;
   try {
-    return readFileSync(smtp.caFile, 'utf8');
+    return readCaFile(smtp.caFile);
   } catch (error) {
-    throw new MailError('configuration', `the CA file ${smtp.caFile} of the SMTP settings cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (error instanceof InputFileError) throw new MailError('configuration', `the CA file of the SMTP settings: ${error.message}`);
+    throw error;
   }
 }
 
@@ -227,19 +231,16 @@ async function writeToOutbox(workspace: Workspace, smtp: SmtpSettings | null, me
   return path;
 }
 
-/** Lets deliveries of one workspace take turns; waits out a delivery of up to a few minutes. */
+/** Lets deliveries of one workspace take turns; waits out a delivery of up to a few minutes (SMTP timeouts). */
+const DELIVERY_LOCK_WAIT_MS = 180_000;
+
 async function deliveryLock(workspace: Workspace): Promise<() => Promise<void>> {
-  const { default: lockfile } = await import('proper-lockfile');
   const target = join(workspace.directory, 'messages-delivery');
   try {
-    return await lockfile.lock(target, {
-      lockfilePath: `${target}.lock`,
-      realpath: false,
-      stale: 30_000,
-      retries: { retries: 600, factor: 1, minTimeout: 100, maxTimeout: 500, randomize: true },
-    });
+    return await acquireLock(target, { lockDirectory: `${target}.lock`, ownerFile: `${target}.owner.json`, waitMs: workspace.lockWaitMs ?? DELIVERY_LOCK_WAIT_MS, staleMs: 30_000 });
   } catch (error) {
-    throw new ConfigError(`${target}.lock`, `another certops process holds the delivery lock (${target}.lock): ${(error as Error).message}`);
+    if (error instanceof LockBusyError) throw error;
+    throw new ConfigError(`${target}.lock`, `the delivery lock ${target}.lock cannot be made (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
 
@@ -258,6 +259,8 @@ export async function deliver(workspace: Workspace, message: OutgoingMessage, op
   mkdirSync(workspace.directory, { recursive: true, mode: 0o700 });
   const release = await deliveryLock(workspace);
   try {
+    // A delivery killed before its rename left a temporary message (or marker) in the outbox.
+    removeTemporaryFilesIn(outboxDirectory(workspace));
     const state = messagesState(workspace);
     // Read (and validated) before anything is sent: a state that cannot be recorded into sends nothing.
     const { delivered } = state.read();

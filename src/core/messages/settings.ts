@@ -6,10 +6,12 @@
  * lock, validated on every read, and never overwritten when it is corrupt or invalid. The SMTP
  * password is shown nowhere: views of the settings carry a mask instead.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import * as z from '../../providers/zod.js';
+import { readCaFile } from '../ca-file.js';
+import { InputFileError } from '../input-file.js';
 import { JsonFile } from '../json-file.js';
 import type { Workspace } from '../workspace.js';
 import { checkTemplate, DEFAULT_TEMPLATES, isTemplateName, TEMPLATE_NAMES, type Template, type TemplateName } from './templates.js';
@@ -144,7 +146,7 @@ const emptyMessages = (): MessagesData => z.parse(messagesFileSchema, {});
 
 /** messages.json of a workspace. Made here, not in Workspace, so commands that send no mail never load it. */
 export function messagesFile(workspace: Workspace): JsonFile<MessagesData> {
-  return new JsonFile(join(workspace.directory, 'messages.json'), messagesFileSchema, emptyMessages);
+  return new JsonFile(join(workspace.directory, 'messages.json'), messagesFileSchema, emptyMessages, workspace.lockWaitMs);
 }
 
 export function readMessageSettings(workspace: Workspace): MessagesData {
@@ -340,13 +342,12 @@ export function validateSmtp(input: SmtpInput, current: SmtpSettings | null = nu
   let caFile: string | null = null;
   if (input.caFile !== undefined && input.caFile.trim() !== '') {
     caFile = resolve(input.caFile.trim());
-    let pem: string;
     try {
-      pem = readFileSync(caFile, 'utf8');
+      readCaFile(caFile);
     } catch (error) {
-      throw new MessagesInputError('caFile', `the CA file ${caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      if (error instanceof InputFileError) throw new MessagesInputError('caFile', `the CA file: ${error.message}`);
+      throw error;
     }
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new MessagesInputError('caFile', `the CA file ${caFile} holds no PEM certificate`);
     if (input.security === 'none') throw new MessagesInputError('caFile', 'a CA file is for a TLS connection: add --secure or --starttls');
   }
   return { host, port, security: input.security, username, password, from: input.from.trim(), caFile };

@@ -1,5 +1,5 @@
 /**
- * The seeds' Settings → Message templates that certops sends: "certificate expiration" (the
+ * BILLmanager's Settings → Message templates that certops sends: "certificate expiration" (the
  * `manual` reissue policy notifies the client) and "processing module low balance" (to the
  * module's department). A template is a subject and a body with `{placeholder}`s; a template is
  * checked when it is saved, so a typo in a placeholder never reaches a customer. Pure: no I/O.
@@ -12,7 +12,7 @@ export function isTemplateName(value: string): value is TemplateName {
   return (TEMPLATE_NAMES as readonly string[]).includes(value);
 }
 
-/** What each template is, in the seeds' words. */
+/** What each template is, in BILLmanager's words. */
 export const TEMPLATE_TITLES: Readonly<Record<TemplateName, string>> = {
   expiration: 'Certificate expiration notification (to the client, reissue policy manual)',
   'low-balance': 'Processing module low balance (to the department of the processing module)',
@@ -28,7 +28,7 @@ export interface Template {
 export interface ExpirationValues {
   readonly domain: string;
   readonly expirationDate: string;
-  /** null for a one-year purchase: the seeds leave "Paid until" empty then. */
+  /** null for a one-year purchase: BILLmanager leaves "Paid until" empty then. */
   readonly paidUntil: string | null;
   readonly actionDate: string;
   readonly module: string;
@@ -98,7 +98,7 @@ export function placeholderNames(name: TemplateName): string[] {
   return Object.keys(PLACEHOLDERS[name]);
 }
 
-/** The templates certops starts with, worded after the seeds. */
+/** The templates certops starts with, worded after BILLmanager's. */
 export const DEFAULT_TEMPLATES: Readonly<Record<TemplateName, Template>> = {
   expiration: {
     subject: 'Certificate expiration notification: {domain}',

@@ -8,6 +8,13 @@ import { openTask, reissueTaskKey } from '../tasks.js';
 import type { Workspace } from '../workspace.js';
 import type { RunEffects } from './run.js';
 
+/**
+ * A message to the client written to the outbox addressed to nobody, said as it is, with the two
+ * ways out: certops knows no client of BILLmanager, only the address given for such notices.
+ */
+const unaddressed = (what: string, path: string) =>
+  `${what} was written to the outbox, no recipient: certops knows no address of the client; forward ${path} to the client, and give certops an address for such notices with: certops messages client-fallback set ADDR`;
+
 export function runEffects(workspace: Workspace, now: () => Date = () => new Date()): RunEffects {
   return {
     async openTask({ module, entry, what, why }) {
@@ -40,7 +47,8 @@ export function runEffects(workspace: Workspace, now: () => Date = () => new Dat
       });
       const delivery = notified.delivery;
       if (delivery.via === 'smtp') return { detail: `expiration message sent by SMTP to ${delivery.to.join(', ')}` };
-      if (delivery.via === 'outbox') return { detail: `expiration message written to the outbox: ${delivery.path}${delivery.reason === 'no-recipient' ? " (no client address is known: forward it)" : ''}` };
+      if (delivery.via === 'outbox' && delivery.reason === 'no-recipient') return { detail: unaddressed('the expiration message', delivery.path), addressed: false };
+      if (delivery.via === 'outbox') return { detail: `expiration message written to the outbox for ${notified.to.join(', ')} (no SMTP server is set: certops messages smtp set): ${delivery.path}` };
       return { detail: `expiration message sent earlier (${delivery.at}, ${delivery.previously})` };
     },
     async openRecordTask({ module, record, purpose, what, why, dueDate }) {
@@ -75,7 +83,8 @@ export function runEffects(workspace: Workspace, now: () => Date = () => new Dat
       });
       const delivery = notified.delivery;
       if (delivery.via === 'smtp') return { detail: `"certificate reissued" sent by SMTP to ${delivery.to.join(', ')}` };
-      if (delivery.via === 'outbox') return { detail: `"certificate reissued" written to the outbox: ${delivery.path}` };
+      if (delivery.via === 'outbox' && delivery.reason === 'no-recipient') return { detail: unaddressed('"certificate reissued"', delivery.path) };
+      if (delivery.via === 'outbox') return { detail: `"certificate reissued" written to the outbox for ${notified.to.join(', ')} (no SMTP server is set): ${delivery.path}` };
       return { detail: `"certificate reissued" sent earlier (${delivery.at})` };
     },
   };

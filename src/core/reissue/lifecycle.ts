@@ -240,7 +240,7 @@ export class RecordStep {
       fingerprint: issued.fingerprint,
       notAfter: new Date(issued.leaf.validTo).toISOString(),
     });
-    moduleLog(this.context.module, this.context.runtime).write(4, `${this.context.module.parameters.name}: collected the reissued certificate of ${this.record.domain} in ${lineage}`);
+    moduleLog(this.context.module, this.context.runtime).write(1, `${this.context.module.parameters.name}: collected the reissued certificate of ${this.record.domain} in ${lineage}`);
   }
 
   /** The client hears of the new certificate once (a run killed before it did, does it next). */
@@ -342,7 +342,7 @@ export class RecordStep {
     if (changed) this.append({ type: 'probe', ...this.stamp(), results });
     if (results.length > 0 && results.every((result) => result.seen === 'new')) {
       this.append({ type: 'stage', ...this.stamp(), stage: 'served', detail: `served: ${results.map((r) => r.name).join(', ')} present the new certificate` });
-      moduleLog(this.context.module, this.context.runtime).write(4, `${this.context.module.parameters.name}: the reissued certificate of ${this.record.domain} is served`);
+      moduleLog(this.context.module, this.context.runtime).write(1, `${this.context.module.parameters.name}: the reissued certificate of ${this.record.domain} is served`);
       return;
     }
     const notYet = results.filter((result) => result.seen !== 'new');

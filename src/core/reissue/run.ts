@@ -22,6 +22,7 @@ import type { StoredModule } from '../store.js';
 import { syncModule } from '../sync.js';
 import { buildTimeline, type TimelineEntry } from '../timeline.js';
 import type { Workspace } from '../workspace.js';
+import type { MailFailure } from '../messages/mail.js';
 import { keyFilesFor, reissueCsr } from './csr.js';
 import { lineageDirectory } from './deliver.js';
 import { Ledger, ledgerFile, type LedgerRecord } from './ledger.js';
@@ -29,6 +30,7 @@ import { advanceModule, type LifecycleEffects, type LifecycleReport } from './li
 import { deliveryFor, type DeliverySettings } from '../store.js';
 import { isFinished } from '../../rules/reissue-lifecycle.js';
 import { actionStates, Journal, type ActionState, type IntentRecord, type JournalRecord } from './journal.js';
+import { removeTemporaryFilesIn } from '../file-lock.js';
 import { acquireRunLock } from './lock.js';
 
 /** The actions a run carries out; `none` and `end-of-term` only show on the timeline. */
@@ -38,8 +40,11 @@ export type RunAction = 'reissue' | 'notify-client' | 'manual-task';
 export interface RunEffects extends LifecycleEffects {
   /** Opens the task for `key`, or returns the one already opened for it. */
   openTask(request: TaskRequest): Promise<{ readonly id: string }>;
-  /** Sends the expiration message for `key` once; says how it went (SMTP, outbox, already sent). */
-  notifyClient(request: NotifyRequest): Promise<{ readonly detail: string }>;
+  /**
+   * Sends the expiration message for `key` once; says how it went (SMTP, outbox, already sent),
+   * and `addressed: false` when it went to the outbox addressed to nobody (no client address known).
+   */
+  notifyClient(request: NotifyRequest): Promise<{ readonly detail: string; readonly addressed?: boolean }>;
 }
 
 /** The task and message keep keys of their own (core/tasks, core/messages), from the same three parts. */
@@ -58,6 +63,11 @@ export interface NotifyRequest {
 export type Outcome =
   | 'reissued'
   | 'notified'
+  /**
+   * The expiration message was written to the outbox addressed to nobody: certops knows no address
+   * of the client. Done as far as the run goes (never written twice), but no client has heard of it.
+   */
+  | 'no-recipient'
   | 'task'
   /** Not carried out; certainly not applied (the provider could not be reached). A later run tries again. */
   | 'retry-later'
@@ -72,6 +82,12 @@ export type Outcome =
   | 'would-notify'
   | 'would-open-task'
   | 'would-look-up';
+
+/**
+ * Outcomes the operator must act on although the run did all it could: `reissue run` exits 1 ("a
+ * problem found") for them, and says what to do in the action's detail.
+ */
+export const NEEDS_ATTENTION: ReadonlySet<Outcome> = new Set<Outcome>(['no-recipient']);
 
 export interface ActionReport {
   readonly key: string;
@@ -88,6 +104,8 @@ export interface ActionReport {
   readonly newCertificateId?: string;
   /** A generated key's file (the CSR beside it), when certops made the key. */
   readonly keyFile?: string;
+  /** Why an action was not done (retry-later, in-doubt): the provider's failure cause, or the SMTP server's (MailFailure; 'mail' when it does not say). */
+  readonly cause?: FailureCause | MailFailure | 'mail';
 }
 
 export interface RunReport {
@@ -106,6 +124,8 @@ export interface RunOptions {
   readonly dryRun?: boolean;
   /** Only these modules; all when absent. */
   readonly moduleIds?: readonly number[];
+  /** Only due actions of these kinds (the console's timeline filtered by action); all when absent. */
+  readonly actions?: readonly RunAction[];
   readonly runtime: ModuleRuntime;
   readonly effects: RunEffects;
   /** Seconds to wait for another run's lock; 0 gives up at once. */
@@ -145,6 +165,8 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
   const today = formatDay(options.today);
   const release = dryRun ? null : await acquireRunLock(workspace.directory, options.waitSeconds ?? 0);
   try {
+    // A run killed before a rename left temporary copies of keys and certificates (keys/<module>/, live/<module>/<domain>/).
+    if (!dryRun) for (const folder of ['keys', 'live']) removeTemporaryFilesIn(join(workspace.directory, folder), 2);
     const journal = new Journal(journalFile(workspace));
     const ledger = new Ledger(ledgerFile(workspace));
     const config = workspace.store.read();
@@ -164,7 +186,7 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
       let reissued = false;
       const records = new Map((inventory.modules[String(module.id)]?.certificates ?? []).map((record) => [record.id, record as CertificateRecord]));
       const due = timeline.entries.filter(
-        (entry) => entry.moduleId === module.id && entry.actionDate !== null && entry.actionDate <= today && isRunAction(entry.action),
+        (entry) => entry.moduleId === module.id && entry.actionDate !== null && entry.actionDate <= today && isRunAction(entry.action) && (!options.actions || options.actions.includes(entry.action)),
       );
       const syncedAt = inventory.modules[String(module.id)]?.syncedAt ?? null;
       const paidUntil = new Map(timeline.entries.filter((entry) => entry.moduleId === module.id).map((entry) => [entry.certificateId, entry.paidUntil]));
@@ -172,9 +194,14 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
       try {
         await work.recoverInDoubt();
         work.readLedger();
-        for (const entry of due) await work.act(entry);
+        for (const entry of due) {
+          // Cancelled (the operator left the console): no new action is begun; the journal keeps
+          // the one in flight, which the next run looks up.
+          if (options.signal?.aborted) break;
+          await work.act(entry);
+        }
         // Calls left in doubt by this run: looked up now, while the operator is watching.
-        if (!dryRun && work.leftInDoubt) await work.recoverInDoubt();
+        if (!dryRun && work.leftInDoubt && !options.signal?.aborted) await work.recoverInDoubt();
         const followed = await work.follow(run);
         for (const entry of followed) {
           lifecycle.push(entry);
@@ -342,7 +369,7 @@ class ModuleWork {
       opened.push(id);
       this.ledgerIds.add(id);
     }
-    if (opened.length > 0) moduleLog(this.module, this.options.runtime).write(4, `${this.module.parameters.name}: ${opened.length} reissue${opened.length === 1 ? '' : 's'} found under way on the provider joined the ledger`);
+    if (opened.length > 0) moduleLog(this.module, this.options.runtime).write(1, `${this.module.parameters.name}: ${opened.length} reissue${opened.length === 1 ? '' : 's'} found under way on the provider joined the ledger`);
   }
 
   private open(): ProviderClient {
@@ -387,7 +414,7 @@ class ModuleWork {
       const failure = failureOf(error);
       logFailure(this.module, this.options.runtime, 'lookup of unanswered reissues', failure);
       for (const { intent } of doubtful) {
-        this.report({ ...this.intentBase(intent), outcome: 'in-doubt', detail: `still in doubt: the lookup on the provider failed (${failure.failure}: ${failure.message}); the next run looks again` });
+        this.report({ ...this.intentBase(intent), outcome: 'in-doubt', cause: failure.failure, detail: `still in doubt: the lookup on the provider failed (${failure.failure}: ${failure.message}); the next run looks again` });
       }
       this.leftInDoubt = false;
       return;
@@ -507,11 +534,12 @@ class ModuleWork {
       // Not sent (the SMTP server refused or could not be reached): the next run sends it.
       const detail = error instanceof Error ? error.message : String(error);
       this.append({ type: 'retry', key: base.key, ...this.stamp(), cause: 'mail', detail });
-      this.report({ ...base, outcome: 'retry-later', detail: `the message could not be sent (${detail}); the next run tries again` });
+      const failure = error instanceof Error && 'failure' in error && typeof error.failure === 'string' ? (error.failure as MailFailure) : 'mail';
+      this.report({ ...base, outcome: 'retry-later', cause: failure, detail: `the message could not be sent (${detail}); the next run tries again` });
       return;
     }
     this.append({ type: 'done', key: base.key, ...this.stamp(), detail: sent.detail });
-    this.report({ ...base, outcome: 'notified', detail: sent.detail });
+    this.report({ ...base, outcome: sent.addressed === false ? 'no-recipient' : 'notified', detail: sent.detail });
   }
 
   private async reissue(entry: TimelineEntry, base: ReturnType<ModuleWork['base']>): Promise<void> {
@@ -542,7 +570,7 @@ class ModuleWork {
       const failure = failureOf(error);
       logFailure(this.module, this.options.runtime, `reissue of ${entry.domain} (CSR)`, failure);
       this.append({ type: 'retry', key: base.key, ...this.stamp(), cause: failure.failure, detail: failure.message });
-      this.report({ ...base, outcome: 'retry-later', detail: `the CSR could not be had (${failure.failure}: ${failure.message}); nothing was sent, the next run tries again` });
+      this.report({ ...base, outcome: 'retry-later', cause: failure.failure, detail: `the CSR could not be had (${failure.failure}: ${failure.message}); nothing was sent, the next run tries again` });
       return;
     }
     const intent: IntentRecord = {
@@ -561,7 +589,7 @@ class ModuleWork {
       const done = { type: 'done', key: base.key, ...this.stamp(), detail, certificateId: outcome.certificateId } as const;
       this.append(done);
       this.openRecord(intent, done);
-      moduleLog(this.module, this.options.runtime).write(4, `${this.module.parameters.name}: reissued ${entry.domain} (certificate ${entry.certificateId}${outcome.certificateId !== entry.certificateId ? ` -> ${outcome.certificateId}` : ''})`);
+      moduleLog(this.module, this.options.runtime).write(1, `${this.module.parameters.name}: reissued ${entry.domain} (certificate ${entry.certificateId}${outcome.certificateId !== entry.certificateId ? ` -> ${outcome.certificateId}` : ''})`);
       this.reissued = true;
       this.report({ ...base, outcome: 'reissued', detail, ...(outcome.certificateId !== entry.certificateId ? { newCertificateId: outcome.certificateId } : {}), ...keyFile });
     } catch (error) {
@@ -569,13 +597,13 @@ class ModuleWork {
       logFailure(this.module, this.options.runtime, `reissue of ${entry.domain}`, failure);
       if (NOT_APPLIED.has(failure.failure)) {
         this.append({ type: 'retry', key: base.key, ...this.stamp(), cause: failure.failure, detail: failure.message });
-        this.report({ ...base, outcome: 'retry-later', detail: `not sent (${failure.failure}: ${failure.message}); the next run tries again`, ...keyFile });
+        this.report({ ...base, outcome: 'retry-later', cause: failure.failure, detail: `not sent (${failure.failure}: ${failure.message}); the next run tries again`, ...keyFile });
       } else if (REFUSED.has(failure.failure) || (failure.failure === 'http-status' && (failure.details.httpStatus ?? 500) < 500)) {
         await this.task(entry, base, `the provider refused the automatic reissue: ${failure.message}`);
       } else {
         this.append({ type: 'in-doubt', key: base.key, ...this.stamp(), cause: failure.failure, detail: failure.message });
         this.leftInDoubt = true;
-        this.report({ ...base, outcome: 'in-doubt', detail: `sent, but no answer came (${failure.failure}: ${failure.message}); it is looked up on the provider before anything else`, ...keyFile });
+        this.report({ ...base, outcome: 'in-doubt', cause: failure.failure, detail: `sent, but no answer came (${failure.failure}: ${failure.message}); it is looked up on the provider before anything else`, ...keyFile });
       }
     }
   }

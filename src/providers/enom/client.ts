@@ -1,5 +1,6 @@
 /** The eNom processing module's client: interface.asp with responsetype=xml (providers.md §3). */
 import { unexpectedStatus } from '../http.js';
+import { redact } from '../redact.js';
 import { moduleTransport, type ClientConfig } from '../settings.js';
 import {
   ProviderError,
@@ -59,7 +60,8 @@ export function createEnomClient(config: ClientConfig<EnomIntegration>): Provide
     if (errorCount > 0) {
       const errors = xmlAt(root, 'errors') as XmlNode | null;
       const texts = errors ? Object.keys(errors).filter((k) => /^Err\d+$/i.test(k)).map((k) => xmlText(errors[k]) ?? '') : [];
-      const text = texts.filter(Boolean).join('; ') || 'an unspecified error';
+      // eNom may quote the request it refuses, password and all: its words are masked before they go anywhere.
+      const text = redact(texts.filter(Boolean).join('; ') || 'an unspecified error', [integration.password]);
       const failure = enomFailureCause(text);
       const prefix =
         failure === 'credentials'
@@ -157,6 +159,9 @@ export function createEnomClient(config: ClientConfig<EnomIntegration>): Provide
       for (;;) {
         const { root } = await call('CertGetCerts', { StartPosition: String(start), PagingPageSize: String(ENOM_MAX_PAGE_SIZE), SortBy: 'CertID' }, true, options.signal);
         const certs = xmlAt(root, 'CertGetCerts', 'Certs');
+        // ErrCount 0 without <CertGetCerts><Certs> is not an empty list but no list at all: it must
+        // not pass for "no certificates" (an empty list still has its Certs element).
+        if (certs === null) throw new ProviderError('unexpected-response', `${PROVIDER} CertGetCerts: the answer does not have the shape of a list (no CertGetCerts/Certs)`);
         const page = xmlList(xmlAt(certs, 'Cert')).map(toRecord);
         const total = Number(xmlText(xmlAt(certs, 'TotalRecords')) ?? xmlText(xmlAt(root, 'TotalCertCount')));
         listed += page.length;

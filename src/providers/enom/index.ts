@@ -1,4 +1,4 @@
-/** The ENOM processing module for the registry; fields as seed 004 lists them. */
+/** The ENOM processing module for the registry; fields as BILLmanager's documentation lists them. */
 import { providerEntry } from '../provider-module.js';
 import { caaIssuerByBrand } from '../caa-issuers.js';
 import { enomReissueSupport } from './support.js';
@@ -11,4 +11,6 @@ export const provider = providerEntry('enom', enomIntegrationSchema, async () =>
   { key: 'password', label: 'Password', kind: 'secret', flag: 'password', help: 'access password to system API (an eNom API token works too)', required: true },
 ],
   // eNom resells DigiCert's (GeoTrust, RapidSSL) and Sectigo's products: the product name tells.
-  (certificate) => caaIssuerByBrand(certificate.product));
+  (certificate) => caaIssuerByBrand(certificate.product),
+  // Whether a product can be reissued depends on the product (enomReissueSupport): known per certificate only.
+  { capability: () => ({ supported: true }), limits: 'only Symantec, VeriSign and GeoTrust products (RapidSSL, Thawte, DigiCert) are reissued through its API; other products become manual tasks' });

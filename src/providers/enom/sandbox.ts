@@ -188,56 +188,73 @@ export const enomSandboxProtocol: SandboxProtocol = {
 
   async handle(request: SandboxRequest, context: SandboxContext): Promise<SandboxResponse> {
     if (request.url.pathname !== '/interface.asp') return { status: 404, contentType: 'text/html', body: '<h1>404 Not Found</h1>' };
-    const params = parameters(request);
-    const command = (params.get('command') ?? '').toLowerCase();
-    const auth = context.authenticate(params.get('uid') ?? null, params.get('pw') ?? null, request.remoteAddress);
-    if (auth !== 'ok') {
-      const text = auth === 'credentials' ? ENOM_BAD_CREDENTIALS : auth === 'locked' ? ENOM_ACCOUNT_LOCKED : `${ENOM_IP_NOT_PERMITTED} - 4`;
-      return envelope(command, '', [text]);
-    }
-    const { book, account, today } = context;
-    switch (command) {
-      case 'checklogin':
-        return envelope(command, `<PartyID>{SANDBOX-PARTY}</PartyID><Reseller>True</Reseller><ParentAccount>000-00-0000</ParentAccount><Account>${escapeXml(account.username)}</Account>`);
-      case 'getbalance': {
-        const available = formatEnomAmount(Math.round((account.balance - SANDBOX_HELD_FOR_OPEN_ORDERS) * 100) / 100);
-        return envelope(
-          command,
-          `<Reseller>1</Reseller><Balance>${formatEnomAmount(account.balance)}</Balance><AvailableBalance>${available}</AvailableBalance><DomainCount>0</DomainCount>`,
-        );
-      }
-      case 'certgetcerts': {
-        const start = Math.max(1, Number(params.get('startposition') ?? '1') || 1);
-        const size = Math.min(ENOM_MAX_PAGE_SIZE, Math.max(1, Number(params.get('pagingpagesize') ?? '25') || 25));
-        const certs: string[] = [];
-        for (let index = start - 1; index < Math.min(book.size, start - 1 + size); index += 1) certs.push(certXml(book.get(index), today));
-        return envelope(
-          command,
-          `<CertGetCerts><Certs>${certs.join('')}<StartPosition>${start}</StartPosition><PagingPageSize>${size}</PagingPageSize>` +
-            `<Count>${certs.length}</Count><TotalRecords>${book.size}</TotalRecords></Certs></CertGetCerts><TotalCertCount>${book.size}</TotalCertCount>`,
-        );
-      }
-      case 'certgetcertdetail': {
-        const index = indexOfCertId(params.get('certid'), book.size);
-        if (index === null) return envelope(command, '', ['Certificate not found']);
-        return envelope(command, await certDetailXml(book.get(index), context));
-      }
-      case 'certreissuecert': {
-        const index = indexOfCertId(params.get('certid'), book.size);
-        if (index === null) return envelope(command, '', ['Certificate not found']);
-        const csr = params.get('csr') ?? '';
-        if (!/-----BEGIN (NEW )?CERTIFICATE REQUEST-----/.test(csr)) return envelope(command, '', ['Invalid CSR']);
-        if (!enomReissuable(enomProduct(book.get(index)))) return envelope(command, '', ['Reissue is not available for this product']);
-        // Accepted, then waiting for validation: nothing changes in the certificate in force yet.
-        const result = context.reissue(index, csr);
-        if ('refused' in result) return envelope(command, '', [`Certificate cannot be reissued: ${result.refused}`]);
-        return envelope(command, `<Success>True</Success><Message>Reissue request submitted</Message><DomainName>${escapeXml(result.mainDomain)}</DomainName>`);
-      }
-      default:
-        return envelope(command || 'unknown', '', [`Invalid command: ${params.get('command') ?? ''}`]);
-    }
+    const answer = await answerOf(request, context);
+    return context.faults.has('echo-request') ? echoed(answer, request) : answer;
   },
 };
+
+/**
+ * An error answer that quotes the request it answers: every ErrN and ResponseString gets the query
+ * string and form body as they came (URL-encoded), XML-escaped into the answer.
+ */
+function echoed(answer: SandboxResponse, request: SandboxRequest): SandboxResponse {
+  const quoted = escapeXml(` (request: ${[request.url.search.replace(/^\?/, ''), request.body].filter(Boolean).join('&')})`);
+  return { ...answer, body: answer.body.replace(/(<(Err\d+|ResponseString)>[^<]*)(<\/\2>)/g, (_match, text: string, _name, close: string) => `${text}${quoted}${close}`) };
+}
+
+/** The answer to one interface.asp request. */
+async function answerOf(request: SandboxRequest, context: SandboxContext): Promise<SandboxResponse> {
+  const params = parameters(request);
+  const command = (params.get('command') ?? '').toLowerCase();
+  const auth = context.authenticate(params.get('uid') ?? null, params.get('pw') ?? null, request.remoteAddress);
+  if (auth !== 'ok') {
+    const text = auth === 'credentials' ? ENOM_BAD_CREDENTIALS : auth === 'locked' ? ENOM_ACCOUNT_LOCKED : `${ENOM_IP_NOT_PERMITTED} - 4`;
+    return envelope(command, '', [text]);
+  }
+  const { book, account, today } = context;
+  switch (command) {
+    case 'checklogin':
+      return envelope(command, `<PartyID>{SANDBOX-PARTY}</PartyID><Reseller>True</Reseller><ParentAccount>000-00-0000</ParentAccount><Account>${escapeXml(account.username)}</Account>`);
+    case 'getbalance': {
+      const available = formatEnomAmount(Math.round((account.balance - SANDBOX_HELD_FOR_OPEN_ORDERS) * 100) / 100);
+      return envelope(
+        command,
+        `<Reseller>1</Reseller><Balance>${formatEnomAmount(account.balance)}</Balance><AvailableBalance>${available}</AvailableBalance><DomainCount>0</DomainCount>`,
+      );
+    }
+    case 'certgetcerts': {
+      if (context.faults.has('no-list')) return envelope(command, '');
+      const listed = context.faults.has('empty-list') ? 0 : book.size;
+      const start = Math.max(1, Number(params.get('startposition') ?? '1') || 1);
+      const pageSize = Math.min(ENOM_MAX_PAGE_SIZE, Math.max(1, Number(params.get('pagingpagesize') ?? '25') || 25));
+      const certs: string[] = [];
+      for (let index = start - 1; index < Math.min(listed, start - 1 + pageSize); index += 1) certs.push(certXml(book.get(index), today));
+      return envelope(
+        command,
+        `<CertGetCerts><Certs>${certs.join('')}<StartPosition>${start}</StartPosition><PagingPageSize>${pageSize}</PagingPageSize>` +
+          `<Count>${certs.length}</Count><TotalRecords>${listed}</TotalRecords></Certs></CertGetCerts><TotalCertCount>${listed}</TotalCertCount>`,
+      );
+    }
+    case 'certgetcertdetail': {
+      const index = indexOfCertId(params.get('certid'), book.size);
+      if (index === null) return envelope(command, '', ['Certificate not found']);
+      return envelope(command, await certDetailXml(book.get(index), context));
+    }
+    case 'certreissuecert': {
+      const index = indexOfCertId(params.get('certid'), book.size);
+      if (index === null) return envelope(command, '', ['Certificate not found']);
+      const csr = params.get('csr') ?? '';
+      if (!/-----BEGIN (NEW )?CERTIFICATE REQUEST-----/.test(csr)) return envelope(command, '', ['Invalid CSR']);
+      if (!enomReissuable(enomProduct(book.get(index)))) return envelope(command, '', ['Reissue is not available for this product']);
+      // Accepted, then waiting for validation: nothing changes in the certificate in force yet.
+      const result = context.reissue(index, csr);
+      if ('refused' in result) return envelope(command, '', [`Certificate cannot be reissued: ${result.refused}`]);
+      return envelope(command, `<Success>True</Success><Message>Reissue request submitted</Message><DomainName>${escapeXml(result.mainDomain)}</DomainName>`);
+    }
+    default:
+      return envelope(command || 'unknown', '', [`Invalid command: ${params.get('command') ?? ''}`]);
+  }
+}
 
 export const enomSandbox: ProviderSandbox = {
   protocol: enomSandboxProtocol,

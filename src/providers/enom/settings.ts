@@ -1,4 +1,4 @@
-/** ENOM integration settings (seed 004): API URL, username, password. */
+/** ENOM integration settings: API URL, username, password. */
 import * as z from '../zod.js';
 import { apiUrlSchema, requiredText, secretSchema } from '../settings.js';
 

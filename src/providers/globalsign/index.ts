@@ -1,4 +1,4 @@
-/** The GlobalSign processing module for the registry; fields as seed 003 lists them. */
+/** The GlobalSign processing module for the registry; fields as BILLmanager's documentation lists them. */
 import { providerEntry } from '../provider-module.js';
 import { CAA_ISSUERS } from '../caa-issuers.js';
 import { globalsignReissueSupport } from './support.js';
@@ -12,4 +12,5 @@ export const provider = providerEntry('globalsign', globalsignIntegrationSchema,
   { key: 'ipAddress', label: 'IP address', kind: 'ip', flag: 'ip', help: 'IP address to be used to send API requests (an address of this server that GlobalSign allows)', required: false },
 ],
   // Every GlobalSign product is issued by GlobalSign.
-  () => CAA_ISSUERS.globalsign);
+  () => CAA_ISSUERS.globalsign,
+  { capability: () => ({ supported: true }), limits: null });

@@ -497,7 +497,8 @@ async function getOrderByDateRange(request: unknown, context: SandboxContext, fa
   }
   views.sort((a, b) => a.orderedAtMs - b.orderedAtMs);
   const details: string[] = [];
-  for (const view of views) details.push(await orderDetailXml(view, context, options));
+  // empty-list and no-list: a window without orders (GlobalSign has no other way to say none).
+  if (!context.faults.has('empty-list') && !context.faults.has('no-list')) for (const view of views) details.push(await orderDetailXml(view, context, options));
   return answer(
     'GetOrderByDateRange',
     'QueryResponseHeader',

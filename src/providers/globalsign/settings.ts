@@ -1,5 +1,5 @@
 /**
- * GlobalSign integration settings (seed 003): username, password, Demo, IP address; plus an optional
+ * GlobalSign integration settings: username, password, Demo, IP address; plus an optional
  * service URL for sandboxes and proxies. The base URL of the three services comes from Demo unless a
  * service URL or certops' network endpoint overrides it.
  */

@@ -222,6 +222,11 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
       const seen = new Set<string>();
       for (let page = 1; ; page += 1) {
         const { doc, today } = await call(ISP_LIST_FUNCTION, ispPageParams(page, ISP_PAGE_SIZE), true, options.signal);
+        // A list answer has its rows (elem) or, when empty, its paging marker (p_elems): `{"doc":{}}`
+        // is not an empty list but no list at all, and must not pass for "no certificates".
+        if (doc.elem === undefined && doc.p_elems === undefined) {
+          throw new ProviderError('unexpected-response', `${PROVIDER} ${ISP_LIST_FUNCTION}: page ${page} does not have the shape of a list (neither elem nor p_elems)`);
+        }
         const records = ispList(doc.elem).map((elem) => toRecord(elem, today));
         for (const record of records) {
           if (seen.has(record.id)) {

@@ -1,4 +1,4 @@
-/** The Ispmanager (SSL) processing module for the registry; fields as seed 002 lists them. */
+/** The Ispmanager (SSL) processing module for the registry; fields as BILLmanager's documentation lists them. */
 import { providerEntry } from '../provider-module.js';
 import { caaIssuerByBrand } from '../caa-issuers.js';
 import { ispmanagerReissueSupport } from './wire.js';
@@ -20,4 +20,5 @@ export const provider = providerEntry('ispmanager', ispmanagerIntegrationSchema,
   { key: 'currency', label: 'Currency', kind: 'text', flag: 'currency', help: ISPMANAGER_CURRENCY_HELP, required: false, placeholder: 'RUB' },
 ],
   // The ispmanager billing resells GlobalSign's, Sectigo's and DigiCert's products: the tariff name tells.
-  (certificate) => caaIssuerByBrand(certificate.product));
+  (certificate) => caaIssuerByBrand(certificate.product),
+  { capability: () => ({ supported: true }), limits: null });

@@ -234,14 +234,16 @@ export function createIspmanagerSandboxProtocol(options: IspmanagerSandboxOption
             p_elems: ispValue('1'),
           });
         case ISP_LIST_FUNCTION: {
+          if (context.faults.has('no-list')) return answer({});
+          const listed = context.faults.has('empty-list') ? 0 : book.size;
           const rows = Number(params.get('p_cnt'));
           const size = Number.isInteger(rows) && rows > 0 ? rows : book.size;
           const page = honourPaging ? Math.max(1, Math.trunc(Number(params.get('p_num'))) || 1) : 1;
           const elems: IspNode[] = [];
-          for (let index = (page - 1) * size; index < Math.min(book.size, page * size); index += 1) elems.push(certificateElem(book.get(index)));
+          for (let index = (page - 1) * size; index < Math.min(listed, page * size); index += 1) elems.push(certificateElem(book.get(index)));
           return answer({
             ...(elems.length > 0 ? { elem: elems } : {}),
-            p_elems: ispValue(String(book.size)),
+            p_elems: ispValue(String(listed)),
             p_num: ispValue(String(page)),
             p_cnt: ispValue(String(size)),
           });

@@ -1,5 +1,5 @@
 /**
- * Ispmanager (SSL) integration settings (seed 002): "URL ispmanager", user name, password; and
+ * Ispmanager (SSL) integration settings: "URL ispmanager", user name, password; and
  * certops' optional "Currency" of the balance. The data center is a module parameter (settings.ts),
  * not an integration setting.
  *
@@ -10,7 +10,7 @@
 import * as z from '../zod.js';
 import { apiUrlSchema, requiredText, secretSchema } from '../settings.js';
 
-/** The .com side of ispmanager's billing; the .ru side is https://api.ispmanager.com/billmgr. No default: the seed asks for it. */
+/** The .com side of ispmanager's billing; the .ru side is https://api.ispmanager.com/billmgr. No default: BILLmanager asks for it. */
 export const ISPMANAGER_EXAMPLE_URL = 'https://api-eu.ispmanager.com/billmgr';
 
 export const ISPMANAGER_URL_HELP =

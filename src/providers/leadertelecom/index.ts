@@ -1,7 +1,7 @@
-/** The LeaderTelecom processing module for the registry; fields as seed 000 lists them. */
+/** The LeaderTelecom processing module for the registry; fields as BILLmanager's documentation lists them. */
 import { providerEntry } from '../provider-module.js';
 import { caaIssuerByBrand } from '../caa-issuers.js';
-import { leadersslReissueSupport } from './wire.js';
+import { LEADERSSL_REISSUE_CONFIRMED, leadersslReissueSupport } from './wire.js';
 import { LEADERSSL_API_URL, leadertelecomIntegrationSchema } from './settings.js';
 
 export const provider = providerEntry('leadertelecom', leadertelecomIntegrationSchema, async () => (await import('./client.js')).createLeadersslClient, () => leadersslReissueSupport(), async () => (await import('./sandbox.js')).leadertelecomSandbox, [
@@ -18,4 +18,13 @@ export const provider = providerEntry('leadertelecom', leadertelecomIntegrationS
   },
 ],
   // LeaderSSL resells Sectigo's, GlobalSign's and DigiCert's products: the product name tells.
-  (certificate) => caaIssuerByBrand(certificate.product));
+  (certificate) => caaIssuerByBrand(certificate.product),
+  {
+    // BILLmanager's documentation, "Multi-domain certificate": no automatic reissue, a task instead; and LeaderSSL's
+    // reissue call is unconfirmed, so every other certificate is a task too until it is.
+    capability: ({ multiDomain }) =>
+      multiDomain ? { supported: false, reason: 'LeaderTelecom does not support automatic reissue of multi-domain certificates' } : leadersslReissueSupport(),
+    limits: LEADERSSL_REISSUE_CONFIRMED
+      ? 'multi-domain certificates are reissued by hand (a manual task), as in BILLmanager'
+      : "every reissue is a manual task: LeaderSSL's API has no confirmed reissue call (and multi-domain certificates are never reissued automatically, as in BILLmanager)",
+  });

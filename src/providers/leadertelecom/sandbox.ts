@@ -222,13 +222,15 @@ export function createLeadersslSandboxProtocol(options: LeadersslSandboxOptions 
 
   function list(request: SandboxRequest, context: SandboxContext): SandboxResponse {
     const { book } = context;
+    if (context.faults.has('no-list')) return json(200, {});
+    const listed = context.faults.has('empty-list') ? 0 : book.size;
     const params = parameters(request);
     const page = positive(params.get('page'), 1);
     const perPage = Math.min(LEADERSSL_PAGE_SIZE, positive(params.get('per_page'), LEADERSSL_DEFAULT_PAGE_SIZE));
     const items: Record<string, unknown>[] = [];
     const start = (page - 1) * perPage;
-    for (let index = start; index < Math.min(book.size, start + perPage); index += 1) items.push(leadersslSandboxCertificate(book.get(index)));
-    return listShape === 'array' ? json(200, items) : json(200, { ssl_certificates: items, page, per_page: perPage, total: book.size });
+    for (let index = start; index < Math.min(listed, start + perPage); index += 1) items.push(leadersslSandboxCertificate(book.get(index)));
+    return listShape === 'array' ? json(200, items) : json(200, { ssl_certificates: items, page, per_page: perPage, total: listed });
   }
 
   function reissue(index: number, request: SandboxRequest, context: SandboxContext): SandboxResponse {

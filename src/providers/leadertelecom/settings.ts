@@ -1,13 +1,13 @@
-/** LeaderTelecom integration settings (seed 000): username, password, API URL (blank means the default). */
+/** LeaderTelecom integration settings: username, password, API URL (blank means the default). */
 import * as z from '../zod.js';
 import { apiUrlSchema, requiredText, secretSchema } from '../settings.js';
 
-/** Seed 000: "You can leave the field blank. The billing platform will apply https://api.leaderssl.com/api/v1". */
+/** BILLmanager's documentation: "You can leave the field blank. The billing platform will apply https://api.leaderssl.com/api/v1". */
 export const LEADERSSL_API_URL = 'https://api.leaderssl.com/api/v1';
 
 /**
  * Where the wizard's "Add New Client" option sends a reseller who has no LeaderSSL account yet.
- * ASSUMPTION: the LeaderSSL home page; no registration address is given in the seeds or the reference.
+ * ASSUMPTION: the LeaderSSL home page; no registration address is given in BILLmanager's documentation or the reference.
  */
 export const LEADERSSL_SIGNUP_URL = 'https://www.leaderssl.com/';
 

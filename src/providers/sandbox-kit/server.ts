@@ -1,6 +1,6 @@
 /**
  * The common half of every provider sandbox: a server on loopback (HTTP, or HTTPS with its own CA),
- * a seeded account, and faults that a test or a person can switch on, in code or through
+ * a test account, and faults that a test or a person can switch on, in code or through
  * `POST /__sandbox/faults`. The provider half (sandbox.ts in each provider folder) only speaks
  * its protocol.
  */
@@ -11,8 +11,15 @@ import type { Day } from '../../rules/calendar.js';
 import type { CertificateBook, SandboxCertificate } from './dataset.js';
 import type { SandboxCa } from './ca.js';
 
-/** Faults every sandbox can play. */
-export const SANDBOX_FAULTS = ['wrong-credentials', 'ip-not-allowed', 'locked', 'http-500', 'malformed', 'hang', 'oversized'] as const;
+/**
+ * Faults every sandbox can play. `echo-request` makes the error answers quote the request they
+ * answer, password and all (eNom's does; whether the real service ever does is not documented, so
+ * it is a switch for tests of redaction, off by default). `empty-list` answers the certificate list
+ * with a well-formed list of none (a provider losing its data, or answering too early);
+ * `no-list` with a success that holds no list at all (Ispmanager `{"doc":{}}`, eNom ErrCount 0
+ * without CertGetCerts; GlobalSign has no such answer, an empty window has no OrderDetails).
+ */
+export const SANDBOX_FAULTS = ['wrong-credentials', 'ip-not-allowed', 'locked', 'http-500', 'malformed', 'hang', 'oversized', 'echo-request', 'empty-list', 'no-list'] as const;
 export type SandboxFault = (typeof SANDBOX_FAULTS)[number];
 
 export interface SandboxAccount {
@@ -48,6 +55,8 @@ export interface SandboxContext {
   readonly today: Day;
   /** Per-sandbox storage for the protocol (sessions, tokens, new order ids). */
   readonly state: Map<string, unknown>;
+  /** The faults switched on now (a protocol plays the ones of its own, such as echo-request). */
+  readonly faults: ReadonlySet<SandboxFault>;
   /** Records a secret the sandbox handed out (a session token), so tests can check it never leaks. */
   issueSecret(secret: string): void;
   /** The account check every provider makes, with the switched-on faults applied. */
@@ -183,6 +192,9 @@ export async function startSandbox(protocol: SandboxProtocol, options: SandboxOp
     book: options.book,
     today: options.book.today,
     state: new Map(),
+    get faults() {
+      return sandbox.faults;
+    },
     issueSecret: (secret) => issuedSecrets.add(secret),
     authenticate(username, password, remoteAddress) {
       const { account } = sandbox;

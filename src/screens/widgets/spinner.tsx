@@ -1,14 +1,10 @@
-/** A spinner that ticks slowly (over SSH every frame is bytes on the wire). */
+/** A spinner that ticks slowly (over SSH every frame is bytes on the wire), with the console's one clock. */
 import { Text } from 'ink';
-import { useEffect, useState } from 'react';
+import { TICK_MS, useClock } from './clock.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export function Spinner() {
-  const [frame, setFrame] = useState(0);
-  useEffect(() => {
-    const timer = setInterval(() => setFrame((f) => (f + 1) % FRAMES.length), 120);
-    return () => clearInterval(timer);
-  }, []);
-  return <Text color="cyan">{FRAMES[frame]}</Text>;
+  const now = useClock();
+  return <Text color="cyan">{FRAMES[Math.floor(now / TICK_MS) % FRAMES.length]}</Text>;
 }
