@@ -38,7 +38,9 @@ describe('console: screens keep their state across help and sub-screens', () => 
     const selected = before.split('\n').find((line) => line.startsWith('›'));
     await ui.press('r');
     await ui.waitFor('Nothing has been sent yet');
-    const after = await ui.press(KEY.escape);
+    await ui.press(KEY.escape);
+    // Back on the timeline, which reads the inventory again (the run may have changed it).
+    const after = await ui.waitFor(state as string);
     expect(after).toContain(state);
     expect(after.split('\n').find((line) => line.startsWith('›'))).toBe(selected);
     ui.unmount();
