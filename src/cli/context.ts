@@ -34,7 +34,7 @@ export const WORKSPACE_HELP = `  --config-dir DIR     the configuration folder (
  * unset shell variable) is a usage error rather than the home configuration; a folder that is not
  * one, or is on /proc or /sys, is refused before anything waits on it or reads from it.
  */
-export function configDirectory(flag: string | undefined, env: CliIo['env'], command?: string): string {
+export function configDirectory(flag: string | undefined, env: CliIo['env'], command: string): string {
   const { source, empty } = configDirectorySource(flag, env);
   if (empty) {
     throw new UsageError(
@@ -59,13 +59,14 @@ export const WAIT_HELP = `  --wait SECONDS       wait up to SECONDS for another 
                        same files (default 30; 0: not at all); then exit 5`;
 
 /** --wait SECONDS in milliseconds; null when not given (each lock's own default). */
-export function waitOf(value: string | undefined, command?: string): number | null {
+export function waitOf(value: string | undefined, command: string): number | null {
   if (value === undefined) return null;
   if (!/^\d{1,4}$/.test(value)) throw new UsageError(`--wait: must be a whole number of seconds from 0 to 9999 (got "${value}")`, command);
   return Number(value) * 1000;
 }
 
-export function openWorkspace(flags: { readonly 'config-dir'?: string | undefined; readonly wait?: string | undefined }, io: CliIo, command?: string): Workspace {
+/** `command` is required: a refused folder or --wait says "certops <command>:", as the command's other errors do. */
+export function openWorkspace(flags: { readonly 'config-dir'?: string | undefined; readonly wait?: string | undefined }, io: CliIo, command: string): Workspace {
   const workspace = new Workspace(configDirectory(flags['config-dir'], io.env, command), waitOf(flags.wait, command));
   for (const warning of workspace.store.permissionWarnings()) io.stderr.write(`warning: ${warning}\n`);
   // What a certops killed half-way through a write left (a temporary copy of the configuration, with its passwords).

@@ -5,6 +5,7 @@
  */
 import { KEY_POLICIES, KEY_TYPES, type KeyPolicy, type KeyType, type ModuleDelivery } from '../core/store.js';
 import { formatProbeResolve, parseProbeResolve } from '../core/reissue/probe.js';
+import { CONTROL_CHARACTERS, controlCharacterMessage } from '../rules/control-characters.js';
 import { UsageError } from './exit-codes.js';
 
 export const DELIVERY_FLAGS = {
@@ -35,7 +36,8 @@ export function deliveryChanges(flags: { readonly 'deploy-hook'?: string | undef
   if (hook !== undefined) {
     const text = hook.trim();
     if (text === '') throw new UsageError('--deploy-hook: give a command, or "none" to remove the hook', command);
-    if (/[\u0000\n\r]/.test(text)) throw new UsageError('--deploy-hook: one line without control characters (put longer scripts in a file and name it)', command);
+    // `policy` and `module show` print the hook: an escape sequence or a bidi override would act on the terminal.
+    if (CONTROL_CHARACTERS.test(text)) throw new UsageError('--deploy-hook: one line without control characters (a newline, tab, escape sequence or bidi override; put longer scripts in a file and name it)', command);
     if (text.length > 4096) throw new UsageError('--deploy-hook: longer than 4096 characters (put it in a script and name the script)', command);
     changes.deployHook = text === 'none' ? null : text;
   }
@@ -45,6 +47,7 @@ export function deliveryChanges(flags: { readonly 'deploy-hook'?: string | undef
       changes.probeResolve = [];
     } else {
       changes.probeResolve = resolves.map((text) => {
+        if (CONTROL_CHARACTERS.test(text)) throw new UsageError(`--probe-resolve: ${controlCharacterMessage('a probe target')}`, command);
         try {
           return formatProbeResolve(parseProbeResolve(text));
         } catch (error) {

@@ -13,6 +13,7 @@ import * as z from '../providers/zod.js';
 import type { $ZodType } from 'zod/v4/core';
 import { acquireLock, LockBusyError, removeTemporaryFiles, type Release } from './file-lock.js';
 import { ConfigError } from './store.js';
+import { printable } from '../rules/control-characters.js';
 
 /** How long a change waits for another certops process's by default (a change takes milliseconds). */
 export const JSON_LOCK_WAIT_MS = 30_000;
@@ -43,12 +44,12 @@ export class JsonFile<T> {
       // The text of a big inventory is tens of megabytes: let it go before validation allocates more.
       text = null;
     } catch (error) {
-      throw new ConfigError(this.file, `${this.file} is not valid JSON (${(error as Error).message}); fix or move it: certops will not write to it meanwhile`);
+      throw new ConfigError(this.file, `${this.file} is not valid JSON (${printable((error as Error).message)}); fix or move it: certops will not write to it meanwhile`);
     }
     const parsed = z.safeParse(this.schema, json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ConfigError(this.file, `${this.file} is not valid: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}; fix or move it: certops will not write to it meanwhile`);
+      throw new ConfigError(this.file, `${this.file} is not valid: ${printable(issue?.path.join('.') ?? '')}: ${printable(issue?.message ?? '')}; fix or move it: certops will not write to it meanwhile`);
     }
     return parsed.data;
   }

@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayOfInstant, type Day } from '../rules/calendar.js';
 import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
+import { providerModule } from '../providers/registry.js';
 import { LOG_LEVELS } from '../providers/log.js';
 import { moduleBalance, type BalanceResult } from './balance.js';
 import { checkModule, type CheckResult } from './check.js';
@@ -16,7 +17,7 @@ import { previewPolicy, readPolicy, setPolicy } from './policy.js';
 import { removalImpact, type RemovalImpact } from './module-removal.js';
 import type { Readiness } from './readiness.js';
 import type { StoredModule } from './store.js';
-import { syncModules, type SyncProgress, type SyncResult } from './sync.js';
+import { syncModules, type SyncOptions, type SyncProgress, type SyncResult } from './sync.js';
 import { closeTask, findTask, listTasks, pendingCounts, TaskNotFoundError, type ManualTask, type PendingCount, type TaskFilter } from './tasks.js';
 import type { ActionReport, RunAction, RunReport } from './reissue/run.js';
 import { type TimelineEntry, buildTimeline, type ReissuePolicySettings, type Timeline } from './timeline.js';
@@ -41,6 +42,8 @@ export interface LogInfo {
 export class ConsoleServices {
   /** Cancels every provider call in flight when the operator leaves (q, Ctrl+C). */
   private readonly leaving = new AbortController();
+  /** The work under way (provider calls and the writes after them), for settle(). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     readonly workspace: Workspace,
@@ -88,12 +91,61 @@ export class ConsoleServices {
     return this.leaving.signal.aborted;
   }
 
+  /**
+   * Counts `work` as under way until it settles. Once the operator has left, its failure has no
+   * screen to go to: it is dropped (the promise stays pending) rather than thrown at nobody, which
+   * would end the process with a stack trace after the demo removed its folder.
+   */
+  private track<T>(work: Promise<T>): Promise<T> {
+    const tracked = work.catch((error: unknown) => (this.aborted ? new Promise<T>(() => {}) : Promise.reject(error)));
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+    return tracked;
+  }
+
+  /**
+   * Resolves when the work under way has settled (its calls aborted, its records written), or after
+   * `ms`: the console waits for it before the process ends and before the demo removes its
+   * configuration, so nothing is written into a folder that is gone. True when everything settled.
+   */
+  async settle(ms: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    try {
+      // Work that settles may have started more (a check's record): wait until none is left.
+      while (this.inFlight.size > 0) {
+        if ((await Promise.race([Promise.all([...this.inFlight]).then(() => true), timeout])) === false) return false;
+      }
+      return true;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   permissionWarnings(): string[] {
     return this.workspace.store.permissionWarnings();
   }
 
   modules(): StoredModule[] {
     return listModules(this.workspace);
+  }
+
+  /**
+   * What the providers of the modules set up cannot reissue by themselves (each provider's own
+   * description, as `certops plan --help` says it), once per provider: those reissues become manual tasks.
+   */
+  reissueLimits(): { readonly provider: string; readonly limits: string }[] {
+    const providers = [...new Set(this.modules().map((module) => module.provider))].sort();
+    return providers.flatMap((id) => {
+      const limits = providerModule(id).reissueLimits;
+      return limits === null ? [] : [{ provider: PROVIDERS[id].title, limits }];
+    });
   }
 
   state(): WorkspaceState {
@@ -110,19 +162,27 @@ export class ConsoleServices {
   }
 
   checkDraft(valid: ValidModule): Promise<CheckResult> {
-    return checkModule(draftModule(valid), this.runtime());
+    return this.track(checkModule(draftModule(valid), this.runtime()));
   }
 
-  async addModule(draft: ModuleDraft, check: CheckResult | null): Promise<StoredModule> {
-    const module = await addModule(this.workspace, draft, { notVerified: check !== null && !check.ok });
-    if (check) await recordCheck(this.workspace, module.id, check);
-    return module;
+  addModule(draft: ModuleDraft, check: CheckResult | null): Promise<StoredModule> {
+    return this.track(
+      (async () => {
+        const module = await addModule(this.workspace, draft, { notVerified: check !== null && !check.ok });
+        if (check) await recordCheck(this.workspace, module.id, check);
+        return module;
+      })(),
+    );
   }
 
-  async editModule(module: StoredModule, change: ModuleChange, check: CheckResult | null): Promise<StoredModule> {
-    const { after } = await editModule(this.workspace, module.parameters.name, { ...change, ...(check ? { notVerified: !check.ok } : {}) });
-    if (check) await recordCheck(this.workspace, after.id, check);
-    return after;
+  editModule(module: StoredModule, change: ModuleChange, check: CheckResult | null): Promise<StoredModule> {
+    return this.track(
+      (async () => {
+        const { after } = await editModule(this.workspace, module.parameters.name, { ...change, ...(check ? { notVerified: !check.ok } : {}) });
+        if (check) await recordCheck(this.workspace, after.id, check);
+        return after;
+      })(),
+    );
   }
 
   /** What removing the module would leave behind: its open manual tasks and reissues in flight. */
@@ -131,23 +191,32 @@ export class ConsoleServices {
   }
 
   removeModule(module: StoredModule): Promise<StoredModule> {
-    return removeModule(this.workspace, module.parameters.name);
+    return this.track(removeModule(this.workspace, module.parameters.name));
   }
 
-  async check(module: StoredModule): Promise<CheckResult> {
-    const result = await checkModule(module, this.runtime());
-    if (!this.aborted) await recordCheck(this.workspace, module.id, result);
-    return result;
+  check(module: StoredModule): Promise<CheckResult> {
+    return this.track(
+      (async () => {
+        const result = await checkModule(module, this.runtime());
+        if (!this.aborted) await recordCheck(this.workspace, module.id, result);
+        return result;
+      })(),
+    );
   }
 
-  async balance(module: StoredModule): Promise<BalanceResult> {
-    const result = await moduleBalance(module, this.runtime());
-    if (!this.aborted) await recordBalance(this.workspace, module.id, result);
-    return result;
+  balance(module: StoredModule): Promise<BalanceResult> {
+    return this.track(
+      (async () => {
+        const result = await moduleBalance(module, this.runtime());
+        if (!this.aborted) await recordBalance(this.workspace, module.id, result);
+        return result;
+      })(),
+    );
   }
 
-  sync(modules: readonly StoredModule[], onProgress?: (progress: SyncProgress) => void): Promise<SyncResult[]> {
-    return syncModules(this.workspace, modules, this.runtime(), onProgress, this.leaving.signal);
+  /** `acceptShrink`: the operator confirmed a list that loses most of the module's certificates. */
+  sync(modules: readonly StoredModule[], onProgress?: (progress: SyncProgress) => void, options: SyncOptions = {}): Promise<SyncResult[]> {
+    return this.track(syncModules(this.workspace, modules, this.runtime(), onProgress, this.leaving.signal, options));
   }
 
   /** Per module id: its last good sync and a later failed one (the inventory's record of them). */
@@ -168,7 +237,7 @@ export class ConsoleServices {
   /** Whether an entry's next validation is ready (core/readiness.ts); null when it has none to redo soon. DNS is loaded on first need. */
   async readiness(entry: TimelineEntry): Promise<{ readonly days: number; readonly readiness: Readiness | null }> {
     const { timelineReadiness, readinessKey } = await import('./readiness.js');
-    const report = await timelineReadiness(this.workspace, [entry], { today: this.today(), ...(this.options.dnsServers ? { servers: this.options.dnsServers } : {}) });
+    const report = await this.track(timelineReadiness(this.workspace, [entry], { today: this.today(), ...(this.options.dnsServers ? { servers: this.options.dnsServers } : {}) }));
     return { days: report.days, readiness: report.entries.get(readinessKey(entry)) ?? null };
   }
 
@@ -176,7 +245,11 @@ export class ConsoleServices {
    * The reissue run for today (core/reissue/run.ts): with `dryRun`, what it would do. Each action is
    * reported as it is done. `scope` limits it to some modules and kinds of action (the timeline's filters). Rejects with RunLockedError when another run holds the lock.
    */
-  async reissueRun(dryRun: boolean, onAction?: (action: ActionReport) => void, scope: { readonly moduleIds?: readonly number[]; readonly actions?: readonly RunAction[] } = {}): Promise<RunReport> {
+  reissueRun(dryRun: boolean, onAction?: (action: ActionReport) => void, scope: { readonly moduleIds?: readonly number[]; readonly actions?: readonly RunAction[] } = {}): Promise<RunReport> {
+    return this.track(this.startReissueRun(dryRun, onAction, scope));
+  }
+
+  private async startReissueRun(dryRun: boolean, onAction: ((action: ActionReport) => void) | undefined, scope: { readonly moduleIds?: readonly number[]; readonly actions?: readonly RunAction[] }): Promise<RunReport> {
     // Loaded on first use: the run and the messages it sends are not needed to show the dashboard.
     const [{ runReissue }, { runEffects }] = await Promise.all([import('./reissue/run.js'), import('./reissue/effects.js')]);
     return runReissue(this.workspace, {
@@ -207,7 +280,7 @@ export class ConsoleServices {
   }
 
   closeTask(id: string, note?: string): Promise<ManualTask> {
-    return closeTask(this.workspace, id, note);
+    return this.track(closeTask(this.workspace, id, note));
   }
 
   pendingTasks(): PendingCount[] {
@@ -223,7 +296,7 @@ export class ConsoleServices {
   }
 
   setPolicy(next: ReissuePolicySettings) {
-    return setPolicy(this.workspace, next);
+    return this.track(setPolicy(this.workspace, next));
   }
 
   logs(): LogInfo[] {
@@ -262,6 +335,6 @@ export class ConsoleServices {
   }
 
   async setLogLevel(logName: string, level: number): Promise<void> {
-    await this.workspace.store.update((data) => ({ data: { ...data, debugLevels: { ...data.debugLevels, [logName]: level } }, result: undefined }));
+    await this.track(this.workspace.store.update((data) => ({ data: { ...data, debugLevels: { ...data.debugLevels, [logName]: level } }, result: undefined })));
   }
 }

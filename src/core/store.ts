@@ -12,6 +12,7 @@ import * as z from '../providers/zod.js';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../providers/catalog.js';
 import { providerModule } from '../providers/registry.js';
 import { moduleParametersSchemaFor, networkSettingsSchema } from '../providers/settings.js';
+import { CONTROL_CHARACTERS, controlCharacterMessage } from '../rules/control-characters.js';
 import {
   DEFAULT_SUBSCRIPTION_BEFORE_DAYS,
   DEFAULT_SUBSCRIPTION_POLICY,
@@ -46,10 +47,10 @@ const deployHookSchema = z.nullable(
     z.trim(),
     z.minLength(1, 'the deploy hook must not be empty (none clears it)'),
     z.maxLength(4096, 'the deploy hook is longer than 4096 characters'),
-    z.refine((text) => !/[\u0000\n\r]/.test(text), 'the deploy hook is one line without control characters'),
+    z.refine((text) => !CONTROL_CHARACTERS.test(text), 'the deploy hook is one line without control characters'),
   ),
 );
-const probeResolveSchema = z.array(z.string().check(z.regex(/^[^:]+:\d{1,5}:.+$/, 'a probe target is NAME:PORT:ADDRESS')));
+const probeResolveSchema = z.array(z.string().check(z.regex(/^[^:]+:\d{1,5}:.+$/, 'a probe target is NAME:PORT:ADDRESS'), z.refine((text) => !CONTROL_CHARACTERS.test(text), controlCharacterMessage('a probe target'))));
 
 /** How reissued certificates are delivered and confirmed, and their keys made: the policy's defaults, a module's overrides. */
 const deliverySchema = z.object({

@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from '../providers/zod.js';
 import { PROVIDER_IDS, type ProviderId } from '../providers/catalog.js';
+import { CONTROL_CHARACTERS } from '../rules/control-characters.js';
 import { parseDay } from '../rules/calendar.js';
 import { JsonFile } from './json-file.js';
 import { ConfigError } from './store.js';
@@ -21,8 +22,8 @@ import type { Workspace } from './workspace.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const TASK_ID = /^T-[1-9]\d*$/;
-/** Control characters would move the cursor or recolour a terminal that shows the task. */
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+/** Control characters (and bidi overrides) would move the cursor or recolour a terminal that shows the task. */
+const CONTROL = CONTROL_CHARACTERS;
 export const MAX_NOTE_LENGTH = 500;
 
 const text = (what: string) => z.string().check(z.minLength(1, `${what} must not be empty`));

@@ -3,6 +3,7 @@
  * BILLmanager's module parameters and the network settings of certops. One zod schema each, shared by
  * the console's wizard and the scripted commands' flags.
  */
+import { CONTROL_CHARACTERS, controlCharacterMessage } from '../rules/control-characters.js';
 import * as z from './zod.js';
 import type { ModuleLog } from './log.js';
 import { checkApiUrl } from './url-policy.js';
@@ -18,17 +19,9 @@ export const apiUrlSchema = z.string().check(
   }),
 );
 
-/**
- * Characters that act on a terminal rather than show on it: C0 (newline, tab, ESC, which starts
- * colour and cursor sequences), DEL, C1, the line and paragraph separators and the bidirectional
- * overrides. Free text that certops prints (names, departments, data centers, usernames) has none.
- */
-export const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+export { CONTROL_CHARACTERS, controlCharacterMessage, printable } from '../rules/control-characters.js';
 
-/** The message for free text holding a control character; `what` is the field ("the name"). */
-export const controlCharacterMessage = (what: string) => `${what} has a control character (a newline, tab or escape sequence); type it on one line without them`;
-
-const withoutControlCharacters = (what: string) => z.refine<string>((text) => !CONTROL_CHARACTERS.test(text), controlCharacterMessage(what));
+export const withoutControlCharacters = (what: string) => z.refine<string>((text) => !CONTROL_CHARACTERS.test(text), controlCharacterMessage(what));
 
 export const requiredText = (what: string, maxLength?: { readonly length: number; readonly message: string }) =>
   z
@@ -77,7 +70,7 @@ export const networkSettingsSchema = z.object({
   /** Points the module at a sandbox, a proxy or a provider's new address without a code change. */
   endpoint: z.optional(apiUrlSchema),
   /** A PEM file with a CA to trust besides the system's. */
-  caFile: z.optional(z.string().check(z.trim(), z.minLength(1, 'the CA file is empty'))),
+  caFile: z.optional(z.string().check(z.trim(), z.minLength(1, 'the CA file is empty'), withoutControlCharacters('the CA file'))),
   connectTimeoutMs: timeoutSchema('connect timeout', 100, 600_000, DEFAULT_CONNECT_TIMEOUT_MS),
   totalTimeoutMs: timeoutSchema('total timeout', 100, 3_600_000, DEFAULT_TOTAL_TIMEOUT_MS),
 });

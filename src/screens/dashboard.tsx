@@ -36,6 +36,7 @@ const SHORT_CAUSES: Readonly<Record<string, string>> = {
   dns: 'DNS',
   tls: 'TLS',
   network: 'network',
+  'shrink-refused': 'shrink refused',
 };
 
 /**
@@ -55,7 +56,7 @@ export function Dashboard() {
   const [version, setVersion] = useState(0);
   const [cursor, setCursor] = useRemembered('cursor', 0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
-  const [sync, startSync] = useSync(services, reload);
+  const [sync, startSync, answerSync] = useSync(services, reload);
 
   // Modules, checks and balances are small and shown at once; the due counts need the whole
   // timeline (100 000 certificates in a big account), so they follow the first frame.
@@ -109,6 +110,8 @@ export function Dashboard() {
   const selected = modules[Math.min(cursor, modules.length - 1)];
   useKeys(
     (input, key) => {
+      // A sync's question (take a much shorter list?) waits for y/n before anything else.
+      if (answerSync(input, key)) return true;
       if (up(input, key)) setCursor((c) => Math.max(0, Math.min(c, modules.length - 1) - 1));
       else if (down(input, key)) setCursor((c) => Math.min(modules.length - 1, c + 1));
       else if (key.return && selected) push({ id: 'module', moduleId: selected.id });
@@ -126,7 +129,7 @@ export function Dashboard() {
       else return false;
       return true;
     },
-    'Enter module  a add  m modules  c check  b balances  s sync  t timeline  o tasks  i in flight  p policy  l logs',
+    sync.hints ?? 'Enter module  a add  m modules  c check  b balances  s sync  t timeline  o tasks  i in flight  p policy  l logs',
   );
 
   // Each cell's text first: the columns take the width their values need, and a narrow terminal
@@ -177,6 +180,9 @@ export function Dashboard() {
     ? `Due: ${totals.within7} in 7 days · ${totals.within30} in 30 · ${totals.within90} in 90${totals.overdue > 0 ? ` · ${totals.overdue} overdue` : ''} · synced ${since(due?.lastSync)}`
     : 'Due: counting…';
   const dueLines = wrapWords(dueText, columns - 3).length;
+  // The sync's status line wraps when it asks a question or reports answers: they are read whole.
+  const syncText = sync.question ? [sync.line, sync.question].filter(Boolean).join(' ') : sync.line;
+  const syncLines = sync.running ? 1 : Math.max(1, wrapWords(syncText, columns - 4).length);
 
   return (
     <Box flexDirection="column">
@@ -189,7 +195,7 @@ export function Dashboard() {
       <WindowList
         count={modules.length}
         cursor={Math.min(cursor, Math.max(0, modules.length - 1))}
-        height={Math.max(3, bodyRows - 6 - dueLines - data.warnings.length)}
+        height={Math.max(3, bodyRows - 5 - dueLines - syncLines - data.warnings.length)}
         row={row}
         empty=" No processing module yet. Press a to add one (BILLmanager's wizard: product type, module, integration, parameters, check)."
       />
@@ -203,9 +209,15 @@ export function Dashboard() {
       )}
       {reissues ? <ReissuesLine counts={reissues} width={columns - 1} /> : <Text dimColor> Reissues in flight: counting…</Text>}
       {pending ? <PendingLine pending={pending} width={columns - 1} /> : <Text dimColor> Manual tasks: counting…</Text>}
-      <Text>
-        {sync.running ? <Spinner /> : ' '} {fit(sync.line, columns - 4)}
-      </Text>
+      {sync.running ? (
+        <Text>
+          <Spinner /> {fit(sync.line, columns - 4)}
+        </Text>
+      ) : (
+        <Box paddingLeft={2}>
+          <Paragraph width={columns - 4} text={syncText || ' '} {...(sync.question ? { color: 'yellow' } : {})} />
+        </Box>
+      )}
     </Box>
   );
 }

@@ -129,6 +129,8 @@ function TaskList({ all, reload, at }: { readonly all: readonly ManualTask[]; re
     for (const task of all) names.add(task.department);
     return ['all', ...[...names].sort((a, b) => a.localeCompare(b))];
   }, [services, all]);
+  // When there is no task: which reissues become tasks, in the words of the providers set up.
+  const limits = useMemo(() => (all.length === 0 ? services.reissueLimits() : []), [services, all]);
   // Back from a task's view: the same filters, and the same task (or the row where it was, if it left the list).
   const [statusFilter, setStatusFilter] = useState(() => Math.max(0, STATUS_FILTERS.indexOf(at?.status ?? 'open')));
   const [departmentFilter, setDepartmentFilter] = useState(() => Math.max(0, departments.indexOf(at?.department ?? 'all')));
@@ -223,7 +225,7 @@ function TaskList({ all, reload, at }: { readonly all: readonly ManualTask[]; re
         row={row}
         empty={
           all.length === 0
-            ? ' No manual task. A reissue that a processing module cannot do by itself (e.g. a LeaderTelecom multi-domain certificate) becomes one for its department.'
+            ? ` No manual task. A reissue that a processing module cannot do by itself becomes one for its department.${limits.map((l) => ` ${l.provider}: ${l.limits}.`).join('')}`
             : ` No ${status === 'all' ? '' : `${status} `}task${department === 'all' ? '' : ` for ${printable(department)}`}. d: another department, f: open/closed/all.`
         }
       />

@@ -13,13 +13,13 @@ import { ACTIVE_STAGES, type ReissueStage } from '../rules/reissue-lifecycle.js'
 import { dueDate, type Timeline, type TimelineEntry } from '../core/timeline.js';
 import { useConsole, useKeys, useRemembered, type ReissueScope } from './context.js';
 import { collectAfterBigBuild } from './collect-garbage.js';
-import { useSync, type SyncState } from './use-sync.js';
+import { useSync, type SyncAnswer, type SyncState } from './use-sync.js';
 import { Spinner } from './widgets/spinner.js';
 import { fit, since } from './widgets/text.js';
 import { formatRow, headerRow, layoutColumns, wantOf } from './widgets/columns.js';
 import { DetailPanel, type DetailField } from './widgets/detail.js';
 import { Paragraph, wrapWords } from './widgets/paragraph.js';
-import { listMove, WindowList } from './widgets/window-list.js';
+import { listMove, selectableRow, WindowList } from './widgets/window-list.js';
 import { useListSearch } from './widgets/search.js';
 import { stageText } from './reissues.js';
 
@@ -58,12 +58,20 @@ function weekStart(text: string): string {
   return formatDay(monday);
 }
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** A month heading as people write it: "June 2027" (a day that is not one stays as it is). */
+export function monthHeading(day: string): string {
+  const month = MONTHS[Number(day.slice(5, 7)) - 1];
+  return month ? `${month} ${day.slice(0, 4)}` : day.slice(0, 7);
+}
+
 export function buildRows(entries: readonly TimelineEntry[], grouping: 'month' | 'week'): Row[] {
   const rows: Row[] = [];
   let current = '';
   for (let index = 0; index < entries.length; index += 1) {
     const due = dueDate(entries[index] as TimelineEntry);
-    const group = grouping === 'month' ? due.slice(0, 7) : `week of ${weekStart(due)}`;
+    const group = grouping === 'month' ? monthHeading(due) : `week of ${weekStart(due)}`;
     if (group !== current) {
       current = group;
       rows.push({ heading: group });
@@ -100,7 +108,7 @@ export function TimelineScreen() {
   const { services } = useConsole();
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
-  const [sync, startSync] = useSync(services, reload);
+  const [sync, startSync, answerSync] = useSync(services, reload);
   // The timeline of a big inventory takes a moment to build: the screen shows at once, then fills in.
   const [timeline, setTimeline] = useState<ReturnType<typeof services.timeline> | null>(null);
   useEffect(() => {
@@ -111,17 +119,19 @@ export function TimelineScreen() {
     }, 0);
     return () => clearTimeout(timer);
   }, [services, version]);
-  return timeline ? <TimelineView timeline={timeline} sync={sync} startSync={startSync} /> : <Text> Loading the certificate inventory…</Text>;
+  return timeline ? <TimelineView timeline={timeline} sync={sync} startSync={startSync} answerSync={answerSync} /> : <Text> Loading the certificate inventory…</Text>;
 }
 
 function TimelineView({
   timeline,
   sync,
   startSync,
+  answerSync,
 }: {
   readonly timeline: Timeline;
   readonly sync: SyncState;
   readonly startSync: () => void;
+  readonly answerSync: SyncAnswer;
 }) {
   const { services, columns, bodyRows, push } = useConsole();
   const today = formatDay(services.today());
@@ -149,9 +159,15 @@ function TimelineView({
     return index < 0 ? Math.max(0, rows.length - 1) : index;
   }, [rows, entries, today]);
   const [cursor, setCursor] = useRemembered<number | null>('cursor', null);
-  const position = Math.min(cursor ?? todayRow, Math.max(0, rows.length - 1));
+  // Headings ("week of …", "June 2027") are not rows: the cursor rests on certificates only.
+  const isEntry = useCallback((index: number) => rows[index] !== undefined && 'entry' in (rows[index] as Row), [rows]);
+  const rawPosition = Math.min(cursor ?? todayRow, Math.max(0, rows.length - 1));
+  const position = selectableRow(rawPosition, 1, rows.length, isEntry) ?? rawPosition;
   const summary = `${entries.length} certificate${entries.length === 1 ? '' : 's'} · action: ${ACTION_FILTERS[actionFilter]} · module: ${moduleNames[moduleFilter]}${stage.stages ? ` · stage: ${stage.name}` : ''} · by ${grouping} · today ${today} · synced ${since(timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort()[0])}`;
-  const height = Math.max(3, bodyRows - 6 - wrapWords(summary, columns - 2).length);
+  // A sync's question (take a much shorter list?) is read whole: the list gives up its lines.
+  const syncQuestion = sync.question ? [sync.line, sync.question].filter(Boolean).join(' ') : null;
+  const questionLines = syncQuestion ? wrapWords(syncQuestion, columns - 4).length - 1 : 0;
+  const height = Math.max(3, bodyRows - 6 - questionLines - wrapWords(summary, columns - 2).length);
 
   const selectedRow = rows[position];
   const selected = selectedRow && 'entry' in selectedRow ? (entries[selectedRow.entry] as TimelineEntry) : null;
@@ -199,6 +215,7 @@ function TimelineView({
 
   useKeys(
     (input, key) => {
+      if (answerSync(input, key)) return true;
       if (search.handle(input, key)) {
         setNote('');
         return true;
@@ -206,7 +223,7 @@ function TimelineView({
       const moved = listMove(input, key, position, Math.max(0, rows.length - 1), height);
       setNote('');
       if (detailOpen && key.escape) setDetailOpen(false);
-      else if (moved !== null) setCursor(moved);
+      else if (moved !== null) setCursor(selectableRow(moved, moved < position ? -1 : 1, rows.length, isEntry) ?? moved);
       else if (key.return) {
         // In the detail, Enter goes on to the reissue's record when the ledger has one.
         if (detailOpen && selected?.reissue) showReissue();
@@ -232,6 +249,8 @@ function TimelineView({
     },
     search.typing
       ? search.hints
+      : sync.hints
+      ? sync.hints
       : columns >= 120
       ? `↑↓ PgUp PgDn scroll  / search  Enter ${detailOpen ? (selected?.reissue ? 'its reissue' : 'close') : 'detail'}  g today  f action  m module  i stage  w week/month  v readiness  s sync  r run`
       : `Enter ${detailOpen ? (selected?.reissue ? 'its reissue' : 'close') : 'detail'}  / search  g today  f action  m module  i stage  w week  v ready?  s sync  r run`,
@@ -327,6 +346,11 @@ function TimelineView({
       ) : (
         <Text> </Text>
       )}
+      {syncQuestion ? (
+        <Box paddingLeft={2}>
+          <Paragraph width={columns - 4} text={syncQuestion} color="yellow" />
+        </Box>
+      ) : (
       <Text>
         {sync.running ? <Spinner /> : ' '}{' '}
         {fit(
@@ -338,6 +362,7 @@ function TimelineView({
           columns - 4,
         )}
       </Text>
+      )}
     </Box>
   );
 }

@@ -187,3 +187,102 @@ describe('config.json with two modules under one id or name', () => {
     expect(modules.map((module) => module.id).sort()).toEqual([4, 5]);
   });
 });
+
+describe('control characters in every other free text that reaches a terminal (issue 13, item 24\'s class)', () => {
+  const ESC = '\u001b[31m';
+  const RLO = '\u202E';
+  const messagesJson = (dir: string) => (existsSync(join(dir, 'messages.json')) ? readFileSync(join(dir, 'messages.json'), 'utf8') : null);
+  const smtp = (over: Readonly<Record<string, string>>) => ['messages', 'smtp', 'set', ...Object.entries({ host: 'smtp.example.com', from: 'billing@example.com', ...over }).map(([flag, value]) => `--${flag}=${value}`)];
+
+  it.each([
+    ['<department>', ['messages', 'department', 'set', `SSL${ESC}desk`, '--email', 'ssl@example.com']],
+    ['<department>', ['messages', 'department', 'set', `SSL\tdesk`, '--email', 'ssl@example.com']],
+    ['<department>', ['messages', 'department', 'set', `SSL ${RLO}ksed`, '--email', 'ssl@example.com']],
+    ['--email', ['messages', 'department', 'set', 'SSL desk', '--email', `ssl${ESC}@example.com`]],
+    ['<ADDR>', ['messages', 'client-fallback', 'set', `fallback@example.com${ESC}`]],
+    ['--host', smtp({ host: `smtp${ESC}.example.com` })],
+    ['--from', smtp({ from: `Billing${ESC} <billing@example.com>` })],
+    ['--from', smtp({ from: `Bill${RLO}ing <billing@example.com>` })],
+    ['--ca-file', smtp({ 'ca-file': `/tmp/ca\n.pem`, starttls: '' }).map((a) => (a === '--starttls=' ? '--starttls' : a))],
+    ['--subject', ['messages', 'template', 'set', 'expiration', '--subject', `Expiring ${ESC}soon`]],
+    ['--subject', ['messages', 'template', 'set', 'expiration', '--subject', `Expiring\tsoon {domain}`]],
+  ])('refuses it in %s (exit 2), naming it, and changes nothing', async (field, args) => {
+    const dir = folder();
+    const run = await runMain(args, { CERTOPS_CONFIG_DIR: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${field}: `);
+    expect(run.stderr).toContain('has a control character');
+    // The refusal does not echo the text: the escape sequence never reaches the terminal.
+    expect(run.stderr).not.toContain('\u001b');
+    expect(messagesJson(dir)).toBeNull();
+  });
+
+  it('refuses --username with a control character', async () => {
+    const dir = folder();
+    const run = await runMain(smtp({ username: `bill${ESC}ing`, starttls: '' }).map((a) => (a === '--starttls=' ? '--starttls' : a)), { CERTOPS_CONFIG_DIR: dir, CERTOPS_SMTP_PASSWORD: 'pw-1' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--username: the username has a control character');
+    expect(messagesJson(dir)).toBeNull();
+  });
+
+  it('a template body keeps its lines and tabs, and refuses an escape sequence or a bidi override', async () => {
+    const dir = folder();
+    const body = join(folder(), 'body.txt');
+    writeFileSync(body, 'Dear client,\n\tyour certificate for {domain} expires on {expirationDate}.\r\n');
+    expect((await runMain(['messages', 'template', 'set', 'expiration', '--body-file', body], { CERTOPS_CONFIG_DIR: dir })).code).toBe(0);
+    const saved = messagesJson(dir);
+    for (const bad of [`Dear ${ESC}client {domain}`, `Dear ${RLO}tneilc {domain}`, 'Dear client\rOverwritten {domain}']) {
+      writeFileSync(body, bad);
+      const run = await runMain(['messages', 'template', 'set', 'expiration', '--body-file', body], { CERTOPS_CONFIG_DIR: dir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--body-file / --body-stdin: ');
+      expect(run.stderr).toContain('has a control character');
+      expect(messagesJson(dir)).toBe(saved);
+    }
+  });
+
+  it('a hand-edited messages.json with one is a configuration problem (exit 3), left as it is', async () => {
+    const dir = folder();
+    const text = JSON.stringify({ version: 1, departments: { [`SSL${ESC}desk`]: ['ssl@example.com'] } });
+    writeFileSync(join(dir, 'messages.json'), text, { mode: 0o600 });
+    const run = await runMain(['messages', 'show'], { CERTOPS_CONFIG_DIR: dir });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('has a control character');
+    expect(run.stderr).not.toContain('\u001b');
+    expect(messagesJson(dir)).toBe(text);
+  });
+
+  it.each([`done ${RLO}enod`, 'done\u2028twice', `done ${ESC}`])('refuses %j as a task note (--note, exit 2)', async (note) => {
+    const run = await runMain(['tasks', 'close', 'T-1', '--note', note], { CERTOPS_CONFIG_DIR: folder() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--note: ');
+    expect(run.stderr).not.toContain('\u001b');
+  });
+
+  it('refuses a control character in the path of a module\'s --ca-file', async () => {
+    const dir = folder();
+    const run = await runMain([...enomArgs(), `--ca-file=/tmp/ca${ESC}.pem`], { CERTOPS_CONFIG_DIR: dir, CERTOPS_PASSWORD: 'pw-1' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--ca-file: ');
+    expect(run.stderr).toContain('has a control character');
+    expect(run.stderr).not.toContain('\u001b');
+    expect(configOf(dir)).toBeNull();
+  });
+});
+
+describe('control characters in the delivery settings (issue 13, item 24\'s class)', () => {
+  it.each([
+    ['--deploy-hook', ['--deploy-hook', 'systemctl reload nginx\u001b[2J']],
+    ['--deploy-hook', ['--deploy-hook', 'systemctl\treload nginx']],
+    ['--deploy-hook', ['--deploy-hook', 'systemctl reload \u202Exnign']],
+    ['--probe-resolve', ['--probe-resolve', 'www\u001b[31m.example.com:443:192.0.2.10']],
+  ])('policy set refuses one in %s (exit 2), without echoing it, and saves nothing', async (flag, args) => {
+    const dir = folder();
+    const run = await runMain(['policy', 'set', ...args], { CERTOPS_CONFIG_DIR: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`certops policy: ${flag}: `);
+    expect(run.stderr).toContain('control character');
+    expect(run.stderr).not.toMatch(/[\u001b\u202E]/);
+    expect(configOf(dir)).toBeNull();
+  });
+});

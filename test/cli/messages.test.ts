@@ -214,7 +214,7 @@ describe('certops messages test and outbox', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^Sent by SMTP to me@example\.com \(message id <[^>]+>\)\n$/);
     expect(server.received).toHaveLength(1);
-    expect(server.received[0]?.parsed.subject).toBe('Processing module low balance: GlobalSign main, 1250.00 USD');
+    expect(server.received[0]?.parsed.subject).toBe('Processing module low balance: GlobalSign main, 1,250 USD');
     expect(server.received[0]?.envelope.to).toEqual(['me@example.com']);
     // Another test is another message, not "already sent".
     expect((await runMain(['messages', 'test', '--to', 'me@example.com', ...s.flags])).code).toBe(0);

@@ -38,8 +38,8 @@ describe('processing module low balance', () => {
     expect(server.received).toHaveLength(1);
     const mail = server.received[0];
     expect(mail?.envelope.to).toEqual(['ssl@example.com', 'boss@example.com']);
-    expect(mail?.parsed.subject).toBe('Processing module low balance: GlobalSign main, 1250.00 USD');
-    expect(mail?.parsed.text).toContain('The balance of the processing module "GlobalSign main" (GlobalSign) is\n1250.00 USD, under its processing module minimal balance of\n5000.00 USD.');
+    expect(mail?.parsed.subject).toBe('Processing module low balance: GlobalSign main, 1,250 USD');
+    expect(mail?.parsed.text).toContain('The balance of the processing module "GlobalSign main" (GlobalSign) is\n1,250 USD, under its processing module minimal balance of\n5,000 USD.');
     expect(mail?.parsed.text).toContain('This message goes to the department "SSL desk"');
 
     // The same day again: nothing more is sent. The next day: once more.
@@ -49,6 +49,16 @@ describe('processing module low balance', () => {
     const nextDay = await notifyLowBalance(workspace, globalsign(5000), { amount: 1200, currency: 'USD' }, day('2026-11-24'));
     expect(nextDay).toMatchObject({ key: lowBalanceKey(3, '2026-11-24'), delivery: { via: 'smtp' } });
     expect(server.received).toHaveLength(2);
+  });
+
+  it('compares what can be spent (eNom\'s AvailableBalance) with the minimal balance, and says when no one is addressed', async () => {
+    const workspace = fresh();
+    // Balance 1,204.10 is above the minimal 1,180; what can be spent, 1,150, is under it.
+    const outcome = await notifyLowBalance(workspace, globalsign(1180), { amount: 1204.1, available: 1150, currency: 'USD' }, day('2026-11-23'));
+    expect(outcome).toMatchObject({ notified: true, to: [], delivery: { via: 'outbox' } });
+    expect(outcome.notified && outcome.noRecipient).toBe('no address is set for the department "SSL desk"; set one with: certops messages department set "SSL desk" --email ADDR');
+    expect(listOutbox(workspace)[0]?.subject).toBe('Processing module low balance: GlobalSign main, 1,150 USD');
+    expect(await notifyLowBalance(workspace, globalsign(1100), { amount: 1000, available: 1150, currency: 'USD' }, day('2026-11-24'))).toEqual({ notified: false, reason: 'not-under-minimum' });
   });
 
   it('does nothing at or above the minimal balance, or when the minimal balance is empty', async () => {
@@ -66,7 +76,7 @@ describe('processing module low balance', () => {
     await setDepartment(workspace, 'SSL desk', ['ssl@example.com']);
     await setTemplate(workspace, 'low-balance', { subject: 'Top up {provider}: {balance} < {minimalBalance} {currency}', body: 'Module {module}, department {department}.' });
     await notifyLowBalance(workspace, globalsign(100.5), { amount: 99.999, currency: 'EUR' }, day('2026-11-23'));
-    expect(server.received[0]?.parsed.subject).toBe('Top up GlobalSign: 100.00 < 100.50 EUR');
+    expect(server.received[0]?.parsed.subject).toBe('Top up GlobalSign: 100 < 100.50 EUR');
     expect(server.received[0]?.parsed.text?.trim()).toBe('Module GlobalSign main, department SSL desk.');
   });
 

@@ -49,8 +49,8 @@ describe('message templates', () => {
       minimalBalance: 5000,
       currency: 'USD',
     });
-    expect(rendered.subject).toBe('Processing module low balance: GlobalSign main, 1250.50 USD');
-    expect(rendered.body).toContain('"GlobalSign main" (GlobalSign) is\n1250.50 USD, under its processing module minimal balance of\n5000.00 USD.');
+    expect(rendered.subject).toBe('Processing module low balance: GlobalSign main, 1,250.50 USD');
+    expect(rendered.body).toContain('"GlobalSign main" (GlobalSign) is\n1,250.50 USD, under its processing module minimal balance of\n5,000 USD.');
     expect(rendered.body).toContain('the department "SSL desk"');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addModule, type ModuleDraft } from '../../src/core/modules.js';
+import { providerModule } from '../../src/providers/registry.js';
 import { listTasks, openTasks, type TaskInput } from '../../src/core/tasks.js';
 import type { Workspace } from '../../src/core/workspace.js';
 import { KEY, renderConsole, servicesFor } from '../helpers/console.js';
@@ -202,6 +203,24 @@ describe('console: manual tasks', { timeout: 30_000 }, () => {
   it('says what a manual task is when there is none', async () => {
     const ui = await renderConsole(servicesFor(harness.fresh()), { initial: { id: 'tasks' } });
     expect(await ui.waitFor('No manual task.')).toMatchSnapshot('empty');
+    ui.unmount();
+  });
+
+  it('says which reissues become tasks in the words of the providers set up, never a fixed example', async () => {
+    const flat = (frame: string) => frame.replace(/\s+/g, ' ');
+    expect(flat(await (async () => {
+      const ui = await renderConsole(servicesFor(harness.fresh()), { initial: { id: 'tasks' } });
+      const frame = await ui.waitFor('No manual task.');
+      ui.unmount();
+      return frame;
+    })())).not.toContain('LeaderTelecom');
+    const { workspace } = await harness.withModules(['leadertelecom', 'enom']);
+    const ui = await renderConsole(servicesFor(workspace), { columns: 120, rows: 30, initial: { id: 'tasks' } });
+    const frame = flat(await ui.waitFor('No manual task.'));
+    // The provider's own description of what it cannot reissue (providers/leadertelecom, reissue limits).
+    const limits = providerModule('leadertelecom').reissueLimits as string;
+    expect(frame).toContain(`LeaderTelecom: ${limits}`);
+    expect(frame).not.toContain('e.g. a LeaderTelecom multi-domain certificate');
     ui.unmount();
   });
 });

@@ -34,12 +34,14 @@ JSON (--json): {"ok", "results": [{"module", "moduleId", "provider", "ok": true,
 "ok"|"under-minimum", "amount", "available" (what can be spent, where the provider says:
 eNom's AvailableBalance; the minimal balance is compared with it; else null), "currency",
 "minimalBalance", "underMinimum", "checkedAt",
-"notified"? (with --notify, under the minimum: "smtp"|"outbox"|"already-sent"|"failed: …")}
+"notified"? (with --notify, under the minimum: "smtp"|"outbox"|"already-sent"|"no-recipient"
+(in the outbox, the department has no address)|"failed: …")}
 or {"module", "moduleId", "provider", "ok": false, "status": "failed", "message", "cause",
 "causeLabel", "detail", "steps", "checkedAt"}]}; see docs/commands/balance.md.
 
 Exit codes: 0 every balance at or above its minimum; 1 a balance under its minimum, a
-provider that answered and refused (credentials, IP address), or no module set up; 2 usage
+provider that answered and refused (credentials, IP address), a low balance message with no
+recipient (the department has no address: certops messages department set), or no module set up; 2 usage
 error or unknown module name; 3 configuration problem; 4 a provider could not be reached,
 timed out or did not answer as its API does. Mixed: 1 before 3 before 4, so a cron job
 reads 4 only when nothing but a provider's reachability went wrong.
@@ -76,6 +78,10 @@ function resultJson(module: StoredModule, result: BalanceResult) {
   };
 }
 
+/** A low balance message in the outbox addressed to nobody: it needs the operator, as the reissue run's no-recipient. */
+const NO_RECIPIENT = 'no-recipient';
+const NOTIFIED_TEXT: Readonly<Record<string, string>> = { [NO_RECIPIENT]: 'written to the outbox, no recipient' };
+
 /** The low-balance messages of the modules under their minimum; per module id, how each went. */
 async function notifyUnderMinimum(workspace: Workspace, modules: readonly StoredModule[], results: readonly BalanceResult[], io: CliIo): Promise<Map<number, string>> {
   const { notifyLowBalances } = await import('../../core/messages/notify.js');
@@ -86,6 +92,12 @@ async function notifyUnderMinimum(workspace: Workspace, modules: readonly Stored
     if ('failed' in result) {
       outcome.set(moduleId, `failed: ${result.failed}`);
       io.stderr.write(`certops balance: ${module.parameters.name}: the low balance message could not be sent: ${result.failed}\n`);
+    } else if (result.noRecipient !== undefined) {
+      // Addressed to nobody (the department has no address): no one has heard of the low balance.
+      // Said on every run, the later ones of the day included, until the address is set.
+      outcome.set(moduleId, NO_RECIPIENT);
+      const where = result.delivery.via === 'outbox' ? `: ${result.delivery.path}` : ' (earlier today)';
+      io.stderr.write(`certops balance: ${module.parameters.name}: the low balance message was written to the outbox with no recipient${where}; ${result.noRecipient}\n`);
     } else {
       outcome.set(moduleId, result.delivery.via);
       if (result.delivery.via === 'outbox') io.stderr.write(`certops balance: ${module.parameters.name}: the low balance message is in the outbox: ${result.delivery.path}\n`);
@@ -100,7 +112,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(help);
     return ExitCode.ok;
   }
-  const workspace = openWorkspace(flags, io);
+  const workspace = openWorkspace(flags, io, 'balance');
   const modules = selectModules(workspace, positionals, flags.all ?? false, 'balance');
   if (modules.length === 0) {
     io.stderr.write(noModulesMessage('balance'));
@@ -142,8 +154,13 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(failureDetails(results.filter((result): result is ModuleFailure => !result.ok)));
     for (const module of modules) {
       const sent = notified.get(module.id);
-      if (sent !== undefined) io.stdout.write(`\n${module.parameters.name}: low balance message: ${sent}\n`);
+      if (sent !== undefined) io.stdout.write(`\n${module.parameters.name}: low balance message: ${NOTIFIED_TEXT[sent] ?? sent}\n`);
     }
   }
-  return combinedExitCode(results.map((result) => (!result.ok ? exitCodeOfCause(result.cause) : result.underMinimum ? ExitCode.problem : ExitCode.ok)));
+  // A message addressed to nobody needs attention (1) whatever the balances say.
+  const unaddressed = [...notified.values()].some((sent) => sent === NO_RECIPIENT);
+  return combinedExitCode([
+    ...results.map((result) => (!result.ok ? exitCodeOfCause(result.cause) : result.underMinimum ? ExitCode.problem : ExitCode.ok)),
+    ...(unaddressed ? [ExitCode.problem] : []),
+  ]);
 }

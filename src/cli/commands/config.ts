@@ -55,7 +55,7 @@ function exportLines(args: readonly string[], io: CliIo): number {
     return ExitCode.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, 'config');
-  const settings = readPolicy(openWorkspace(flags, io));
+  const settings = readPolicy(openWorkspace(flags, io, 'config'));
   const text = billmgrConfLines(settings);
   if (flags.json) printJson(io, { policy: settings.policy, beforeDays: settings.beforeDays, lines: text.trimEnd().split('\n') });
   else io.stdout.write(text);
@@ -85,7 +85,7 @@ async function importFile(args: readonly string[], io: CliIo): Promise<number> {
   if (policy === undefined && beforeDays === undefined) {
     throw new UsageError(`${file} has neither an SSLSubscriptionPolicy nor an SSLSubscriptionBefore line; nothing to import`, 'config');
   }
-  const workspace = openWorkspace(flags, io);
+  const workspace = openWorkspace(flags, io, 'config');
   const current = readPolicy(workspace);
   const candidate: ReissuePolicySettings = { policy: policy ?? current.policy, beforeDays: beforeDays ?? current.beforeDays };
   const dryRun = flags['dry-run'] ?? false;

@@ -184,7 +184,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       for (const skip of skipped) io.stderr.write(`certops debug: skipped "${skip.log}": ${skip.reason}\n`);
       throw new UsageError(`--import: ${flags.import} sets no processing module log (${LOG_NAMES.join(', ')}); nothing to import`, 'debug');
     }
-    const workspace = openWorkspace(flags, io);
+    const workspace = openWorkspace(flags, io, 'debug');
     report(io, await setLevels(workspace, wanted, dryRun), skipped, { json, dryRun, logDirectory: workspace.logDirectory });
     return ExitCode.ok;
   }
@@ -194,11 +194,11 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     const log = resolveLog(logText);
     if (log === undefined) throw new UsageError(`<log>: "${logText}" is not a module log; the logs are ${LOG_NAMES.join(', ')}`, 'debug');
     const level = parseLevel(levelText);
-    const workspace = openWorkspace(flags, io);
+    const workspace = openWorkspace(flags, io, 'debug');
     report(io, await setLevels(workspace, new Map([[log, level]]), dryRun), [], { json, dryRun, logDirectory: workspace.logDirectory });
     return ExitCode.ok;
   }
   if (dryRun) throw new UsageError('--dry-run goes with <log> <level> or --import', 'debug');
-  const workspace = openWorkspace(flags, io);
+  const workspace = openWorkspace(flags, io, 'debug');
   return flags.export ? exportLines(workspace, io, json) : list(workspace, io, json);
 }

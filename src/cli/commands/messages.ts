@@ -273,8 +273,8 @@ async function judged<T>(command: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-function open(flags: Flags, io: CliIo): Workspace {
-  const workspace = openWorkspace({ 'config-dir': typeof flags['config-dir'] === 'string' ? flags['config-dir'] : undefined, wait: typeof flags.wait === 'string' ? flags.wait : undefined }, io);
+function open(flags: Flags, io: CliIo, command: string): Workspace {
+  const workspace = openWorkspace({ 'config-dir': typeof flags['config-dir'] === 'string' ? flags['config-dir'] : undefined, wait: typeof flags.wait === 'string' ? flags.wait : undefined }, io, command);
   const file = join(workspace.directory, 'messages.json');
   try {
     const mode = statSync(file).mode & 0o777;
@@ -352,7 +352,7 @@ function show(args: readonly string[], io: MessagesIo): number {
   const { flags, positionals } = parse(command, args, WORKSPACE_FLAGS);
   if (flags.help) return printHelp(io, 'show');
   noPositionals(command, positionals);
-  const view = messagesView(open(flags, io));
+  const view = messagesView(open(flags, io, command));
   if (flags.json) {
     printJson(io, showJson(view));
     return ExitCode.ok;
@@ -432,7 +432,7 @@ async function template(args: readonly string[], io: MessagesIo): Promise<number
     const body = await bodyFrom(flags, io, command);
     const subject = typeof flags.subject === 'string' ? flags.subject : undefined;
     if (subject === undefined && body === undefined) throw new UsageError('set needs --subject, --body-file or --body-stdin', command);
-    const workspace = open(flags, io);
+    const workspace = open(flags, io, command);
     const change = await judged(command, () => setTemplate(workspace, name, { ...(subject === undefined ? {} : { subject }), ...(body === undefined ? {} : { body }) }, { dryRun: flags['dry-run'] === true }));
     return templateResult(io, command, flags, change);
   }
@@ -441,7 +441,7 @@ async function template(args: readonly string[], io: MessagesIo): Promise<number
     const { flags, positionals } = parse(command, rest, DRY_RUN_FLAGS);
     if (flags.help) return printHelp(io, 'template');
     const name = templateArgument(one(positionals, command, '<template>: expiration or low-balance'), command);
-    const workspace = open(flags, io);
+    const workspace = open(flags, io, command);
     return templateResult(io, command, flags, await judged(command, () => resetTemplate(workspace, name, { dryRun: flags['dry-run'] === true })));
   }
   throw new UsageError(`unknown subcommand "${action}"${didYouMean(action, ['set', 'reset'])}: set or reset`, 'messages template');
@@ -481,11 +481,11 @@ async function department(args: readonly string[], io: MessagesIo): Promise<numb
   if (action === 'set') {
     if (typeof flags.email !== 'string') throw new UsageError('--email is required: the department\'s addresses, separated by commas', command);
     const addresses = splitAddresses(flags.email);
-    workspace = open(flags, io);
+    workspace = open(flags, io, command);
     change = await judged(command, () => setDepartment(workspace, name, addresses, { dryRun }));
     departmentNote(workspace, name, io, command);
   } else {
-    workspace = open(flags, io);
+    workspace = open(flags, io, command);
     change = await judged(command, () => removeDepartment(workspace, name, { dryRun }));
   }
   const key = Object.keys(readMessageSettings(workspace).departments).find((d) => d.toLowerCase() === name.trim().toLowerCase()) ?? name.trim();
@@ -506,7 +506,7 @@ async function clientFallback(args: readonly string[], io: MessagesIo): Promise<
   const address = action === 'set' ? one(positionals, command, '<ADDR>: the address expiration notices go to when the client\'s is not known') : null;
   if (action === 'remove') noPositionals(command, positionals);
   const dryRun = flags['dry-run'] === true;
-  const workspace = open(flags, io);
+  const workspace = open(flags, io, command);
   const change = await judged(command, () => setClientFallback(workspace, address, { dryRun }));
   if (flags.json) printJson(io, { saved: change.saved, dryRun, before: change.before, after: change.after });
   else io.stdout.write(`Client fallback: ${change.after ?? 'none (an expiration notice without a client address goes to the outbox)'}\n`);
@@ -558,7 +558,7 @@ async function smtp(args: readonly string[], io: MessagesIo): Promise<number> {
     );
     const security: SmtpSecurity = flags.secure ? 'tls' : flags.starttls ? 'starttls' : 'none';
     const dryRun = flags['dry-run'] === true;
-    const workspace = open(flags, io);
+    const workspace = open(flags, io, command);
     const change = await judged(command, () =>
       setSmtp(
         workspace,
@@ -585,7 +585,7 @@ async function smtp(args: readonly string[], io: MessagesIo): Promise<number> {
     if (flags.help) return printHelp(io, 'smtp');
     noPositionals(command, positionals);
     const dryRun = flags['dry-run'] === true;
-    const workspace = open(flags, io);
+    const workspace = open(flags, io, command);
     const current = readMessageSettings(workspace).smtp;
     if (current === null) {
       if (flags.json) printJson(io, { saved: false, dryRun, smtp: null });
@@ -625,7 +625,7 @@ async function test(args: readonly string[], io: MessagesIo): Promise<number> {
   const to = flags.to.trim();
   const problem = checkEmailAddress(to);
   if (problem) throw new UsageError(`--to: ${problem}`, command);
-  const workspace = open(flags, io);
+  const workspace = open(flags, io, command);
   const data = readMessageSettings(workspace);
   const rendered = renderTemplate(name, templateOf(data, name), SAMPLE_VALUES[name]);
   const dryRun = flags['dry-run'] === true;
@@ -668,7 +668,7 @@ async function outbox(args: readonly string[], io: MessagesIo): Promise<number> 
   const { flags, positionals } = parse(command, args, WORKSPACE_FLAGS);
   if (flags.help) return printHelp(io, 'outbox');
   noPositionals(command, positionals);
-  const workspace = open(flags, io);
+  const workspace = open(flags, io, command);
   const entries = listOutbox(workspace);
   const directory = messagesView(workspace).outbox;
   if (flags.json) {

@@ -102,7 +102,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const withinDays = flags.within === undefined ? null : parseWithin(flags.within);
   const file = flags.textfile === undefined ? null : checkTextfile(flags.textfile);
 
-  const workspace = openWorkspace(flags, io);
+  const workspace = openWorkspace(flags, io, 'metrics');
   const started = performance.now();
   const { text, series } = buildMetrics(collectMetrics(workspace, { today, withinDays }));
   if (file === null) {

@@ -467,7 +467,7 @@ async function sameAnswer<T>(change: Promise<T>, provider: ProviderId, command: 
 // ---------------------------------------------------------------------------------------------
 
 /** The workspace of --config-dir (a corrupt config surfaces as a ConfigError on first read). */
-function open(flags: Flags, io: CliIo, command?: string): Workspace {
+function open(flags: Flags, io: CliIo, command: string): Workspace {
   return openWorkspace({ 'config-dir': typeof flags['config-dir'] === 'string' ? flags['config-dir'] : undefined, wait: typeof flags.wait === 'string' ? flags.wait : undefined }, io, command);
 }
 

@@ -157,8 +157,8 @@ function show(args: readonly string[], io: CliIo): number {
     return ExitCode.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, 'policy');
-  const settings = readPolicy(openWorkspace(flags, io));
-  const delivery = readDelivery(openWorkspace(flags, io));
+  const settings = readPolicy(openWorkspace(flags, io, 'policy'));
+  const delivery = readDelivery(openWorkspace(flags, io, 'policy'));
   if (flags.json) {
     printJson(io, { ...policyJson(settings), delivery });
   } else {
@@ -193,7 +193,7 @@ async function set(args: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError('set needs --policy, --before, or a delivery setting (--deploy-hook, --probe-resolve, --key-policy, --key-type)', 'policy');
   }
   if (hasDelivery && flags.policy === undefined && flags.before === undefined) {
-    const workspace = openWorkspace(flags, io);
+    const workspace = openWorkspace(flags, io, 'policy');
     const dryRun = flags['dry-run'] ?? false;
     const current = readDelivery(workspace);
     const saved = dryRun ? { before: current, after: deliveryFor({ delivery: current }, { delivery: changes }) } : await setDelivery(workspace, changes);
@@ -209,7 +209,7 @@ async function set(args: readonly string[], io: CliIo): Promise<number> {
   const before = flags.before === undefined ? null : parseSubscriptionBefore(flags.before);
   if (before && !before.ok) throw new UsageError(`--before: ${before.error}`, 'policy');
   const today = parseToday(flags.today, 'policy');
-  const workspace = openWorkspace(flags, io);
+  const workspace = openWorkspace(flags, io, 'policy');
   const current = readPolicy(workspace);
   const candidate: ReissuePolicySettings = {
     policy: policy?.ok ? policy.value : current.policy,

@@ -248,7 +248,7 @@ async function status(rest: readonly string[], io: CliIo): Promise<number> {
   const parsed = reissueArgs('reissue status', rest, STATUS_FLAGS, io);
   if (parsed === null) return ExitCode.ok;
   const { flags, values, today } = parsed;
-  const workspace = openWorkspace(flags, io);
+  const workspace = openWorkspace(flags, io, 'reissue status');
   const moduleIds = moduleIdsOf(workspace, values.get('module') ?? [], 'reissue status');
   let result;
   try {

@@ -108,7 +108,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(help);
     return ExitCode.ok;
   }
-  const workspace = openWorkspace(flags, io);
+  const workspace = openWorkspace(flags, io, 'sync');
   const modules = selectModules(workspace, positionals, flags.all ?? false, 'sync');
   if (modules.length === 0) {
     io.stderr.write(noModulesMessage('sync'));

@@ -23,6 +23,7 @@ import { openWorkspace, printJson, WAIT_FLAG, WAIT_HELP, WORKSPACE_FLAGS, WORKSP
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { printable } from '../../rules/control-characters.js';
 
 export const summary = 'manual tasks per department: list, filter, close';
 
@@ -98,7 +99,6 @@ export function taskJson(task: ManualTask) {
 }
 
 /** Provider data on a terminal: control characters shown as ?, so they cannot move the cursor. */
-const printable = (text: string) => text.replace(/[\u0000-\u001F\u007F-\u009F]/g, '?');
 
 function parseStatus(text: string | undefined): Status {
   if (text === undefined) return 'open';
@@ -115,7 +115,7 @@ function refuseFlags(flags: Flags, names: readonly (keyof Flags)[], subcommand: 
 
 function list(flags: Flags, io: CliIo): number {
   const status = parseStatus(flags.status);
-  const workspace = openWorkspace(flags, io);
+  const workspace = openWorkspace(flags, io, 'tasks');
   // Read once: with tens of thousands of tasks each read of tasks.json costs half a second.
   const all = tasksFile(workspace).read().tasks;
   const modules = listModules(workspace);
@@ -195,7 +195,7 @@ async function close(flags: Flags, positionals: readonly string[], io: CliIo): P
     if (error instanceof TaskInputError) throw new UsageError(`--${error.message}`, 'tasks');
     throw error;
   }
-  const workspace = openWorkspace(flags, io);
+  const workspace = openWorkspace(flags, io, 'tasks');
   const dryRun = flags['dry-run'] ?? false;
   let task: ManualTask;
   try {

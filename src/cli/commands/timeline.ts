@@ -414,7 +414,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(help);
     return ExitCode.ok;
   }
-  const workspace = openWorkspace({ 'config-dir': request.configDir }, io);
+  const workspace = openWorkspace({ 'config-dir': request.configDir }, io, 'timeline');
   const configured = listModules(workspace);
   if (configured.length === 0) {
     io.stderr.write(noModulesMessage('timeline'));

@@ -5,6 +5,7 @@
  * once per key.
  */
 import { PROVIDERS } from '../../providers/catalog.js';
+import { spendable, underMinimal } from '../../rules/amount.js';
 import { formatDay, type Day } from '../../rules/calendar.js';
 import type { ProcessingModule } from '../module.js';
 import type { Workspace } from '../workspace.js';
@@ -106,7 +107,12 @@ export async function notifyReissued(workspace: Workspace, notice: ReissuedNotic
 
 export type LowBalanceOutcome =
   | { readonly notified: false; readonly reason: 'no-minimal-balance' | 'not-under-minimum' }
-  | ({ readonly notified: true; readonly department: string } & Notified);
+  | ({
+      readonly notified: true;
+      readonly department: string;
+      /** Set when the department has no address: the message is in the outbox addressed to nobody; this says how to give one. */
+      readonly noRecipient?: string;
+    } & Notified);
 
 /**
  * Sends the processing module low balance message to the module's department when the balance is
@@ -117,19 +123,20 @@ export type LowBalanceOutcome =
 export async function notifyLowBalance(
   workspace: Workspace,
   module: Pick<ProcessingModule, 'id' | 'provider' | 'parameters'>,
-  balance: { readonly amount: number; readonly currency: string },
+  balance: { readonly amount: number; readonly available?: number | null | undefined; readonly currency: string },
   today: Day,
   options: DeliverOptions = {},
 ): Promise<LowBalanceOutcome> {
   const { minimalBalance, department, name } = module.parameters;
   if (minimalBalance === null) return { notified: false, reason: 'no-minimal-balance' };
-  if (!(balance.amount < minimalBalance)) return { notified: false, reason: 'not-under-minimum' };
+  // What can be spent (eNom's AvailableBalance) is what the minimal balance guards, as on every screen.
+  if (!underMinimal(balance, minimalBalance)) return { notified: false, reason: 'not-under-minimum' };
   const settings = readMessageSettings(workspace);
   const { subject, body } = renderTemplate('low-balance', templateOf(settings, 'low-balance'), {
     module: name,
     provider: PROVIDERS[module.provider].title,
     department,
-    balance: balance.amount,
+    balance: spendable(balance),
     minimalBalance,
     currency: balance.currency,
   });
@@ -137,7 +144,7 @@ export async function notifyLowBalance(
   const note = to.length === 0 ? `no address is set for the department "${department}"; set one with: certops messages department set "${department}" --email ADDR` : undefined;
   const key = lowBalanceKey(module.id, formatDay(today));
   const delivery = await deliver(workspace, { key, to, subject, text: body, note }, options);
-  return { notified: true, department, key, to, delivery };
+  return { notified: true, department, key, to, delivery, ...(note === undefined ? {} : { noRecipient: note }) };
 }
 
 /**
@@ -148,7 +155,7 @@ export async function notifyLowBalance(
 export async function notifyLowBalances(
   workspace: Workspace,
   modules: readonly Pick<ProcessingModule, 'id' | 'provider' | 'parameters'>[],
-  results: readonly ({ readonly ok: false } | { readonly ok: true; readonly amount: number; readonly currency: string; readonly underMinimum: boolean })[],
+  results: readonly ({ readonly ok: false } | { readonly ok: true; readonly amount: number; readonly available?: number | null | undefined; readonly currency: string; readonly underMinimum: boolean })[],
   today: Day,
 ): Promise<Map<number, Extract<LowBalanceOutcome, { notified: true }> | { readonly failed: string }>> {
   const sent = new Map<number, Extract<LowBalanceOutcome, { notified: true }> | { readonly failed: string }>();
@@ -156,7 +163,7 @@ export async function notifyLowBalances(
     const module = modules[index];
     if (!module || !result.ok || !result.underMinimum) continue;
     try {
-      const outcome = await notifyLowBalance(workspace, module, { amount: result.amount, currency: result.currency }, today);
+      const outcome = await notifyLowBalance(workspace, module, { amount: result.amount, available: result.available ?? null, currency: result.currency }, today);
       if (outcome.notified) sent.set(module.id, outcome);
     } catch (error) {
       sent.set(module.id, { failed: error instanceof Error ? error.message : String(error) });

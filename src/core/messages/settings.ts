@@ -9,6 +9,8 @@
 import { mkdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { withoutControlCharacters } from '../../providers/settings.js';
+import { CONTROL_CHARACTERS, controlCharacterMessage } from '../../rules/control-characters.js';
 import * as z from '../../providers/zod.js';
 import { readCaFile } from '../ca-file.js';
 import { InputFileError } from '../input-file.js';
@@ -39,6 +41,8 @@ const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 /** A host name (letters, digits, hyphens; internationalised names in punycode) or an IP address. */
 export function checkHost(host: string): string | null {
   if (host === '') return 'the host is empty';
+  // Before anything that quotes the text: an escape sequence must not reach the terminal.
+  if (CONTROL_CHARACTERS.test(host)) return controlCharacterMessage('the host');
   if (isIP(host)) return null;
   if (host.length > 253) return 'the host name is longer than 253 characters';
   if (/[:/\s]/.test(host)) return `"${host}" is not a host name: give the name or IP address alone (no scheme, no port, no path)`;
@@ -47,6 +51,7 @@ export function checkHost(host: string): string | null {
 
 /** One email address, plain (`ssl@example.com`); null when it is acceptable, else the problem. */
 export function checkEmailAddress(address: string): string | null {
+  if (CONTROL_CHARACTERS.test(address)) return controlCharacterMessage('the address');
   if (address.length > 254) return `"${address.slice(0, 40)}…" is longer than an email address can be`;
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) return `"${address}" is not an email address (name@domain)`;
@@ -60,6 +65,8 @@ export function checkEmailAddress(address: string): string | null {
 
 /** The sender, `billing@example.com` or `Billing <billing@example.com>`. */
 export function checkMailbox(mailbox: string): string | null {
+  // The name before <address> is shown and sent as typed: no newline, tab, escape or bidi override in it.
+  if (CONTROL_CHARACTERS.test(mailbox)) return controlCharacterMessage('the sender');
   const named = /^([^<>"\r\n]*?)\s*<([^<>\s]+)>$/.exec(mailbox.trim());
   const address = named ? (named[2] as string) : mailbox.trim();
   return checkEmailAddress(address);
@@ -99,7 +106,7 @@ export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
 /** The port each security mode is usually served on. */
 export const DEFAULT_SMTP_PORTS: Readonly<Record<SmtpSecurity, number>> = { tls: 465, starttls: 587, none: 25 };
 
-const emailSchema = z.string().check(z.refine((value) => checkEmailAddress(value) === null, 'not an email address'));
+const emailSchema = z.string().check(z.refine((value) => !CONTROL_CHARACTERS.test(value), controlCharacterMessage('an address')), z.refine((value) => checkEmailAddress(value) === null, 'not an email address'));
 
 const templateSchema = z.object({ subject: z.string(), body: z.string() });
 
@@ -109,11 +116,11 @@ const smtpSchema = z
     port: z.number().check(z.int(), z.minimum(1), z.maximum(65_535)),
     /** tls: TLS from the start (port 465); starttls: plain, then STARTTLS required (587); none: no TLS at all. */
     security: z.enum(SMTP_SECURITY),
-    username: z.nullable(z.string().check(z.minLength(1))),
+    username: z.nullable(z.string().check(z.minLength(1), withoutControlCharacters('the SMTP username'))),
     password: z.nullable(z.string().check(z.minLength(1))),
     from: z.string().check(z.refine((value) => checkMailbox(value) === null, 'not a sender address')),
     /** A PEM file with a CA to trust besides the system's (a company CA, a self-signed server). */
-    caFile: z.nullable(z.string().check(z.minLength(1))),
+    caFile: z.nullable(z.string().check(z.minLength(1), withoutControlCharacters('the CA file'))),
   })
   .check(z.refine((smtp) => (smtp.username === null) === (smtp.password === null), 'a username and a password go together'));
 
@@ -133,7 +140,12 @@ export const messagesFileSchema = z.object({
     {},
   ),
   /** Department (the module parameter "department") → the email addresses of its people. */
-  departments: z._default(z.record(z.string().check(z.minLength(1)), z.array(emailSchema).check(z.minLength(1))), {}),
+  departments: z._default(
+    z.record(z.string().check(z.minLength(1)), z.array(emailSchema).check(z.minLength(1))).check(
+      z.refine((departments) => !Object.keys(departments).some((name) => CONTROL_CHARACTERS.test(name)), controlCharacterMessage('a department name')),
+    ),
+    {},
+  ),
   /** Where an expiration notice goes when the caller knows no client address. */
   clientFallback: z._default(z.nullable(emailSchema), null),
   smtp: z._default(z.nullable(smtpSchema), null),
@@ -260,6 +272,7 @@ export function departmentAddresses(data: MessagesData, department: string): rea
 export async function setDepartment(workspace: Workspace, department: string, addresses: readonly string[], options: ChangeOptions = {}): Promise<SettingsChange<readonly string[] | null>> {
   const name = department.trim();
   if (name === '') throw new MessagesInputError('department', 'the department is empty');
+  if (CONTROL_CHARACTERS.test(name)) throw new MessagesInputError('department', controlCharacterMessage('the department'));
   const valid = requireAddresses(addresses, 'email');
   return changeMessages(
     workspace,
@@ -331,6 +344,7 @@ export function validateSmtp(input: SmtpInput, current: SmtpSettings | null = nu
   if (fromProblem) throw new MessagesInputError('from', fromProblem);
   const username = input.username?.trim() || null;
   if (input.username !== undefined && username === null) throw new MessagesInputError('username', 'the username is empty');
+  if (username !== null && CONTROL_CHARACTERS.test(username)) throw new MessagesInputError('username', controlCharacterMessage('the username'));
   // The password kept when the same username is set again without one (changing the port needs no re-typing).
   const password = input.password ?? (username !== null && current?.username === username ? current.password : null);
   if (username !== null && password === null) throw new MessagesInputError('password', `a username needs its password`);
@@ -341,6 +355,7 @@ export function validateSmtp(input: SmtpInput, current: SmtpSettings | null = nu
   }
   let caFile: string | null = null;
   if (input.caFile !== undefined && input.caFile.trim() !== '') {
+    if (CONTROL_CHARACTERS.test(input.caFile)) throw new MessagesInputError('caFile', controlCharacterMessage('the CA file'));
     caFile = resolve(input.caFile.trim());
     try {
       readCaFile(caFile);

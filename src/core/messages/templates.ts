@@ -4,6 +4,8 @@
  * module's department). A template is a subject and a body with `{placeholder}`s; a template is
  * checked when it is saved, so a typo in a placeholder never reaches a customer. Pure: no I/O.
  */
+import { formatAmount } from '../../rules/amount.js';
+import { CONTROL_CHARACTERS, controlCharacterMessage } from '../../rules/control-characters.js';
 
 export const TEMPLATE_NAMES = ['expiration', 'low-balance', 'reissued'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
@@ -78,7 +80,7 @@ export const PLACEHOLDERS: { readonly [N in TemplateName]: Readonly<Record<keyof
     module: 'the name of the processing module',
     provider: 'the provider of the processing module',
     department: 'the department of the processing module',
-    balance: 'the balance on the personal account at the provider',
+    balance: 'what can be spent on the personal account at the provider (eNom: the available balance)',
     minimalBalance: 'the processing module minimal balance',
     currency: 'the currency of the balance (ISO 4217)',
   },
@@ -256,6 +258,7 @@ export function checkTemplate(name: TemplateName, template: Template): TemplateI
   const { subject, body } = template;
   if (subject.trim() === '') issues.push({ field: 'subject', message: 'the subject is empty' });
   else if (/[\r\n]/.test(subject)) issues.push({ field: 'subject', message: 'the subject is one line: it holds a line break' });
+  else if (CONTROL_CHARACTERS.test(subject)) issues.push({ field: 'subject', message: controlCharacterMessage('the subject') });
   else if (subject.length > MAX_SUBJECT_LENGTH) issues.push({ field: 'subject', message: `the subject is longer than ${MAX_SUBJECT_LENGTH} characters` });
   else {
     const parsed = parse(subject, known);
@@ -264,6 +267,8 @@ export function checkTemplate(name: TemplateName, template: Template): TemplateI
   if (body.trim() === '') issues.push({ field: 'body', message: 'the body is empty' });
   else if (body.length > MAX_BODY_LENGTH) issues.push({ field: 'body', message: `the body is longer than ${MAX_BODY_LENGTH} characters` });
   else if (body.includes('\0')) issues.push({ field: 'body', message: 'the body holds a NUL character (is it a binary file?)' });
+  // Lines and tabs are the body's own; an escape sequence, a lone carriage return or a bidi override would garble the terminal showing it.
+  else if (CONTROL_CHARACTERS.test(body.replace(/\r\n|[\n\t]/g, ''))) issues.push({ field: 'body', message: 'the body has a control character other than line breaks and tabs (an escape sequence, a lone carriage return or a bidi override); remove it' });
   else {
     const parsed = parse(body, known);
     if (!parsed.ok) issues.push({ field: 'body', message: parsed.error });
@@ -282,7 +287,8 @@ export class TemplateError extends Error {
   }
 }
 
-const amount = (value: number) => value.toFixed(2);
+// Amounts as every screen and command writes them ("1,250 USD", "1,523.40 USD"): one formatter.
+const amount = formatAmount;
 
 /** A value as it is written into a message: one line, so nothing can add a header or a line. */
 function text(name: TemplateName, key: string, values: TemplateValues[TemplateName]): string {

@@ -27,6 +27,18 @@ export function listMove(input: string, key: Key, position: number, last: number
   return null;
 }
 
+/**
+ * The row the cursor may rest on nearest `target`, looking first in the direction it moved
+ * (`direction` 1 down, -1 up), then back: headings (a timeline's "week of …") are not rows to
+ * select. `target` itself when it may be selected; null when no row may be.
+ */
+export function selectableRow(target: number, direction: 1 | -1, count: number, selectable: (index: number) => boolean): number | null {
+  for (const step of [direction, -direction as 1 | -1]) {
+    for (let index = target; index >= 0 && index < count; index += step) if (selectable(index)) return index;
+  }
+  return null;
+}
+
 /** The first visible index for a cursor, moving the window no more than needed. */
 export function windowStart(previous: number, cursor: number, height: number, count: number): number {
   if (count <= height) return 0;
