@@ -2,6 +2,7 @@
  * Flag parsing on Node's own util.parseArgs, with certops' rules on top: every unknown, repeated
  * or value-less flag is a UsageError that names the flag.
  */
+import { escapeControl, quoted } from '../rules/control-characters.js';
 import { parseArgs } from 'node:util';
 import { UsageError } from './exit-codes.js';
 
@@ -35,25 +36,38 @@ export function parseFlags<S extends FlagSpecs>(command: string, args: readonly 
     const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
     if (!spec) {
       const known = [...Object.entries(specs).flatMap(([name, { short }]) => [`--${name}`, ...(short ? [`-${short}`] : [])]), ...repeated.map((name) => `--${name}`)];
-      throw new UsageError(`unknown flag ${token.rawName}${didYouMean(token.rawName, known)}`, command);
+      throw new UsageError(`unknown flag ${escapeControl(token.rawName)}${didYouMean(token.rawName, known)}`, command);
     }
     if (Object.hasOwn(flags, token.name)) throw new UsageError(`--${token.name} is given more than once`, command);
     if (spec.type === 'boolean') {
       if (token.inlineValue) throw new UsageError(`--${token.name} takes no value`, command);
       flags[token.name] = true;
     } else {
-      if (token.value === undefined) {
+      // util.parseArgs takes the next word as the value even when it is a flag (`--department
+      // --json`): a value that looks like a flag counts only written --flag=VALUE (a negative
+      // number, or "-" for stdin, is a value).
+      if (token.value === undefined || (!token.inlineValue && /^--?[^\d-]/.test(token.value))) {
         throw new UsageError(`--${token.name} needs a value (for a value that starts with "-", write --${token.name}=VALUE)`, command);
       }
+      refuseEmpty(token.name, token.value, command);
       flags[token.name] = token.value;
     }
   }
   return { flags: flags as ParsedFlags<S>, positionals };
 }
 
+/**
+ * An empty value is a usage error on every flag: it is what an unset shell variable gives
+ * (`--min-balance "$MIN"`), and taking it as "unset" or "default" would quietly change what the
+ * command does. The keyword `none` unsets a setting where a flag allows it.
+ */
+function refuseEmpty(name: string, value: string, command: string): void {
+  if (value.trim() === '') throw new UsageError(`--${name} is empty; give a value (an unset shell variable expands to nothing), or leave the flag out`, command);
+}
+
 /** Refuses positional arguments a command does not take. */
 export function noPositionals(command: string, positionals: readonly string[]): void {
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, command);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${quoted(positionals[0] as string)}`, command);
 }
 
 /** Flags that may be given more than once (--module A --module B), taken out before parseFlags. */
@@ -81,6 +95,7 @@ export function takeRepeated(command: string, args: readonly string[], names: re
       value = next;
       i += 1;
     }
+    refuseEmpty(name, value, command);
     values.get(name)?.push(value);
   }
   return { rest, values };

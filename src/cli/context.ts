@@ -15,6 +15,7 @@ import type { ProviderId } from '../providers/catalog.js';
 import { ProviderError } from '../providers/types.js';
 import { ExitCode, exitCodeOfCause, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { printableMessage, quoted } from '../rules/control-characters.js';
 
 /** Flags every workspace command takes. */
 export const WORKSPACE_FLAGS = {
@@ -61,7 +62,7 @@ export const WAIT_HELP = `  --wait SECONDS       wait up to SECONDS for another 
 /** --wait SECONDS in milliseconds; null when not given (each lock's own default). */
 export function waitOf(value: string | undefined, command: string): number | null {
   if (value === undefined) return null;
-  if (!/^\d{1,4}$/.test(value)) throw new UsageError(`--wait: must be a whole number of seconds from 0 to 9999 (got "${value}")`, command);
+  if (!/^\d{1,4}$/.test(value)) throw new UsageError(`--wait: must be a whole number of seconds from 0 to 9999 (got ${quoted(value)})`, command);
   return Number(value) * 1000;
 }
 
@@ -93,24 +94,24 @@ export function moduleInputUsage(error: ModuleInputError, provider: ProviderId, 
 /** Maps what the core throws to certops' exit codes, writing the message. Returns null for bugs. */
 export function exitCodeFor(error: unknown, io: CliIo, command: string): number | null {
   if (error instanceof ConfigError) {
-    io.stderr.write(`certops ${command}: ${error.message}\n`);
+    io.stderr.write(`certops ${command}: ${printableMessage(error.message)}\n`);
     return ExitCode.config;
   }
   // Checked before anything that might wrap it: waiting for a lock is never a configuration problem.
   if (error instanceof LockBusyError) {
-    io.stderr.write(`certops ${command}: ${error.message}\n`);
+    io.stderr.write(`certops ${command}: ${printableMessage(error.message)}\n`);
     return ExitCode.busy;
   }
   if (error instanceof InterruptedError) {
-    io.stderr.write(`certops ${command}: ${error.message}\n`);
+    io.stderr.write(`certops ${command}: ${printableMessage(error.message)}\n`);
     return ExitCode.interrupted;
   }
   if (error instanceof ModuleNotFoundError) {
-    io.stderr.write(`certops ${command}: ${error.message}\n`);
+    io.stderr.write(`certops ${command}: ${printableMessage(error.message)}\n`);
     return ExitCode.usage;
   }
   if (error instanceof ProviderError) {
-    io.stderr.write(`certops ${command}: ${error.message}\n`);
+    io.stderr.write(`certops ${command}: ${printableMessage(error.message)}\n`);
     return exitCodeOfCause(error.failure);
   }
   return null;
@@ -121,7 +122,8 @@ const MAX_SECRET_BYTES = 64 * 1024;
 
 /**
  * The password of a module, never from argv: --password-stdin, --password-file or CERTOPS_PASSWORD
- * (least safe: inherited by child processes). One trailing newline is dropped; nothing else.
+ * (least safe: inherited by child processes). One trailing newline (LF or CRLF) is dropped; a line
+ * break left inside is refused.
  * `envVariable` names another variable for another secret (CERTOPS_SMTP_PASSWORD).
  */
 export async function readSecret(
@@ -157,6 +159,12 @@ export async function readSecret(
   if (secret === undefined) return undefined;
   secret = secret.replace(/\r?\n$/, '');
   if (secret === '') throw new UsageError('the password given is empty', command);
+  // No provider's password has a line break: one here is the rest of a multi-line `pass` entry, or a
+  // CRLF file, and would be refused by the provider as "credentials rejected" with no hint why.
+  if (/[\r\n]/.test(secret)) {
+    const from = flags['password-stdin'] ? '--password-stdin' : flags['password-file'] ? '--password-file' : envVariable;
+    throw new UsageError(`${from}: the password has a line break inside (or a CR of a CRLF line end); give its first line only, e.g. \`pass show billing/enom | head -1 | certops ...\` (pass keeps notes on the lines after the password)`, command);
+  }
   return secret;
 }
 

@@ -4,11 +4,13 @@
  */
 import { ExitCode, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { printableMessage } from '../rules/control-characters.js';
 
 export async function exitCodeOfFailure(error: unknown, io: CliIo, command: string): Promise<number> {
   if (error instanceof UsageError) {
     const help = error.command ? `certops ${error.command} --help` : 'certops --help';
-    io.stderr.write(`certops${error.command ? ` ${error.command}` : ''}: ${error.message}\nRun '${help}' for usage.\n`);
+    // Input quoted in the message never acts on the terminal (an escape sequence given as a name).
+    io.stderr.write(`certops${error.command ? ` ${error.command}` : ''}: ${printableMessage(error.message)}\nRun '${help}' for usage.\n`);
     return ExitCode.usage;
   }
   // Loaded only on an error: it reaches into the core, which --version must not load.

@@ -3,6 +3,7 @@
  * runs, so `certops --version` and scripted commands never load what they do not use (the Ink
  * console, when it arrives, stays out of their way the same way).
  */
+import { escapeControl, quoted } from '../rules/control-characters.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { didYouMean } from './args.js';
 import { exitCodeOfFailure } from './failure.js';
@@ -54,7 +55,7 @@ Global flags (before or after the command):
   --json             print JSON, where the command has a JSON output (shapes in docs/commands/)
   --no-color         no colour (also NO_COLOR=1)
   -h, --help         show help (also after a command: certops plan --help)
-  -v, --version      print the version
+  -v, --version      print the version (alone: certops -v)
 
 Exit codes: 0 ok, 1 problem found, 2 usage error, 3 configuration problem, 4 a provider
 could not be reached or did not answer as its API does, 5 another certops process held a lock
@@ -112,15 +113,35 @@ function takeGlobals(args: readonly string[]): { globals: GlobalFlags; rest: str
   return { globals, rest };
 }
 
-/** The global flags a command takes, put back after its own arguments (before a `--`). */
+/**
+ * The global flags a command takes, put back before its first flag: after the subcommand and names
+ * it dispatches on, and never after a flag that takes a value, whose value they would become
+ * (`module edit NAME --department --config-dir D` once set the department to "--config-dir=D").
+ */
 function withGlobals(command: string, args: readonly string[], globals: GlobalFlags): string[] {
   const flags = [
     ...(globals.configDir !== undefined && !NO_CONFIG.has(command) ? [`--config-dir=${globals.configDir}`] : []),
     ...(globals.json ? ['--json'] : []),
     ...(globals.noColor && COLOURED.has(command) ? ['--no-color'] : []),
   ];
-  const end = args.indexOf('--');
-  return end === -1 ? [...args, ...flags] : [...args.slice(0, end), ...flags, ...args.slice(end)];
+  const at = args.findIndex((arg) => arg.startsWith('-') && arg !== '-');
+  return at === -1 ? [...args, ...flags] : [...args.slice(0, at), ...flags, ...args.slice(at)];
+}
+
+/** Commands whose first word is a subcommand (module edit, reissue run), named with it in messages. */
+const WITH_SUBCOMMANDS: ReadonlySet<string> = new Set(['module', 'reissue', 'tasks', 'config', 'policy', 'messages']);
+
+/** The command as messages name it ("timeline", "reissue run"), from the process arguments. */
+export function commandLabel(args: readonly string[]): string {
+  let rest: string[];
+  try {
+    rest = takeGlobals(args).rest;
+  } catch {
+    return 'console';
+  }
+  const [head, next] = rest;
+  if (head === undefined || head.startsWith('-')) return 'console';
+  return WITH_SUBCOMMANDS.has(head) && next !== undefined && /^[a-z][a-z-]*$/.test(next) ? `${head} ${next}` : head;
 }
 
 export async function main(args: readonly string[], io: CliIo): Promise<number> {
@@ -129,13 +150,18 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     const { globals, rest: argv } = takeGlobals(args);
     const [head, ...tail] = argv;
     if (head === '--version' || head === '-v') {
+      // Alone only: `certops -v module list` must not print the version and skip the command.
+      if (args.length > 1) {
+        const rest = args.filter((arg) => arg !== head);
+        throw new UsageError(`${head} is --version and stands alone; certops has no verbose flag${rest.length > 0 ? ` (did you mean "certops ${escapeControl(rest.join(' '))}"?)` : ''}`);
+      }
       io.stdout.write(`certops ${VERSION}\n`);
       return ExitCode.ok;
     }
     if (head === '--help' || head === '-h' || head === 'help') {
       const topic = tail.find((arg) => !arg.startsWith('-'));
       if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) return await main([topic, '--help'], io);
-      if (topic !== undefined) throw new UsageError(`unknown command "${topic}"${didYouMean(topic, Object.keys(COMMANDS))}`);
+      if (topic !== undefined) throw new UsageError(`unknown command ${quoted(topic)}${didYouMean(topic, Object.keys(COMMANDS))}`);
       io.stdout.write(HELP);
       return ExitCode.ok;
     }
@@ -144,8 +170,8 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     first = command[0] as string;
     const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
     if (!entry) {
-      if (first.startsWith('-')) throw new UsageError(`unknown flag ${first}${didYouMean(first, ['--config-dir', '--json', '--no-color', '--help', '--version', ...CONSOLE_FLAGS])}`);
-      throw new UsageError(`unknown command "${first}"${didYouMean(first, Object.keys(COMMANDS))}`);
+      if (first.startsWith('-')) throw new UsageError(`unknown flag ${escapeControl(first)}${didYouMean(first, ['--config-dir', '--json', '--no-color', '--help', '--version', ...CONSOLE_FLAGS])}`);
+      throw new UsageError(`unknown command ${quoted(first)}${didYouMean(first, Object.keys(COMMANDS))}`);
     }
     const rest = withGlobals(first, command.slice(1), globals);
     if (first === 'console' && io.stdout.isTTY === true && process.stdin.isTTY === true && !rest.some((arg) => arg === '--help' || arg === '-h')) {

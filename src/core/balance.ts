@@ -50,12 +50,22 @@ export function moduleBalances(modules: readonly ProcessingModule[], runtime: Mo
   return Promise.all(modules.map((module) => moduleBalance(module, runtime)));
 }
 
+/** BILLmanager's words for a balance under its processing module minimal balance, on every screen. */
+export const UNDER_MINIMAL = 'under the minimal balance';
+
 /**
  * A balance against its minimal balance in one cell: "▼15,000 RUB/20,000" (▼ when under it),
- * "1,523.40 EUR/100", "unknown/100"; the minimal balance is in the same currency.
+ * "1,150 USD* / 100" written without the space (* what can be spent, where the provider tells it apart: eNom's
+ * AvailableBalance), "unknown/100" (never read), "✗ read failed/100" (the last read failed, newer
+ * than the amount read before it); the minimal balance is in the same currency.
  */
-export function formatBalanceCell(balance: { readonly amount: number; readonly available?: number | null | undefined; readonly currency: string } | null | undefined, minimalBalance: number | null): string {
+export function formatBalanceCell(
+  balance: { readonly amount: number; readonly available?: number | null | undefined; readonly currency: string; readonly at?: string } | null | undefined,
+  minimalBalance: number | null,
+  failure?: { readonly at: string } | null,
+): string {
   const minimal = minimalBalance === null ? '' : `/${formatAmount(minimalBalance)}`;
+  if (failure && (!balance?.at || failure.at >= balance.at)) return `✗ read failed${minimal}`;
   if (!balance) return `unknown${minimal}`;
-  return `${underMinimal(balance, minimalBalance) ? '▼' : ''}${formatBalance(spendable(balance), balance.currency)}${minimal}`;
+  return `${underMinimal(balance, minimalBalance) ? '▼' : ''}${formatBalance(spendable(balance), balance.currency)}${balance.available != null ? '*' : ''}${minimal}`;
 }

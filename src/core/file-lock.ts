@@ -7,13 +7,19 @@
  * never taken for the owner of a newer lock. A lock seen without an owner for two seconds was left
  * by a process killed between making it and naming itself (or by a certops without owner files).
  *
+ * A release removes the lock directory first and its owner file after: a kill in between leaves an
+ * owner file naming a lock that is gone (ignored, and replaced by the next taker), never a lock
+ * without owner that the next command would wait out. A process ended by a signal (SIGTERM,
+ * SIGHUP) removes both on its way out, in the same order.
+ *
  * Waiting is done here, not by proper-lockfile's retries: so that a dead owner is noticed on every
  * try, and so that a lock held too long is a LockBusyError naming its holder (exit 5), never a
  * configuration problem.
  */
 import { hostname } from 'node:os';
-import { readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import onExit from 'signal-exit';
 
 export interface LockOwner {
   readonly pid: number;
@@ -117,6 +123,40 @@ function age(lockDirectory: string, lock: string, staleMs: number): void {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Removes the owner file if it still names `lock` and this process. Moved aside before it is read,
+ * so an owner file another process wrote meanwhile (it took the lock just released) is never
+ * removed: it is put back.
+ */
+function removeOwnFile(ownerFile: string, lock: string): void {
+  const aside = `${ownerFile}.released-${process.pid}`;
+  try {
+    renameSync(ownerFile, aside);
+  } catch {
+    return; // Gone already.
+  }
+  const owner = readOwner(aside, lock);
+  if (owner?.pid === process.pid) rmSync(aside, { force: true });
+  else renameSync(aside, ownerFile);
+}
+
+/** The owner files of the locks this process holds, removed if it ends on a signal (proper-lockfile removes the directories, before). */
+const held = new Map<string, string>();
+let exitHookSet = false;
+function removeOwnFilesOnExit(): void {
+  if (exitHookSet) return;
+  exitHookSet = true;
+  onExit(() => {
+    for (const [ownerFile, lock] of held) {
+      try {
+        removeOwnFile(ownerFile, lock);
+      } catch {
+        // Exiting: what is left is an owner file naming a lock that is gone, which nothing waits on.
+      }
+    }
+  });
+}
+
+/**
  * The changes of one process take turns before they try the file lock: a sync writing the
  * inventory of four modules at once, or the console's parallel checks, wait for each other here,
  * never against --wait (which is for other processes).
@@ -176,13 +216,19 @@ async function acquireFileLock(target: string, options: LockOptions): Promise<Re
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     }
     if (release !== null) {
-      const held = release;
+      const unlock = release;
       const lock = identity(lockDirectory) ?? '';
       writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), lock } satisfies LockOwner), { mode: 0o600 });
+      // proper-lockfile makes it with the umask's mode (0755): nothing of certops is for other users to list.
+      chmodSync(lockDirectory, 0o700);
+      removeOwnFilesOnExit();
+      // Registered after proper-lockfile's own exit hook (set when it was loaded), so it runs after it: the directory goes first.
+      held.set(ownerFile, lock);
       return async () => {
-        // The owner file first: once the lock is gone another process writes its own there.
-        if (readOwner(ownerFile, lock)?.pid === process.pid) rmSync(ownerFile, { force: true });
-        await held().catch(() => {});
+        // The lock directory first, then its owner file (see the top of this file).
+        await unlock().catch(() => {});
+        held.delete(ownerFile);
+        removeOwnFile(ownerFile, lock);
         if (compromised) throw new LockBusyError(lockDirectory, null, 0, `the lock ${lockDirectory} was taken over while this process held it (${(compromised as Error).message})`);
       };
     }

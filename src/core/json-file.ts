@@ -6,17 +6,21 @@
  * by the next change, or at the next start (Workspace.removeLeftovers). Like the configuration, a
  * file that fails validation is never overwritten.
  */
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import * as z from '../providers/zod.js';
 import type { $ZodType } from 'zod/v4/core';
 import { acquireLock, LockBusyError, removeTemporaryFiles, type Release } from './file-lock.js';
 import { ConfigError } from './store.js';
+import { InputFileError, readOwnFile } from './input-file.js';
 import { printable } from '../rules/control-characters.js';
 
 /** How long a change waits for another certops process's by default (a change takes milliseconds). */
 export const JSON_LOCK_WAIT_MS = 30_000;
+
+/** The inventory of thousands of certificates is tens of MiB; more than this is not a file of certops'. */
+const JSON_MAX_BYTES = 512 * 1024 * 1024;
 
 /** Where the lock of a JsonFile's `file` lives, and who holds it. */
 export const jsonFileLock = (file: string) => ({ lockDirectory: `${file}.lock`, ownerFile: `${file}.owner.json` });
@@ -33,11 +37,13 @@ export class JsonFile<T> {
   read(): T {
     let text: string | null;
     try {
-      text = readFileSync(this.file, 'utf8');
+      // A regular file only, bounded: a FIFO or /dev/urandom in its place would hang the read (and its lock).
+      text = readOwnFile(this.file, JSON_MAX_BYTES)?.toString('utf8') ?? null;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.empty();
-      throw new ConfigError(this.file, `${this.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      if (error instanceof InputFileError) throw new ConfigError(this.file, printable(error.message));
+      throw error;
     }
+    if (text === null) return this.empty();
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -57,6 +63,12 @@ export class JsonFile<T> {
   async update<R>(change: (current: T) => { data: T; result: R }): Promise<R> {
     // Loaded for changes only: reading the state or the inventory needs neither.
     const { writeFile } = await import('atomically');
+    // A change makes the folder (owner-only) if it is not there yet; reading never does.
+    try {
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+    } catch {
+      // Said just below, by the folder's check.
+    }
     // A read-only or missing folder is said at once, not after waiting for a lock that cannot be made.
     try {
       accessSync(dirname(this.file), constants.W_OK);

@@ -49,6 +49,24 @@ export function moduleAddress(provider: ProviderId, integration: Readonly<Record
   }
 }
 
+/**
+ * Which address a module's calls go to, in one sentence for the wizard and the module's view:
+ * "API calls go to https://… (the Endpoint, an advanced network setting, overrides the API URL)."
+ * `addressLabel` is the provider's own address field as its integration settings name it.
+ */
+export function addressSentence(provider: ProviderId, address: ModuleAddress, addressLabel: string): string {
+  if (address.url === null) return `API calls go to the ${addressLabel}, once it is filled in.`;
+  const why =
+    address.from === 'endpoint'
+      ? ` (the Endpoint, an advanced network setting, overrides ${provider === 'globalsign' ? 'the address Demo chooses' : `the ${addressLabel}`})`
+      : address.from === 'default'
+        ? ` (the ${addressLabel} left blank: BILLmanager's default)`
+        : provider === 'globalsign'
+          ? ' (chosen by Demo)'
+          : '';
+  return `API calls go to ${address.url}${why}.`;
+}
+
 /** The setting a failed check points at: `e` goes there. null: no setting of the module causes it. */
 export interface SettingToFix {
   readonly section: 'integration' | 'network';

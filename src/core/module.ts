@@ -51,7 +51,9 @@ export function moduleLog(module: ProcessingModule, runtime: ModuleRuntime): Mod
 export function logFailure(module: ProcessingModule, runtime: ModuleRuntime, operation: string, error: unknown): void {
   const detail = error instanceof ProviderError ? `${error.failure}: ${error.message}` : error instanceof Error ? error.message : String(error);
   try {
-    moduleLog(module, runtime).write(3, `${module.parameters.name}: ${operation} failed: ${detail}`);
+    // Cancelled by the operator leaving (the console's q or Ctrl+C): request information, not an error.
+    if (runtime.signal?.aborted) moduleLog(module, runtime).write(5, `${module.parameters.name}: ${operation} cancelled`);
+    else moduleLog(module, runtime).write(3, `${module.parameters.name}: ${operation} failed: ${detail}`);
   } catch {
     // A log that cannot be written must not hide the failure itself.
   }

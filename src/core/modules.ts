@@ -3,6 +3,7 @@
  * and remember their last check and balance. The console's wizard and the scripted commands both
  * come here, so a field is judged the same way wherever it is typed.
  */
+import { nameKey, quoted } from '../rules/control-characters.js';
 import type * as z from '../providers/zod.js';
 import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
 import { providerModule } from '../providers/registry.js';
@@ -12,7 +13,7 @@ import { readCaFile } from './ca-file.js';
 import { InputFileError } from './input-file.js';
 import type { CheckResult } from './check.js';
 import type { ProcessingModule } from './module.js';
-import type { StoredModule } from './store.js';
+import type { ModuleDelivery, StoredModule } from './store.js';
 import type { Workspace } from './workspace.js';
 
 export type ModuleSection = 'parameters' | 'integration' | 'network';
@@ -56,7 +57,7 @@ function issuesOf(error: z.core.$ZodError, section: ModuleSection): FieldIssue[]
   return error.issues.map((issue) => ({ section, field: String(issue.path[0] ?? section), message: issue.message }));
 }
 
-const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+const sameName = (a: string, b: string) => nameKey(a) === nameKey(b);
 
 export interface ValidModule {
   readonly provider: ProviderId;
@@ -129,7 +130,7 @@ export function findModule(modules: readonly StoredModule[], name: string): Stor
   const found = modules.find((module) => sameName(module.parameters.name, name));
   if (!found) {
     const names = modules.map((module) => `"${module.parameters.name}"`).join(', ');
-    throw new ModuleNotFoundError(`there is no processing module named "${name}"${names ? `; there are ${names}` : ' (none is set up yet)'}`);
+    throw new ModuleNotFoundError(`there is no processing module named ${quoted(name)}${names ? `; there are ${names}` : ' (none is set up yet)'}`);
   }
   return found;
 }
@@ -148,6 +149,8 @@ export interface ModuleChange {
   readonly network?: Readonly<Record<string, unknown>>;
   /** Set after a re-check: true when it failed and the change was kept anyway. */
   readonly notVerified?: boolean;
+  /** This module's own delivery settings to change (each one given replaces the module's own). */
+  readonly delivery?: ModuleDelivery;
 }
 
 /** The draft a change would give; `undefined` values remove a setting (an optional one only). */
@@ -162,11 +165,17 @@ export function changedDraft(module: StoredModule, change: ModuleChange): Module
   };
 }
 
+/** The module's own delivery settings after a change: only those given are replaced. */
+export function changedDelivery(module: StoredModule, change: Pick<ModuleChange, 'delivery'>): ModuleDelivery {
+  return { ...module.delivery, ...change.delivery };
+}
+
 export async function editModule(workspace: Workspace, name: string, change: ModuleChange): Promise<{ before: StoredModule; after: StoredModule }> {
   return workspace.store.update((data) => {
     const before = findModule(data.modules, name);
     const valid = validateModule(changedDraft(before, change), data.modules.filter((module) => module.id !== before.id), before);
-    const after: StoredModule = { ...before, ...valid, notVerified: change.notVerified ?? before.notVerified };
+    // The delivery settings are saved in the same write as the rest: a refused change saves neither.
+    const after: StoredModule = { ...before, ...valid, notVerified: change.notVerified ?? before.notVerified, delivery: changedDelivery(before, change) };
     return { data: { ...data, modules: data.modules.map((module) => (module.id === before.id ? after : module)) }, result: { before, after } };
   });
 }
@@ -180,7 +189,8 @@ export async function removeModule(workspace: Workspace, name: string): Promise<
     const key = String(removed.id);
     const { [key]: _check, ...checks } = state.checks;
     const { [key]: _balance, ...balances } = state.balances;
-    return { data: { checks, balances }, result: undefined };
+    const { [key]: _failure, ...balanceFailures } = state.balanceFailures;
+    return { data: { checks, balances, balanceFailures }, result: undefined };
   });
   return removed;
 }
@@ -207,6 +217,12 @@ export function moduleChanges(before: StoredModule, after: StoredModule): { fiel
       if (changed) changes.push({ field: `${section}.${key}`, from, to: secret ? `${SECRET_MASK} (changed)` : to });
     }
   }
+  // The module's own delivery settings (undefined: the policy's applies), in a fixed order.
+  for (const key of ['deployHook', 'probeResolve', 'keyPolicy', 'keyType'] as const) {
+    const from = before.delivery?.[key];
+    const to = after.delivery?.[key];
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ field: `delivery.${key}`, from, to });
+  }
   return changes;
 }
 
@@ -226,9 +242,13 @@ export async function recordCheck(workspace: Workspace, moduleId: number, result
 }
 
 export async function recordBalance(workspace: Workspace, moduleId: number, result: BalanceResult): Promise<void> {
-  if (!result.ok) return;
-  await workspace.state.update((state) => ({
-    data: { ...state, balances: { ...state.balances, [moduleId]: { at: result.checkedAt, amount: result.amount, available: result.available ?? null, currency: result.currency } } },
-    result: undefined,
-  }));
+  await workspace.state.update((state) => {
+    const { [String(moduleId)]: _earlier, ...balanceFailures } = state.balanceFailures;
+    // A failed read keeps the last amount read and notes the failure beside it: the screens say the read failed.
+    if (!result.ok) return { data: { ...state, balanceFailures: { ...balanceFailures, [moduleId]: { at: result.checkedAt, cause: result.cause } } }, result: undefined };
+    return {
+      data: { ...state, balances: { ...state.balances, [moduleId]: { at: result.checkedAt, amount: result.amount, available: result.available ?? null, currency: result.currency } }, balanceFailures },
+      result: undefined,
+    };
+  });
 }

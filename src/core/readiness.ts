@@ -288,6 +288,8 @@ export async function checkApprover(dns: DnsLookups, mainDomain: string, last: {
 
 const ACTING: ReadonlySet<string> = new Set(['reissue', 'notify-client', 'manual-task']);
 const BEFORE_VALIDATION: ReadonlySet<string> = new Set(['submitted', 'validating']);
+/** A reissue that failed or was cancelled waits for a retry, which validates again. */
+const ENDED_UNDONE: ReadonlySet<string> = new Set(['failed', 'cancelled']);
 
 /** Entries to judge: due within `days` (overdue included), validation to redo, a reissue to come or waiting for validation. */
 export function readinessCandidates(entries: readonly TimelineEntry[], today: Day, days: number): TimelineEntry[] {
@@ -297,7 +299,7 @@ export function readinessCandidates(entries: readonly TimelineEntry[], today: Da
       entry.revalidate.length > 0 &&
       ACTING.has(entry.action) &&
       dueDate(entry) <= limit &&
-      (entry.reissue === null || BEFORE_VALIDATION.has(entry.reissue.stage) || (entry.reissue.stage === 'stuck' && BEFORE_VALIDATION.has(entry.reissue.stuckIn ?? ''))),
+      (entry.reissue === null || BEFORE_VALIDATION.has(entry.reissue.stage) || ENDED_UNDONE.has(entry.reissue.stage) || (entry.reissue.stage === 'stuck' && BEFORE_VALIDATION.has(entry.reissue.stuckIn ?? ''))),
   );
 }
 
@@ -334,7 +336,7 @@ async function judge(dns: DnsLookups, subject: Subject): Promise<Readiness> {
     const approver = () =>
       checkApprover(dns, entry.domain, validation?.approverEmail ? { address: validation.approverEmail, passed: last !== null && PASSED.has(last.stage) } : null);
     if (method === 'dns') {
-      const pending = entry.reissue !== null ? 'the provider has not given the record yet' : 'the record is given at submission';
+      const pending = entry.reissue !== null && !ENDED_UNDONE.has(entry.reissue.stage) ? 'the provider has not given the record yet' : 'the record is given at submission';
       own.push(validation?.dnsRecord ? checkDnsRecord(dns, validation.dnsRecord) : Promise.resolve(given(pending)));
     } else if (method === 'email') {
       own.push(approver());

@@ -3,7 +3,7 @@
  * so the Ink screens hold no business rules and make no HTTP calls, and tests hand them the real
  * core over a temporary workspace and the providers' sandboxes.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayOfInstant, type Day } from '../rules/calendar.js';
 import { PROVIDERS, type ProviderId } from '../providers/catalog.js';
@@ -264,6 +264,14 @@ export class ConsoleServices {
     });
   }
 
+  /** Asks for a failed reissue to be sent again by the next run (core/reissue/retry.ts); rejects with RetryRefusedError or RunLockedError. */
+  retryReissue(recordId: string) {
+    // On the console's day (the demo's --today), as the runs' own records are.
+    const day = this.options.today;
+    const now = day === undefined ? undefined : () => new Date(day * 86_400_000 + (Date.now() % 86_400_000));
+    return this.track(import('./reissue/retry.js').then(({ askRetry }) => askRetry(this.workspace, recordId, { waitSeconds: 2, ...(now ? { now } : {}) })));
+  }
+
   /** Manual tasks, open ones by default (see listTasks). */
   tasks(filter?: TaskFilter): ManualTask[] {
     return listTasks(this.workspace, filter);
@@ -319,12 +327,15 @@ export class ConsoleServices {
     const file = join(this.workspace.logDirectory, `${logName}.log`);
     let fd: number;
     try {
-      fd = openSync(file, 'r');
+      // Non-blocking and judged by fstat: a FIFO in a log's place would otherwise hang the console.
+      fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     } catch {
       return [];
     }
     try {
-      const size = statSync(file).size;
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) return [`${file} is not a regular file; move it aside`];
+      const size = stats.size;
       const length = Math.min(size, 256 * 1024);
       const buffer = Buffer.alloc(length);
       readSync(fd, buffer, 0, length, size - length);

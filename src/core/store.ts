@@ -5,14 +5,14 @@
  * other's changes; conf writes atomically, so a crash never leaves half a file. A file that is
  * corrupt or fails validation is never written: certops says which file and what is wrong.
  */
-import { chmodSync, mkdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type Conf from 'conf';
 import * as z from '../providers/zod.js';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../providers/catalog.js';
 import { providerModule } from '../providers/registry.js';
 import { moduleParametersSchemaFor, networkSettingsSchema } from '../providers/settings.js';
-import { CONTROL_CHARACTERS, controlCharacterMessage } from '../rules/control-characters.js';
+import { CONTROL_CHARACTERS, controlCharacterMessage, nameKey } from '../rules/control-characters.js';
 import {
   DEFAULT_SUBSCRIPTION_BEFORE_DAYS,
   DEFAULT_SUBSCRIPTION_POLICY,
@@ -22,6 +22,7 @@ import {
 import type { ProcessingModule } from './module.js';
 import { acquireLock, LockBusyError, removeTemporaryFiles, type Release } from './file-lock.js';
 import { xdgFolder } from './xdg.js';
+import { InputFileError, readOwnFile } from './input-file.js';
 
 /** The configuration cannot be read or must not be written; the message names the file and the problem. */
 export class ConfigError extends Error {
@@ -200,6 +201,9 @@ function validateModule(raw: z.infer<typeof storedModuleSchema>, where: string):
  */
 export const CONFIG_LOCK_WAIT_MS = 30_000;
 
+/** A configuration of hundreds of modules is a few hundred KiB; more is not certops'. */
+const CONFIG_MAX_BYTES = 16 * 1024 * 1024;
+
 /**
  * Two modules with one id (state, inventory, journal and logs are keyed by it) or one name (the
  * commands find a module by it), or a nextModuleId that would hand out an id in use (lowered by
@@ -212,9 +216,9 @@ function identityProblem(nextModuleId: number, modules: readonly Pick<StoredModu
     const sameId = ids.get(module.id);
     if (sameId !== undefined) return `modules[${sameId}] and modules[${index}] have the same id ${module.id}`;
     ids.set(module.id, index);
-    const name = module.parameters.name.trim().toLowerCase();
+    const name = nameKey(module.parameters.name);
     const sameName = names.get(name);
-    if (sameName !== undefined) return `modules[${sameName}] and modules[${index}] have the same name "${module.parameters.name}" (names are compared without case)`;
+    if (sameName !== undefined) return `modules[${sameName}] and modules[${index}] have the same name "${module.parameters.name}" (names are compared without case, in Unicode NFC)`;
     names.set(name, index);
   }
   const highest = Math.max(0, ...ids.keys());
@@ -253,6 +257,8 @@ export class Store {
   private async conf(): Promise<Conf<Record<string, unknown>>> {
     if (this.opened) return this.opened;
     this.ensureDirectory();
+    // conf reads the file itself, with no limit: judged first.
+    this.readText();
     const { default: ConfClass } = await import('conf');
     try {
       this.opened = new ConfClass({
@@ -276,15 +282,31 @@ export class Store {
     return new ConfigError(this.file, `${this.file} is not valid JSON (${(error as Error).message}); fix or move it: certops will not write to it meanwhile`);
   }
 
-  /** The current contents, validated; defaults where the file is missing or silent. Never writes. */
+  /**
+   * The file's text, null when there is none: a regular file of at most CONFIG_MAX_BYTES only (a
+   * FIFO or /dev/zero in its place would hang every command that reads it).
+   */
+  private readText(): string | null {
+    try {
+      return readOwnFile(this.file, CONFIG_MAX_BYTES)?.toString('utf8') ?? null;
+    } catch (error) {
+      if (error instanceof InputFileError) throw new ConfigError(this.file, `the configuration: ${error.message}`);
+      throw error;
+    }
+  }
+
+  /**
+   * The current contents, validated; defaults where the file (or the folder) is missing or silent.
+   * Never writes, and never makes the folder: only a change does.
+   */
   read(): StoreData {
-    this.ensureDirectory();
     let raw: unknown = {};
+    const text = this.readText();
     try {
       // conf keeps the store as plain JSON in this file; a missing file is an empty store.
-      raw = JSON.parse(readFileSync(this.file, 'utf8'));
+      if (text !== null) raw = JSON.parse(text);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw this.unreadable(error);
+      throw this.unreadable(error);
     }
     const parsed = storeFileSchema.safeParse(raw);
     if (!parsed.success) throw new ConfigError(this.file, `${this.file} is not a valid certops configuration: ${describeIssues(parsed.error, '')}; fix or move it: certops will not write to it meanwhile`);

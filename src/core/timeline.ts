@@ -15,7 +15,7 @@ import { providerModule } from '../providers/registry.js';
 import type { StoredModule } from './store.js';
 import type { Workspace } from './workspace.js';
 import { isFinished, type ReissueStage } from '../rules/reissue-lifecycle.js';
-import { Ledger, ledgerFile } from './reissue/ledger.js';
+import { Ledger, ledgerFile, UNSUCCESSFUL_STAGES, type LedgerRecord } from './reissue/ledger.js';
 import { statusEntry } from './reissue/status.js';
 
 export interface TimelineEntry {
@@ -124,10 +124,34 @@ export interface Timeline {
   }[];
 }
 
-/** The reissues in flight by module and certificate: the ledger's unfinished records. */
-function reissuesInFlight(workspace: Workspace): Map<string, TimelineReissue> {
-  const inFlight = new Map<string, TimelineReissue>();
-  for (const record of new Ledger(ledgerFile(workspace)).records()) {
+/** A reissue the ledger knows, with the expiry of the certificate it replaces (for a failed one). */
+type KnownReissue = TimelineReissue & { readonly expires?: string | null };
+
+/**
+ * The reissues in flight by module and certificate: the ledger's unfinished records, and the last
+ * record of a certificate when it failed or was cancelled (kept with its expiry: it shows only while
+ * the certificate is still the one it failed to replace).
+ */
+function reissuesInFlight(workspace: Workspace): Map<string, KnownReissue> {
+  const inFlight = new Map<string, KnownReissue>();
+  const last = new Map<string, LedgerRecord>();
+  const records = new Ledger(ledgerFile(workspace)).records();
+  for (const record of records) last.set(`${record.moduleId}:${record.certificateId}`, record);
+  for (const [key, record] of last) {
+    if (!UNSUCCESSFUL_STAGES.includes(record.stage)) continue;
+    const reason = record.reason ?? record.detail;
+    inFlight.set(key, {
+      recordId: record.id,
+      stage: record.stage,
+      stuckIn: null,
+      since: record.since,
+      deadline: null,
+      newCertificateId: record.newCertificateId,
+      detail: `reissue ${record.stage === 'failed' ? 'failed' : 'cancelled'}: ${reason} (${record.since.slice(0, 10)})${record.retryAskedAt ? ` · retry asked on ${record.retryAskedAt.slice(0, 10)}, the next run sends it` : ' · not retried (a on its record, or certops reissue retry)'}`,
+      expires: record.expires,
+    });
+  }
+  for (const record of records) {
     if (isFinished(record.stage)) continue;
     const entry = statusEntry(record, '');
     inFlight.set(`${record.moduleId}:${record.certificateId}`, {
@@ -144,9 +168,17 @@ function reissuesInFlight(workspace: Workspace): Map<string, TimelineReissue> {
 }
 
 /** The entry with what is under way for its certificate: the ledger's stage, or the provider's word. */
-function withReissue(entry: TimelineEntry, record: CertificateRecord | undefined, inFlight: ReadonlyMap<string, TimelineReissue>): TimelineEntry {
+function withReissue(entry: TimelineEntry, record: CertificateRecord | undefined, inFlight: ReadonlyMap<string, KnownReissue>): TimelineEntry {
+  const known = inFlight.get(`${entry.moduleId}:${entry.certificateId}`);
+  // A failed reissue is shown while the certificate is the one it failed to replace; it leaves the
+  // action overdue (nothing is under way).
+  if (known && UNSUCCESSFUL_STAGES.includes(known.stage)) {
+    if (known.expires !== entry.expires) return entry;
+    const { expires: _expires, ...failed } = known;
+    return { ...entry, reissue: failed };
+  }
   const reissue =
-    inFlight.get(`${entry.moduleId}:${entry.certificateId}`) ??
+    known ??
     (record?.pendingReissue
       ? { recordId: null, stage: 'submitted' as const, stuckIn: null, since: null, deadline: entry.expires, newCertificateId: record.pendingReissue, detail: 'under way on the provider; the next reissue run follows it' }
       : null);

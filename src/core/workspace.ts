@@ -28,9 +28,13 @@ const lastBalanceSchema = z.object({
   currency: z.string(),
 });
 
+/** A balance read that failed: the screens say so rather than show the last amount, or "unknown", as if all were well. */
+const balanceFailureSchema = z.object({ at: z.string(), cause: z.string() });
+
 export const stateSchema = z.object({
   checks: z._default(z.record(z.string(), lastCheckSchema), {}),
   balances: z._default(z.record(z.string(), lastBalanceSchema), {}),
+  balanceFailures: z._default(z.record(z.string(), balanceFailureSchema), {}),
 });
 export type WorkspaceState = z.infer<typeof stateSchema>;
 export type LastCheck = z.infer<typeof lastCheckSchema> & { cause?: FailureCause | string };

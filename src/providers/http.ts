@@ -232,7 +232,9 @@ export function createTransport(options: TransportOptions): Transport {
             await sleep(retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2), cancelOf(req));
             continue;
           }
-          log.write(3, `${target} failed: ${failure.message}`);
+          // A call the operator cancelled (the console left) is not the provider's failure.
+          if (cancelOf(req)?.aborted) log.write(5, `${target} cancelled`);
+          else log.write(3, `${target} failed: ${failure.message}`);
           throw new ProviderError(failure.failure, redact(failure.message, secrets), failure.details);
         }
       }

@@ -9,7 +9,12 @@
  * (%XX in either case, + or %20 for a space, characters left bare); XML entities (&lt; &amp; &gt;
  * &apos; &quot;) and character references (&#39; &#x27;, leading zeros), whether an encoder escapes
  * all five or only & < >; JSON escapes (\" \\ \/ \n, \u003c in either case, surrogate pairs).
- * Undone twice too: a form body quoted in XML or JSON (eNom echoing its request in an error).
+ * Undone twice too: a form body quoted in XML or JSON (eNom echoing its request in an error), XML
+ * or JSON inside URL encoding. Each secret in both Unicode normal forms (NFC, NFD).
+ *
+ * Not looked for: Latin-1 percent escapes (%E9) and base64 of user:password (HTTP Basic). Every
+ * client sends its forms with URLSearchParams (UTF-8) and none uses Basic authentication, so no
+ * wire of certops carries a password in those forms.
  */
 
 export const MASK = '***';
@@ -38,7 +43,8 @@ interface View {
 type Encoding = 'url' | 'form' | 'xml' | 'json';
 const ENCODINGS: readonly Encoding[] = ['url', 'form', 'xml', 'json'];
 /** Encodings found inside another: a form body or URL quoted in XML or JSON, XML in JSON, a URL encoded twice. */
-const NESTED: Readonly<Record<Encoding, readonly Encoding[]>> = { xml: ['url', 'form'], json: ['url', 'form', 'xml'], url: ['url'], form: ['form'] };
+// XML or JSON inside URL encoding too (%26amp%3B: an XML-escaped password in a query string).
+const NESTED: Readonly<Record<Encoding, readonly Encoding[]>> = { xml: ['url', 'form'], json: ['url', 'form', 'xml'], url: ['url', 'xml', 'json'], form: ['form', 'xml', 'json'] };
 const SIGNS: Readonly<Record<Encoding, RegExp>> = { url: /%[0-9a-fA-F]{2}/, form: /\+|%[0-9a-fA-F]{2}/, xml: /&[#a-z]/, json: /\\./ };
 const NEXT_SIGN: Readonly<Record<Encoding, RegExp>> = { url: /%/g, form: /[%+]/g, xml: /&/g, json: /\\/g };
 
@@ -217,10 +223,19 @@ const FIELD_PATTERNS: readonly [RegExp, string][] = [
   [/(<(?:\w+:)?PVT>)[\s\S]*?(<\/(?:\w+:)?PVT>)/gi, `$1${MASK}$2`],
 ];
 
+/**
+ * Secrets shorter than this are not looked for as free text: "1" would mask every digit 1 of a
+ * balance or a date. The field patterns still mask them where they travel (pw=, <Password>), and
+ * `module add` warns about such a password.
+ */
+export const MIN_FREE_TEXT_SECRET = 4;
+
+/** A secret and its other Unicode normal form: a provider may echo "é" as "e" and a combining accent. */
+const normalForms = (secret: string) => [secret, secret.normalize('NFC'), secret.normalize('NFD')];
+
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  // Longest first, so a secret that contains another is masked whole.
-  const wanted = [...new Set(secrets)].filter((secret) => secret.length > 0);
+  const wanted = [...new Set(secrets.filter((secret) => [...secret].length >= MIN_FREE_TEXT_SECRET).flatMap(normalForms))];
   if (wanted.length > 0) out = maskRanges(out, secretRanges(out, wanted));
   for (const [pattern, replacement] of FIELD_PATTERNS) out = out.replace(pattern, replacement);
   return out;

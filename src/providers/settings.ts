@@ -3,7 +3,7 @@
  * BILLmanager's module parameters and the network settings of certops. One zod schema each, shared by
  * the console's wizard and the scripted commands' flags.
  */
-import { CONTROL_CHARACTERS, controlCharacterMessage } from '../rules/control-characters.js';
+import { CONTROL_CHARACTERS, controlCharacterMessage, INVISIBLE_CHARACTERS, invisibleCharacterMessage } from '../rules/control-characters.js';
 import * as z from './zod.js';
 import type { ModuleLog } from './log.js';
 import { checkApiUrl } from './url-policy.js';
@@ -33,7 +33,7 @@ export const secretSchema = (what: string) => z.string({ error: `${what} is requ
 
 /** BILLmanager's "Processing module parameters". */
 export const moduleParametersSchema = z.object({
-  name: requiredText('the name', { length: 100, message: 'the name is longer than 100 characters' }),
+  name: requiredText('the name', { length: 100, message: 'the name is longer than 100 characters' }).check(z.refine<string>((text) => !INVISIBLE_CHARACTERS.test(text), invisibleCharacterMessage('the name'))),
   department: requiredText('the department'),
   sort: z.int({ error: 'sort must be a whole number' }).check(z.gte(0, 'sort cannot be negative'), z.lte(1_000_000, 'sort is at most 1000000')),
   /** In the provider's currency; null when the field is left empty (no low-balance check, as in BILLmanager). */

@@ -2,6 +2,7 @@
  * UTC calendar days. Every rule in certops works on whole days counted from 1970-01-01 UTC, so a
  * date never shifts with the server's time zone and day arithmetic is plain integer arithmetic.
  */
+import { quoted } from './control-characters.js';
 import { fail, ok, type Result } from './result.js';
 
 declare const dayBrand: unique symbol;
@@ -25,7 +26,7 @@ export function dayFromParts(year: number, month: number, dayOfMonth: number): D
 /** Parses `YYYY-MM-DD` strictly: no times, no other separators, and the date must exist. */
 export function parseDay(text: string): Result<Day> {
   const match = ISO_DAY.exec(text);
-  if (!match) return fail(`"${text}" is not a date in the form YYYY-MM-DD`);
+  if (!match) return fail(`${quoted(text)} is not a date in the form YYYY-MM-DD`);
   const day = dayFromParts(Number(match[1]), Number(match[2]), Number(match[3]));
   return day === null ? fail(`${text} is not a calendar date`) : ok(day);
 }
@@ -39,6 +40,15 @@ export function day(text: string): Day {
 
 export function formatDay(value: Day): string {
   return new Date(value * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * An instant as every screen and command writes it: "2026-12-08 01:45 UTC" (to the minute, in
+ * UTC). Text that is not an instant is returned as it is.
+ */
+export function formatInstant(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** The UTC calendar day an instant falls on (for callers that hold a clock reading). */

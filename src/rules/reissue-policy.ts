@@ -3,6 +3,7 @@
  * certificate that is about to expire) and SSLSubscriptionBefore (how many days before its
  * expiration date to do it).
  */
+import { quoted } from './control-characters.js';
 import { fail, ok, type Result } from './result.js';
 
 export type SubscriptionPolicy = 'auto' | 'manual' | 'none';
@@ -32,14 +33,14 @@ export function parseSubscriptionPolicy(text: string): Result<SubscriptionPolicy
   const value = text.trim();
   return (SUBSCRIPTION_POLICIES as readonly string[]).includes(value)
     ? ok(value as SubscriptionPolicy)
-    : fail(`SSLSubscriptionPolicy must be one of ${SUBSCRIPTION_POLICIES.join(', ')} (got "${text}")`);
+    : fail(`SSLSubscriptionPolicy must be one of ${SUBSCRIPTION_POLICIES.join(', ')} (got ${quoted(text)})`);
 }
 
 /** SSLSubscriptionBefore: a whole number of days from 0 to 200. Anything else is refused. */
 export function parseSubscriptionBefore(input: string | number): Result<number> {
   const rule = `SSLSubscriptionBefore must be a whole number of days from 0 to ${MAX_SUBSCRIPTION_BEFORE_DAYS}`;
   const text = typeof input === 'number' ? String(input) : input.trim();
-  if (!/^\d+$/.test(text)) return fail(`${rule} (got "${input}")`);
+  if (!/^\d+$/.test(text)) return fail(`${rule} (got ${quoted(String(input))})`);
   const days = Number(text);
   if (days > MAX_SUBSCRIPTION_BEFORE_DAYS) return fail(`${rule}; ${days} is more than the maximum of ${MAX_SUBSCRIPTION_BEFORE_DAYS}`);
   return ok(days);

@@ -1,4 +1,5 @@
 /** Names a TLS certificate can carry (RFC 5280 dNSName / iPAddress), normalised for comparison. */
+import { quoted } from './control-characters.js';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { fail, ok, type Result } from './result.js';
@@ -12,7 +13,7 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
  */
 export function normalizeSubjectName(input: string): Result<string> {
   const text = input.trim();
-  const invalid = fail<string>(`"${input}" is not a valid domain name or IP address`);
+  const invalid = fail<string>(`${quoted(input)} is not a valid domain name or IP address`);
   if (text === '') return fail('a domain name is empty');
   if (isIP(text) !== 0) return ok(text.toLowerCase());
   const wildcard = text.startsWith('*.');

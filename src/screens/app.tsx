@@ -3,7 +3,7 @@
  * footer with the keys of the screen on top, and help on '?'. The frame always stays shorter
  * than the terminal: a frame as tall as it makes Ink 6 wipe the scrollback on every render.
  */
-import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
+import { Box, Text, useApp, useInput, useStdin, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactElement } from 'react';
 import type { ConsoleServices } from '../core/services.js';
 import { Console, type ConsoleContext, type KeyHandler, type ScreenSpec } from './context.js';
@@ -101,6 +101,22 @@ export function splitChunk(input: string, key: Key): [string, Key][] {
   }
   flush();
   return events;
+}
+
+/** A lone Esc as Ink reports it (with meta: Ink sets it for every Esc). */
+const ESCAPE_KEY: Key = { ...NO_KEY, escape: true, meta: true };
+
+/**
+ * Ink reads an Esc that arrives in one read with the key after it as one key with meta (Alt):
+ * "Esc Esc" as one Esc, "Esc l" as Alt+l, "Esc ↑" as Alt+↑. No screen binds an Alt key, and over
+ * SSH an Esc typed ahead arrives that way: it is taken back apart here into the Esc and the key,
+ * from the sequence Ink read (`raw`). A sequence of its own (ESC [ A, an arrow) stays one key.
+ */
+export function splitEscape(raw: string, input: string, key: Key): [string, Key][] {
+  if (!raw.startsWith('\u001B') || raw.length < 2) return [[input, key]];
+  if (raw.length > 2 && raw[1] !== '\u001B') return [[input, key]];
+  if (raw === '\u001B\u001B') return [['', ESCAPE_KEY], ['', ESCAPE_KEY]];
+  return [['', ESCAPE_KEY], [input, { ...key, meta: false }]];
 }
 
 /** How long keys typed ahead wait for a screen that is still reading its data. */
@@ -220,6 +236,7 @@ export function App({ services, initial, size, onExit, clock: givenClock }: AppP
   const quit = useCallback(() => leave('quit'), [leave]);
   const [stack, dispatch] = useReducer(stackReducer, [initial ?? { id: 'dashboard' }], (screens) => screens.map(entry));
   const [help, setHelp] = useState(false);
+  const [notice, setNotice] = useState('');
   // The footer's hints and whether a text field has the focus (then q and ? are letters): state,
   // so the footer follows the focus, not only a change of hints.
   const [footerState, setFooterState] = useState({ hints: '', textMode: false });
@@ -280,11 +297,25 @@ export function App({ services, initial, size, onExit, clock: givenClock }: AppP
   const pop = useCallback(() => changeScreen({ type: 'pop' }), [changeScreen]);
   const replace = useCallback((screen: ScreenSpec) => changeScreen({ type: 'replace', screen }), [changeScreen]);
   const context = useMemo<ConsoleContext>(
-    () => ({ services, push, pop, replace, quit, clock, columns, bodyRows: rows - 4, keyHandler, keyPending, textMode, setHints, memory: topEntry.memory, resume }),
+    () => ({ services, push, pop, replace, quit, clock, columns, bodyRows: rows - 4, keyHandler, keyPending, textMode, setHints, memory: topEntry.memory, resume, notify: setNotice }),
     [services, push, pop, replace, quit, clock, columns, rows, topEntry.memory, resume],
   );
+  // The sequence Ink read for the key useInput is handed next (see splitEscape). This listener is
+  // added before useInput's own, and stays while useInput's is added again on every render, so it
+  // always hears a sequence first.
+  const { internal_eventEmitter: inputEvents } = useStdin();
+  const rawInput = useRef('');
+  useEffect(() => {
+    const heard = (data: string) => {
+      rawInput.current = data;
+    };
+    inputEvents?.on('input', heard);
+    return () => {
+      inputEvents?.off('input', heard);
+    };
+  }, [inputEvents]);
   useInput((input, key) => {
-    const keys = splitChunk(input, key);
+    const keys = splitEscape(rawInput.current, input, key).flatMap(([text, k]) => splitChunk(text, k));
     // Ctrl+C leaves at once, whatever comes before it in the chunk or waits in the queue.
     if (keys.some(([text, k]) => k.ctrl && text === 'c')) {
       leave('interrupted');
@@ -313,6 +344,7 @@ export function App({ services, initial, size, onExit, clock: givenClock }: AppP
 
   function handleKey(chunk: string, key: Key) {
     let input = chunk;
+    setNotice('');
     // A run of letters ("jjj" typed ahead) is text only for a text field; elsewhere each letter is a
     // command. The first acts now; the rest waits at the head of the queue as one run, so that a key
     // that opens a text field (a wizard) still hands the letters after it to the field.
@@ -349,7 +381,8 @@ export function App({ services, initial, size, onExit, clock: givenClock }: AppP
   const footerLines = footer(help, footerState.hints, stack.length > 1, footerState.textMode, columns - 1);
   const marker = services.sandbox ? ' SANDBOX ' : '';
   const title = `certops · ${TITLES[top.id]}`;
-  const where = fit(services.configDirectory, Math.max(0, columns - title.length - marker.length - 4)).trimEnd();
+  const said = notice ? `  ${notice}` : '';
+  const where = fit(services.configDirectory, Math.max(0, columns - title.length - said.length - marker.length - 4)).trimEnd();
   const small = `certops needs at least ${MIN_COLUMNS}x${MIN_ROWS}; this terminal is ${terminal.columns}x${terminal.rows}. Make it larger, or q to quit.`;
   return (
     <Console.Provider value={context}>
@@ -360,7 +393,10 @@ export function App({ services, initial, size, onExit, clock: givenClock }: AppP
       ) : null}
       <Box flexDirection="column" width={columns - 1} display={tooSmall ? 'none' : 'flex'}>
         <Box justifyContent="space-between">
-          <Text bold>{title}</Text>
+          <Text>
+            <Text bold>{title}</Text>
+            {said ? <Text color="green">{said}</Text> : null}
+          </Text>
           <Text>
             {marker ? <Text backgroundColor="yellow" color="black" bold>{marker}</Text> : null}
             <Text dimColor> {where}</Text>

@@ -1,10 +1,11 @@
 /** Balances: per module amount, currency, minimal balance and status; Enter shows one whole, r refreshes. */
 import { Box, Text } from 'ink';
+import { formatInstant } from '../rules/calendar.js';
 import { useEffect, useMemo, useState } from 'react';
 import { PROVIDERS } from '../providers/catalog.js';
 import { CAUSE_LABELS } from '../core/check.js';
 import type { BalanceResult } from '../core/balance.js';
-import { formatAmount, formatBalance, spendable } from '../core/balance.js';
+import { formatAmount, formatBalance, spendable, UNDER_MINIMAL } from '../core/balance.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
 import { formatRow, headerRow, layoutColumns, wantOf } from './widgets/columns.js';
 import { DetailPanel, type DetailField } from './widgets/detail.js';
@@ -61,17 +62,19 @@ export function BalancesScreen() {
       // What can be spent is what the minimal balance guards (eNom's AvailableBalance): marked *.
       balance: result?.ok ? `${formatBalance(spendable(result), result.currency)}${result.available != null ? '*' : ''}` : '-',
       minimal: min === null ? 'none' : formatAmount(min),
-      status: !result ? '… querying' : !result.ok ? `✗ ${CAUSE_LABELS[result.cause]}` : result.underMinimum ? '▼ UNDER MINIMUM' : 'ok',
+      status: !result ? '… querying' : !result.ok ? `✗ ${CAUSE_LABELS[result.cause]}` : result.underMinimum ? `▼ ${UNDER_MINIMAL}` : 'ok',
     };
   });
   const want = (id: keyof (typeof cells)[number], header: string) => wantOf(header, cells.map((c) => c[id]));
   const layout = layoutColumns(
     [
       { id: 'name', header: 'Module', want: want('name', 'Module'), min: 12, priority: 7, cut: 'middle' },
-      { id: 'provider', header: 'Provider', want: want('provider', 'Provider'), min: 8, priority: 3, optional: true },
+      // Hidden rather than cut: the module's name says the provider already.
+      { id: 'provider', header: 'Provider', want: want('provider', 'Provider'), priority: 3, optional: true },
       { id: 'balance', header: 'Balance', want: want('balance', 'Balance'), priority: 9, align: 'right' },
       { id: 'minimal', header: 'Minimal', want: want('minimal', 'Minimal'), priority: 8, align: 'right' },
-      { id: 'status', header: 'Status', want: Math.max(16, want('status', 'Status')), min: 16, priority: 6 },
+      // Never cut: "▼ under the minimal balance" is what the screen is for.
+      { id: 'status', header: 'Status', want: Math.max(16, want('status', 'Status')), priority: 8.5 },
     ],
     columns - 2,
   );
@@ -90,8 +93,8 @@ export function BalancesScreen() {
     } else {
       fields.push({ label: 'Balance', value: formatBalance(result.amount, result.currency) });
       if (result.available != null) fields.push({ label: 'Can be spent', value: `${formatBalance(result.available, result.currency)} (the provider's available balance: the minimal balance is compared with it)` });
-      fields.push({ label: 'Status', value: result.underMinimum ? 'under the minimal balance' : 'ok', ...(result.underMinimum ? { color: 'yellow' } : {}) });
-      fields.push({ label: 'Read at', value: `${result.checkedAt.slice(0, 19).replace('T', ' ')} UTC` });
+      fields.push({ label: 'Status', value: result.underMinimum ? UNDER_MINIMAL : 'ok', ...(result.underMinimum ? { color: 'yellow' } : {}) });
+      fields.push({ label: 'Read at', value: formatInstant(result.checkedAt) });
     }
     return fields;
   };

@@ -1,5 +1,6 @@
 /** Connection check: all modules (or some) at once, a spinner each, results as they arrive. */
 import { Box, Text } from 'ink';
+import { formatInstant } from '../rules/calendar.js';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PROVIDERS } from '../providers/catalog.js';
 import { CAUSE_LABELS, type CheckResult } from '../core/check.js';
@@ -69,7 +70,7 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
             { label: 'What to do', value: `${capitalized(PROVIDERS[selected.provider].troubleshooting.heading)} ${detail.steps.join('; ')}` },
           ]
         : []),
-      ...(detail ? [{ label: 'Checked at', value: `${detail.checkedAt.slice(0, 19).replace('T', ' ')} UTC` }] : []),
+      ...(detail ? [{ label: 'Checked at', value: formatInstant(detail.checkedAt) }] : []),
     ];
     return <DetailPanel title={selected.parameters.name} fields={fields} width={columns - 1} height={bodyRows} />;
   }
@@ -80,7 +81,7 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
       <Text dimColor>
         {done < modules.length
           ? fit(`Checking: ${done} of ${modules.length} answered${waitedText(waited)} · waiting for ${waitingFor.join(', ')}`, columns - 1)
-          : `Checked ${modules.length} module${modules.length === 1 ? '' : 's'}.`}
+          : checkedLine(modules.length, [...results.values()].filter((r) => !r.ok).length)}
       </Text>
       {modules.map((module, index) => {
         const result = results.get(module.id);
@@ -114,4 +115,10 @@ export function CheckScreen({ moduleIds }: { readonly moduleIds?: readonly numbe
       ) : null}
     </Box>
   );
+}
+
+/** "Checked 4 modules." when all answered, else how many did not: a failure is not left to the marks. */
+export function checkedLine(count: number, failed: number): string {
+  const checked = `Checked ${count} module${count === 1 ? '' : 's'}`;
+  return failed === 0 ? `${checked}.` : `${checked}: ${count - failed} ok, ${failed} failed.`;
 }

@@ -71,6 +71,11 @@ export interface ConsoleContext {
   readonly memory: Map<string, unknown>;
   /** The screen on top takes keys now: the keys held for it while it was reading go on to it. */
   resume(): void;
+  /**
+   * A word on what was just done ("Saved."), in the title line until the next key: it outlives
+   * the screen that said it (an edit goes back to the module it came from).
+   */
+  notify(text: string): void;
 }
 
 export const Console = createContext<ConsoleContext | null>(null);

@@ -8,12 +8,13 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PROVIDERS } from '../providers/catalog.js';
 import { dueCounts, type Timeline } from '../core/timeline.js';
 import { formatBalanceCell, underMinimal } from '../core/balance.js';
-import { lastContact, type LastContact } from '../core/check.js';
+import { CAUSE_LABELS, lastContact, type LastContact } from '../core/check.js';
+import type { FailureCause } from '../providers/types.js';
 import { collectAfterBigBuild } from './collect-garbage.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
 import { inFlightCounts, type InFlightCounts } from './reissue-data.js';
 import { useSync } from './use-sync.js';
-import { fit, since } from './widgets/text.js';
+import { columns as columnsOf, fit, since } from './widgets/text.js';
 import { formatRow, headerRow, layoutColumns, wantOf } from './widgets/columns.js';
 import { Paragraph, wrapWords } from './widgets/paragraph.js';
 import { WindowList } from './widgets/window-list.js';
@@ -43,13 +44,18 @@ const SHORT_CAUSES: Readonly<Record<string, string>> = {
  * The newest word from the provider, check or sync, in a few words: "✓ ok 10s ago", "✓ synced 2m
  * ago", "✗ IP refused 3d ago" (a failed sync says so: "✗ sync: DNS 1h ago").
  */
-export function contactText(contact: LastContact | null, notVerified: boolean): string {
+export function contactText(contact: LastContact | null, notVerified: boolean, age = contact ? since(contact.at) : '', long = false): string {
   if (!contact) return notVerified ? 'not verified' : 'never checked';
-  const age = since(contact.at);
   if (contact.ok) return `✓ ${contact.by === 'sync' ? 'synced' : 'ok'} ${age}`;
-  const cause = SHORT_CAUSES[contact.cause ?? ''] ?? contact.cause ?? 'failed';
+  const cause = (long ? CAUSE_LABELS[contact.cause as FailureCause] : SHORT_CAUSES[contact.cause ?? '']) ?? contact.cause ?? 'failed';
   return `✗ ${contact.by === 'sync' ? 'sync: ' : ''}${cause} ${age}`;
 }
+
+/**
+ * The age as the column is sized for it: as long as an age gets within days ("59m ago"), so the
+ * columns do not move as "9s ago" becomes "10s ago".
+ */
+const WIDEST_AGE = '59m ago';
 
 export function Dashboard() {
   const { services, push, columns, bodyRows } = useConsole();
@@ -140,40 +146,60 @@ export function Dashboard() {
     const balance = state.balances[String(module.id)];
     const min = module.parameters.minimalBalance;
     const dueOf = perModule.get(module.id);
+    const age = contact ? since(contact.at) : '';
     return {
       module,
       failed: contact !== null && !contact.ok,
       under: balance !== undefined && underMinimal(balance, min),
+      // The check cell as wide as it will get (its longest age), and its long form for a wide terminal.
+      widest: contactText(contact, module.notVerified, columnsOf(age) > WIDEST_AGE.length ? age : WIDEST_AGE),
+      widestLong: contactText(contact, module.notVerified, columnsOf(age) > WIDEST_AGE.length ? age : WIDEST_AGE, true),
+      long: contactText(contact, module.notVerified, age, true),
       values: {
         name: module.parameters.name,
         provider: PROVIDERS[module.provider].title,
         department: module.parameters.department,
         sort: String(module.parameters.sort),
-        check: contactText(contact, module.notVerified),
-        balance: formatBalanceCell(balance, min),
+        check: contactText(contact, module.notVerified, age),
+        balance: formatBalanceCell(balance, min, state.balanceFailures?.[String(module.id)]),
         due: dueOf ? `${dueOf.within7}/${dueOf.within30}/${dueOf.within90}` : due ? '-' : '…',
       },
     };
   });
   const want = (id: keyof (typeof cells)[number]['values'], header: string) => wantOf(header, cells.map((c) => c.values[id]));
-  const layout = layoutColumns(
-    [
-      { id: 'name', header: 'Name', want: want('name', 'Name'), min: 10, priority: 7, cut: 'middle' },
-      { id: 'provider', header: 'Provider', want: want('provider', 'Provider'), min: 8, priority: 3, optional: true },
-      { id: 'department', header: 'Department', want: want('department', 'Department'), priority: 1, optional: true },
-      { id: 'sort', header: 'Sort', want: want('sort', 'Sort'), priority: 2, optional: true, align: 'right' },
-      // 16: "never checked", "✓ synced 10s ago" whole; a long failure's age is what gets cut.
-      { id: 'check', header: 'Last check/sync', want: want('check', 'Last check/sync'), min: Math.min(16, want('check', 'Last check/sync')), priority: 5 },
-      { id: 'balance', header: 'Balance/minimal', want: want('balance', 'Balance/minimal'), priority: 9 },
-      { id: 'due', header: '7/30/90', want: want('due', '7/30/90'), priority: 8, align: 'right' },
-    ],
-    columns - 2,
-  );
+  // The columns are sized for each value's longest form, not for the text of the moment: the
+  // check's age grows ("9s ago", "10s ago", "45m ago") without moving every column after it.
+  const checkWant = wantOf('Last check/sync', cells.map((c) => c.widest));
+  const checkWantLong = wantOf('Last check/sync', cells.map((c) => c.widestLong));
+  const lay = (longCauses: boolean, gap: number) =>
+    layoutColumns(
+      [
+        { id: 'name', header: 'Name', want: want('name', 'Name'), min: 10, priority: 8, cut: 'middle' },
+        // Hidden rather than shortened: the module's name says the provider already.
+        { id: 'provider', header: 'Provider', want: want('provider', 'Provider'), priority: 3, optional: true },
+        { id: 'department', header: 'Department', want: want('department', 'Department'), priority: 1, optional: true },
+        { id: 'sort', header: 'Sort', want: want('sort', 'Sort'), priority: 2, optional: true, align: 'right' },
+        // Cut in its middle when it must be: the age at its end is kept.
+        { id: 'check', header: 'Last check/sync', want: longCauses ? checkWantLong : checkWant, min: 16, priority: 5, cut: 'middle' },
+        { id: 'balance', header: 'Balance/minimal', want: want('balance', 'Balance/minimal'), priority: 9 },
+        { id: 'due', header: '7/30/90', want: want('due', '7/30/90'), priority: 7, align: 'right' },
+      ],
+      columns - 2,
+      gap,
+    );
+  // A wide terminal spreads the columns: the causes in full words first, then wider gaps (up to 4).
+  const long = lay(true, 1);
+  const longCauses = long.hidden.length === 0 && long.columns.find((c) => c.id === 'check')?.width === checkWantLong && long.columns.find((c) => c.id === 'name')?.width === want('name', 'Name');
+  const tight = longCauses ? long : lay(false, 1);
+  const gaps = Math.max(0, tight.columns.length - 1);
+  const spare = columns - 2 - tight.width;
+  const layout = longCauses && gaps > 0 && spare >= gaps ? lay(true, 1 + Math.min(3, Math.floor(spare / gaps))) : tight;
+  const shown = (cell: (typeof cells)[number]) => (longCauses ? { ...cell.values, check: cell.long } : cell.values);
   const header = ` ${headerRow(layout)}`;
   const row = (index: number) => {
     const cell = cells[index];
     if (!cell) return { text: '' };
-    return { text: ` ${formatRow(layout, cell.values)}`, ...(cell.failed ? { color: 'red' } : cell.under ? { color: 'yellow' } : {}) };
+    return { text: ` ${formatRow(layout, shown(cell))}`, ...(cell.failed ? { color: 'red' } : cell.under ? { color: 'yellow' } : {}) };
   };
   // The due line wraps rather than lose the 90-day count or the sync time on a narrow terminal.
   const dueText = totals
@@ -182,7 +208,7 @@ export function Dashboard() {
   const dueLines = wrapWords(dueText, columns - 3).length;
   // The sync's status line wraps when it asks a question or reports answers: they are read whole.
   const syncText = sync.question ? [sync.line, sync.question].filter(Boolean).join(' ') : sync.line;
-  const syncLines = sync.running ? 1 : Math.max(1, wrapWords(syncText, columns - 4).length);
+  const syncLines = Math.max(1, wrapWords(syncText, columns - 4).length);
 
   return (
     <Box flexDirection="column">
@@ -210,9 +236,13 @@ export function Dashboard() {
       {reissues ? <ReissuesLine counts={reissues} width={columns - 1} /> : <Text dimColor> Reissues in flight: counting…</Text>}
       {pending ? <PendingLine pending={pending} width={columns - 1} /> : <Text dimColor> Manual tasks: counting…</Text>}
       {sync.running ? (
-        <Text>
-          <Spinner /> {fit(sync.line, columns - 4)}
-        </Text>
+        // Each module's progress read whole: wrapped beside the spinner, not cut.
+        <Box>
+          <Text>
+            <Spinner />{' '}
+          </Text>
+          <Paragraph width={columns - 4} text={sync.line} />
+        </Box>
       ) : (
         <Box paddingLeft={2}>
           <Paragraph width={columns - 4} text={syncText || ' '} {...(sync.question ? { color: 'yellow' } : {})} />
@@ -243,7 +273,7 @@ function PendingLine({ pending, width }: { readonly pending: ReadonlyArray<{ rea
 }
 
 /**
- * " Reissues in flight: 12 (! 3 stuck) · oldest 9 days · i lists them". Stuck ones stand out in
+ * " Reissues in flight: 12 (! 3 stuck, 1 failed) · oldest 9 days · i lists them". Stuck and failed ones stand out in
  * red, and by the ! and the word without colour; the key is kept when the line is cut.
  */
 function ReissuesLine({ counts, width }: { readonly counts: InFlightCounts | { readonly problem: string }; readonly width: number }) {
@@ -258,15 +288,17 @@ function ReissuesLine({ counts, width }: { readonly counts: InFlightCounts | { r
       </Text>
     );
   }
-  if (counts.inFlight === 0) return <Text>{fit(`${head}none${key}`, width)}</Text>;
-  const oldest = counts.oldestInFlightDays === null ? '' : ` · oldest ${counts.oldestInFlightDays} day${counts.oldestInFlightDays === 1 ? '' : 's'}`;
+  const failed = counts.failed > 0 ? `${counts.failed} failed` : '';
+  if (counts.inFlight === 0 && !failed) return <Text>{fit(`${head}none${key}`, width)}</Text>;
+  const days = counts.oldestInFlightDays;
+  const oldest = days === null ? '' : days === 0 ? ' · all since today' : ` · oldest ${days} day${days === 1 ? '' : 's'}`;
   const room = Math.max(0, width - head.length - key.length);
-  const stuck = counts.stuck > 0 ? ` (! ${counts.stuck} stuck)` : '';
-  const text = fit(`${counts.inFlight}${stuck}${oldest}`, room).trimEnd();
+  const alarms = [counts.stuck > 0 ? `${counts.stuck} stuck` : '', failed].filter(Boolean).join(', ');
+  const text = fit(`${counts.inFlight}${alarms ? ` (! ${alarms})` : ''}${oldest}`, room).trimEnd();
   return (
     <Text>
       {head}
-      {counts.stuck > 0 ? (
+      {alarms ? (
         <Text bold color="red">
           {text}
         </Text>

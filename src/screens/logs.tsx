@@ -3,7 +3,8 @@ import { Box, Text } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS } from '../providers/log.js';
 import { down, up, useConsole, useKeys, useRemembered } from './context.js';
-import { fit, fitRight } from './widgets/text.js';
+import { fit } from './widgets/text.js';
+import { formatRow, headerRow, layoutColumns, wantOf } from './widgets/columns.js';
 import { Paragraph, wrapWords } from './widgets/paragraph.js';
 
 /**
@@ -67,20 +68,39 @@ export function LogsScreen() {
       </Box>
     );
   }
-  // The meaning takes what 80 columns leave after the fixed columns.
-  const meaningWidth = Math.max(12, columns - 1 - 1 - 20 - 1 - 17 - 1 - 5 - 2 - 9 - 1);
+  // Columns as wide as their values, any level with its meaning whole ("9 debug (whole requests
+  // and responses)"): the room is not left as padding while a meaning is cut. A log is named as in
+  // debug.conf ("pmglobalsign"); its file is that name with .log, in the folder below.
+  const levelText = (level: number) => `${level} ${LOG_LEVELS[level as keyof typeof LOG_LEVELS]}`;
+  const cells = logs.map((log) => ({
+    log: log.logName,
+    module: log.title,
+    level: levelText(levels[log.logName] ?? log.level),
+    size: log.bytes === null ? '-' : `${Math.ceil(log.bytes / 1024)} KiB`,
+  }));
+  const want = (id: keyof (typeof cells)[number], header: string) => wantOf(header, cells.map((c) => c[id]));
+  const layout = layoutColumns(
+    [
+      { id: 'log', header: 'Log', want: want('log', 'Log'), min: 10, priority: 9, cut: 'middle' },
+      { id: 'module', header: 'Module', want: want('module', 'Module'), min: 8, priority: 5 },
+      { id: 'level', header: 'Level', want: Math.max(...Object.keys(LOG_LEVELS).map((n) => levelText(Number(n)).length)), min: 12, priority: 7, grow: true },
+      { id: 'size', header: 'Size', want: want('size', 'Size'), priority: 6, align: 'right' },
+    ],
+    columns - 2,
+  );
   return (
     <Box flexDirection="column">
-      <Text bold>{` ${fit('Log', 20)} ${fit('Module', 17)} ${fitRight('Level', 5)}  ${fit('Meaning', meaningWidth)} ${fitRight('Size', 9)}`}</Text>
+      <Text bold>{` ${headerRow(layout)}`}</Text>
       {logs.map((log, index) => (
         // › as on every list: without colour (NO_COLOR) inverse is gone.
         <Text key={log.logName} inverse={index === cursor}>
-          {`${index === cursor ? '›' : ' '}${fit(`${log.logName}.log`, 20)} ${fit(log.title, 17)} ${fitRight(String(levels[log.logName] ?? log.level), 5)}  ${fit(LOG_LEVELS[(levels[log.logName] ?? log.level) as keyof typeof LOG_LEVELS], meaningWidth)} ${fitRight(log.bytes === null ? '-' : `${Math.ceil(log.bytes / 1024)} KiB`, 9)}`}
+          {`${index === cursor ? '›' : ' '}${formatRow(layout, cells[index] ?? {})}`}
         </Text>
       ))}
       <Text> </Text>
       <Paragraph dimColor width={columns - 2} text={`Levels: ${Object.entries(LOG_LEVELS).map(([n, meaning]) => `${n} ${meaning}`).join(' · ')}`} />
-      <Text dimColor>{fit(`Folder: ${selected ? selected.file.replace(/\/[^/]+$/, '') : ''}  (the same as debug.conf's "pmglobalsign.* 9"; also: certops debug)`, columns - 1)}</Text>
+      {/* Read whole: the folder is what the operator copies. */}
+      <Paragraph dimColor width={columns - 2} text={`Folder: ${selected ? selected.file.replace(/\/[^/]+$/, '') : ''} (the same as debug.conf's "pmglobalsign.* 9"; also: certops debug)`} />
     </Box>
   );
 }

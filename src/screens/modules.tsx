@@ -11,7 +11,8 @@ import { formatRow, headerRow, layoutColumns, wantOf } from './widgets/columns.j
 import { Paragraph, wrapWords } from './widgets/paragraph.js';
 import { contactText } from './dashboard.js';
 import { CAUSE_LABELS, lastContact } from '../core/check.js';
-import { formatAmount, formatBalance, spendable, underMinimal } from '../core/balance.js';
+import { formatAmount, formatBalance, spendable, UNDER_MINIMAL, underMinimal } from '../core/balance.js';
+import { ADDRESS_FIELD, addressSentence, moduleAddress } from '../core/module-address.js';
 import { removalConsequences } from '../core/module-removal.js';
 import type { ConsoleServices } from '../core/services.js';
 import type { FailureCause } from '../providers/types.js';
@@ -143,7 +144,7 @@ function RemovalQuestion({ removal, width }: { readonly removal: ReturnType<type
       />
       {removal.consequences.map((line) => (
         <Box key={line} paddingLeft={2}>
-          <Paragraph color="yellow" width={width - 2} text={`• ${line}`} />
+          <Paragraph color="yellow" width={width - 2} lead="• " text={line} />
         </Box>
       ))}
     </Box>
@@ -176,6 +177,7 @@ export function ModuleView({ moduleId }: { readonly moduleId: number }) {
   const masked = maskedModule(module);
   const check = state.checks[String(module.id)];
   const balance = state.balances[String(module.id)];
+  const balanceFailure = state.balanceFailures[String(module.id)];
   const sync = syncs?.get(module.id);
   const labels = new Map(providerModule(module.provider).fields.map((f) => [f.key, f.label]));
   const line = (label: string, value: unknown) => (
@@ -194,22 +196,32 @@ export function ModuleView({ moduleId }: { readonly moduleId: number }) {
       {Object.entries(masked.integration)
         .filter(([key]) => labels.has(key) || key === 'serviceUrl')
         .map(([key, value]) => line(labels.get(key) ?? 'Service URL', value))}
+      {/* Which address wins, as the wizard says it: the provider's own setting or the endpoint. */}
+      <Box paddingLeft={2}>
+        <Paragraph width={columns - 4} text={addressSentence(module.provider, moduleAddress(module.provider, module.integration, module.network), labels.get(ADDRESS_FIELD[module.provider]) ?? 'address')} />
+      </Box>
       <Text dimColor>Processing module parameters</Text>
       {line('Department', module.parameters.department)}
       {line('Sort', module.parameters.sort)}
       {line('Minimal balance', module.parameters.minimalBalance === null ? 'none (no low-balance check)' : formatAmount(module.parameters.minimalBalance))}
       {PROVIDERS[module.provider].hasDataCenter ? line('Data center', module.parameters.dataCenter) : null}
-      {line('Timeouts', `connect ${module.network.connectTimeoutMs / 1000} s, total ${module.network.totalTimeoutMs / 1000} s`)}
+      <Text dimColor>Advanced network settings (certops' own; not in BILLmanager)</Text>
       {module.network.endpoint ? line('Endpoint', module.network.endpoint) : null}
+      {line('Timeouts', `connect ${module.network.connectTimeoutMs / 1000} s, total ${module.network.totalTimeoutMs / 1000} s`)}
       {module.network.caFile ? line('CA file', module.network.caFile) : null}
       <Text dimColor>Status</Text>
       {line('Last check', check ? (check.ok ? `ok, answered in ${check.roundTripMs ?? 0} ms, ${since(check.at)}` : `failed: ${CAUSE_LABELS[check.cause as FailureCause] ?? check.cause ?? ''} (${since(check.at)})`) : 'never')}
       {line('Last sync', sync ? (sync.failedSync ? `failed: ${CAUSE_LABELS[sync.failedSync.cause as FailureCause] ?? sync.failedSync.cause} (${since(sync.failedSync.at)})${sync.syncedAt ? `; the list of ${since(sync.syncedAt)} is kept` : ''}` : sync.syncedAt ? `ok, ${since(sync.syncedAt)}` : 'never') : '…')}
       {line(
         'Balance',
-        balance
-          ? `${formatBalance(spendable(balance), balance.currency)} (${since(balance.at)})${underMinimal(balance, module.parameters.minimalBalance) ? ` ▼ under the minimal balance ${formatBalance(module.parameters.minimalBalance ?? 0, balance.currency)}` : ''}`
-          : 'unknown (b on the dashboard queries it)',
+        [
+          balanceFailure && (!balance || balanceFailure.at >= balance.at)
+            ? `the last read failed: ${CAUSE_LABELS[balanceFailure.cause as FailureCause] ?? balanceFailure.cause} (${since(balanceFailure.at)})${balance ? `; read before: ${formatBalance(spendable(balance), balance.currency)} (${since(balance.at)})` : ''}`
+            : '',
+          balance && !(balanceFailure && balanceFailure.at >= balance.at)
+            ? `${formatBalance(spendable(balance), balance.currency)}${balance.available != null ? ' can be spent' : ''} (${since(balance.at)})${underMinimal(balance, module.parameters.minimalBalance) ? ` ▼ ${UNDER_MINIMAL} ${formatBalance(module.parameters.minimalBalance ?? 0, balance.currency)}` : ''}`
+            : '',
+        ].join('') || 'unknown (b on the dashboard queries it)',
       )}
       <Text> </Text>
       <RemovalQuestion removal={removal} width={columns - 1} />

@@ -9,6 +9,7 @@ import type { ProjectedAction } from '../rules/projection.js';
 import { down, up, useConsole, useKeys } from './context.js';
 import { columns as columnsOf, fit } from './widgets/text.js';
 import { Paragraph } from './widgets/paragraph.js';
+import { DISCARD_HINTS, DiscardLine, useDiscardQuestion } from './widgets/discard.js';
 
 /** Short action words, so that the action and its date fit a 24-column cell. */
 const SHORT_ACTION: Readonly<Record<ProjectedAction, string>> = {
@@ -23,7 +24,7 @@ const change = (action: { readonly action: ProjectedAction; readonly actionDate:
   !action ? 'none in 30 days' : action.action === 'none' ? SHORT_ACTION.none : `${SHORT_ACTION[action.action]} ${action.actionDate ?? ''}`.trimEnd();
 
 export function PolicyScreen() {
-  const { services, columns, bodyRows } = useConsole();
+  const { services, columns, bodyRows, pop } = useConsole();
   const [saved, setSaved] = useState(() => services.policy());
   const [policy, setPolicy] = useState<SubscriptionPolicy>(saved.policy);
   const [beforeText, setBeforeText] = useState(String(saved.beforeDays));
@@ -34,8 +35,13 @@ export function PolicyScreen() {
   const changed = before.ok && (policy !== saved.policy || before.value !== saved.beforeDays);
   const preview = useMemo(() => (before.ok && changed ? services.previewPolicy({ policy, beforeDays: before.value }) : null), [services, policy, before.ok, before.ok ? before.value : null, changed]);
 
+  // Fields that differ from what is saved (a days value being typed counts, even before it is valid).
+  const edited = policy !== saved.policy || beforeText !== String(saved.beforeDays);
+  const discard = useDiscardQuestion();
+
   useKeys(
     (input, key) => {
+      if (discard.handle(input, key, edited, pop)) return true;
       // A message answers the last Enter: any other key changes what it was about ("300 is more
       // than the maximum" must not stay under a corrected 30).
       if (!key.return) setMessage('');
@@ -67,7 +73,7 @@ export function PolicyScreen() {
           void services.setPolicy(next).then(
             () => {
               setSaved(next);
-              setMessage('');
+              setMessage('Saved.');
             },
             (error: unknown) => setMessage(`Not saved: ${(error as Error).message}`),
           );
@@ -75,7 +81,8 @@ export function PolicyScreen() {
       } else return false;
       return true;
     },
-    '↑ ↓ field  ← → change (digits for days)  Enter save',
+    discard.asking ? DISCARD_HINTS : '↑ ↓ field  ← → change (digits for days)  Enter save',
+    discard.asking,
   );
 
   // Both actions whole (24 columns each, date included); the certificate takes what is left.
@@ -165,7 +172,7 @@ export function PolicyScreen() {
           Saved: SSLSubscriptionPolicy {saved.policy}, SSLSubscriptionBefore {saved.beforeDays}. Change a field to preview its effect on the next 30 days.
         </Text>
       )}
-      <Text>{message}</Text>
+      {discard.asking ? <DiscardLine /> : <Text>{message}</Text>}
     </Box>
   );
 }

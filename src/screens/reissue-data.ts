@@ -7,7 +7,7 @@
 import { isFinished } from '../rules/reissue-lifecycle.js';
 import type { ConsoleServices } from '../core/services.js';
 import { Ledger, ledgerFile } from '../core/reissue/ledger.js';
-import { reissueCounts, reissueStatus, reissueStatusRows, statusEntry, type ReissueStatusEntry, type ReissueStatusRow } from '../core/reissue/status.js';
+import { failedReissues, reissueCounts, reissueStatus, reissueStatusRows, statusEntry, type ReissueStatusEntry, type ReissueStatusRow } from '../core/reissue/status.js';
 
 export type ReissueRow = ReissueStatusRow;
 
@@ -33,6 +33,8 @@ export interface InFlightCounts {
   /** Not yet served, failed or cancelled (stuck ones included). */
   readonly inFlight: number;
   readonly stuck: number;
+  /** Failed or cancelled, and not retried (core/reissue/status.ts, failedReissues). */
+  readonly failed: number;
   readonly oldestInFlightDays: number | null;
 }
 
@@ -42,5 +44,5 @@ export function inFlightCounts(services: ConsoleServices): InFlightCounts {
   const { perStage, oldestInFlightDays } = reissueCounts(reissueStatus(services.workspace, { today }), today);
   let inFlight = 0;
   for (const [stage, count] of Object.entries(perStage)) if (!isFinished(stage as ReissueStatusEntry['stage'])) inFlight += count;
-  return { inFlight, stuck: perStage.stuck ?? 0, oldestInFlightDays };
+  return { inFlight, stuck: perStage.stuck ?? 0, failed: failedReissues(services.workspace).length, oldestInFlightDays };
 }

@@ -11,6 +11,7 @@ import { down, up, useConsole, useKeys, type ReissueScope } from './context.js';
 import { Spinner } from './widgets/spinner.js';
 import { useWaited, waitedText } from './widgets/clock.js';
 import { fit } from './widgets/text.js';
+import { formatRow, headerRow, layoutColumns, wantOf } from './widgets/columns.js';
 import { WindowList } from './widgets/window-list.js';
 
 const OUTCOME_TEXT: Readonly<Record<Outcome, string>> = {
@@ -21,12 +22,16 @@ const OUTCOME_TEXT: Readonly<Record<Outcome, string>> = {
   'retry-later': 'not done: next run',
   'in-doubt': 'IN DOUBT',
   'already-done': 'done earlier',
+  'failed-earlier': 'FAILED earlier',
   'in-flight': 'reissue under way',
   'would-reissue': 'reissue',
   'would-notify': 'notify the client',
   'would-open-task': 'manual task',
   'would-look-up': 'look up first',
 };
+
+/** What y would do: not what an earlier run did, nor a failed reissue (it waits for a retry the operator asks for). */
+const toCarryOut = (action: ActionReport) => action.outcome !== 'already-done' && action.outcome !== 'failed-earlier';
 
 type Phase =
   | { readonly step: 'planning' }
@@ -107,7 +112,7 @@ export function ReissueScreen({ scope }: { readonly scope?: ReissueScope }) {
 
   useKeys(
     (input, key) => {
-      if (input === 'y' && phase.step === 'planned' && phase.plan.actions.some((a) => a.outcome !== 'already-done')) start();
+      if (input === 'y' && phase.step === 'planned' && phase.plan.actions.some(toCarryOut)) start();
       else if (input === 't' && phase.step !== 'running') push({ id: 'tasks' });
       else if (up(input, key)) setCursor((c) => Math.max(0, c - 1));
       else if (down(input, key)) setCursor((c) => Math.min(Math.max(0, actions.length - 1), c + 1));
@@ -115,7 +120,8 @@ export function ReissueScreen({ scope }: { readonly scope?: ReissueScope }) {
       else return false;
       return true;
     },
-    phase.step === 'planned' ? 'y run now  ↑↓ details  t tasks' : phase.step === 'running' ? 'running… (Esc waits for the run)' : '↑↓ details  t tasks',
+    // y only when there is something to run: a dry run with nothing due offers nothing.
+    phase.step === 'planned' ? (phase.plan.actions.some(toCarryOut) ? 'y run now  ↑↓ details  t tasks' : '↑↓ details  t tasks') : phase.step === 'running' ? 'running… (Esc waits for the run)' : '↑↓ details  t tasks',
   );
 
   if (phase.step === 'planning') {
@@ -134,12 +140,22 @@ export function ReissueScreen({ scope }: { readonly scope?: ReissueScope }) {
     );
   }
 
-  const nameWidth = 16;
-  const resultWidth = 18;
-  // Two spaces, three gaps and the action date: the row stays inside the frame's columns - 1.
-  const domainWidth = Math.max(10, columns - 1 - nameWidth - resultWidth - 2 - 3 - 11 - 1);
+  // The shared column layout: the module and the result whole where they fit, the domain takes
+  // the rest (and is cut first only past its minimum), nothing sized by hand.
+  const layout = layoutColumns<'module' | 'domain' | 'date' | 'result' | 'detail'>(
+    [
+      { id: 'module', header: 'Module', want: wantOf('Module', actions.map((a) => a.module)), min: 12, priority: 6, cut: 'middle' },
+      { id: 'domain', header: 'Domain', want: wantOf('Domain', actions.map((a) => a.domain)), min: 16, priority: 9 },
+      { id: 'date', header: 'Action date', want: 11, priority: 8 },
+      { id: 'result', header: phase.step === 'planned' ? 'Would' : 'Result', want: wantOf('Result', actions.map((a) => OUTCOME_TEXT[a.outcome])), priority: 7 },
+      // A wide terminal shows each action's detail in the room left (the selected one's is below too).
+      { id: 'detail', header: 'Detail', want: 20, priority: 0, optional: true, grow: true },
+    ],
+    // Two columns for the cursor's margin, one for the frame's edge.
+    columns - 3,
+  );
   const selected = actions[cursor];
-  const pending = phase.step === 'planned' ? phase.plan.actions.filter((a) => a.outcome !== 'already-done').length : 0;
+  const pending = phase.step === 'planned' ? phase.plan.actions.filter(toCarryOut).length : 0;
   return (
     <Box flexDirection="column">
       {/* The scope leads, whole: the operator sees what y would run before the counts. */}
@@ -164,7 +180,7 @@ export function ReissueScreen({ scope }: { readonly scope?: ReissueScope }) {
             ? ' '
             : 'The journal has each action; certops reissue run --json gives the same.'}
       </Text>
-      <Text dimColor>{`  ${fit('Module', nameWidth)} ${fit('Domain', domainWidth)} ${fit('Action date', 11)} ${fit(phase.step === 'planned' ? 'Would' : 'Result', resultWidth)}`}</Text>
+      <Text dimColor>{`  ${headerRow(layout)}`}</Text>
       <WindowList
         count={actions.length}
         cursor={cursor}
@@ -173,8 +189,10 @@ export function ReissueScreen({ scope }: { readonly scope?: ReissueScope }) {
         row={(index) => {
           const action = actions[index] as ActionReport;
           const warn = action.outcome === 'in-doubt' || action.outcome === 'retry-later';
+          // A reissue that failed earlier waits on the operator (a on its record retries it).
+          if (action.outcome === 'failed-earlier') return { text: `  ${formatRow(layout, { module: action.module, domain: action.domain, date: action.actionDate, result: OUTCOME_TEXT[action.outcome], detail: action.detail })}`, color: 'red' };
           return {
-            text: `  ${fit(action.module, nameWidth)} ${fit(action.domain, domainWidth)} ${fit(action.actionDate, 11)} ${fit(OUTCOME_TEXT[action.outcome], resultWidth)}`,
+            text: `  ${formatRow(layout, { module: action.module, domain: action.domain, date: action.actionDate, result: OUTCOME_TEXT[action.outcome], detail: action.detail })}`,
             ...(warn ? { color: 'yellow' } : action.outcome === 'already-done' ? { dim: true } : {}),
           };
         }}

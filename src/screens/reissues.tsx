@@ -7,7 +7,7 @@
  */
 import { Box, Text } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { daysBetween, formatDay, parseDay } from '../rules/calendar.js';
+import { daysBetween, formatDay, formatInstant, parseDay } from '../rules/calendar.js';
 import { isFinished } from '../rules/reissue-lifecycle.js';
 import type { LedgerRecord } from '../core/reissue/ledger.js';
 import type { ReissueStatusEntry } from '../core/reissue/status.js';
@@ -27,7 +27,7 @@ export function stageText(stage: ReissueStatusEntry['stage'], stuckIn?: string |
 }
 
 /** "2026-11-23 03:17 UTC" from an ISO instant. */
-const instant = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+const instant = formatInstant;
 
 /** "served by 2026-12-20 (27 days left)", against the console's today. */
 export function deadlineText(deadline: string, today: string): string {
@@ -116,8 +116,6 @@ function ReissueList({ data, reload, older, toggleOlder }: { readonly data: Reis
   const rows = useMemo(() => data.rows.filter(({ entry }) => matchesStage(entry, stage) && (module === 'all' || entry.module === module)), [data, stage, module]);
   const position = Math.min(cursor, Math.max(0, rows.length - 1));
   const selected = rows[position];
-  // Summary, column header, the list, a blank line, two lines about the selected reissue, the legend.
-  const height = Math.max(3, bodyRows - 6);
 
   const open = (row: ReissueRow | undefined) => {
     if (!row) return;
@@ -180,27 +178,40 @@ function ReissueList({ data, reload, older, toggleOlder }: { readonly data: Reis
   };
   const stuck = data.rows.filter(({ entry }) => entry.stage === 'stuck').length;
   const inFlight = data.rows.filter(({ entry }) => !isFinished(entry.stage)).length;
+  const finished = data.rows.length - inFlight;
+  // What the filters show against the whole ledger, and which finished ones it holds (a toggles them).
+  const filtered = stage !== 'all' || module !== 'all';
+  const headline = `${filtered ? `${rows.length} of ${data.rows.length} · ` : ''}stage: ${stage} · module: ${printable(module)} · ${inFlight} in flight${stuck ? `, ${stuck} stuck` : ''}, ${finished} finished ${older ? '(all)' : 'in the last 30 days'} · today ${data.today}`;
+  const headLines = wrapWords(headline, columns - 2);
+  const empty =
+    data.rows.length === 0
+      ? `No reissue is in flight on ${data.today}${older ? '' : ', and none finished in the last 30 days'}. The reissue run (t, then r; or cron) submits the due ones.`
+      : `No reissue matches these filters (stage: ${stage}, module: ${printable(module)}). f: stage, m: module.`;
+  // Summary, column header, the list, a blank line, two lines about the selected reissue, the legend.
+  const height = Math.max(3, bodyRows - 5 - headLines.length);
   const about = selected
     ? clampLines(printable(`${selected.entry.domain}${shows(layout, 'id') ? '' : ` · new id ${selected.entry.newCertificateId ?? '-'}`}: ${selected.entry.detail}`), columns - 2, 2)
     : [];
 
   return (
     <Box flexDirection="column">
-      <Text>
-        {fit(` ${inFlight} in flight${stuck ? `, ${stuck} stuck` : ''} · stage: ${stage} · module: ${printable(module)} · today ${data.today}`, columns - 1)}
-      </Text>
+      {headLines.map((text, i) => (
+        <Text key={i}> {text}</Text>
+      ))}
       <Text bold>{fit(line(' ', 'Module', 'Domain', 'Stage', 'Since', 'Deadline', 'New id'), columns - 1)}</Text>
-      <WindowList
-        count={rows.length}
-        cursor={position}
-        height={height}
-        row={row}
-        empty={
-          data.rows.length === 0
-            ? ` No reissue is in flight on ${data.today}${older ? '' : ', and none finished in the last 30 days'}. The reissue run (t, then r; or cron) submits the due ones.`
-            : ` No reissue matches these filters (stage: ${stage}, module: ${printable(module)}). f: stage, m: module.`
-        }
-      />
+      {rows.length === 0 ? (
+        // Wrapped, not cut: the keys that change the filters are at its end.
+        <Box flexDirection="column" height={height}>
+          {wrapWords(empty, columns - 2).map((text, i) => (
+            <Text key={i} dimColor>
+              {' '}
+              {text}
+            </Text>
+          ))}
+        </Box>
+      ) : (
+        <WindowList count={rows.length} cursor={position} height={height} row={row} />
+      )}
       <Text> </Text>
       {[0, 1].map((i) => (
         <Text key={i}> {about[i] ?? ''}</Text>
@@ -267,6 +278,9 @@ export function recordLines(entry: ReissueStatusEntry, record: LedgerRecord | nu
   }
   const reason = record?.reason && (stuck || record.stage === 'failed' || record.stage === 'cancelled') ? record.reason : null;
   if (reason) field(stuck ? 'Why stuck' : 'Reason', reason, 'red');
+  if (record && (record.stage === 'failed' || record.stage === 'cancelled')) {
+    field('Retry', record.retryAskedAt ? `asked ${instant(record.retryAskedAt)}: the next reissue run sends it again, once` : 'not retried by itself: a asks the next reissue run to send it again (certops reissue retry ID)', record.retryAskedAt ? undefined : 'yellow');
+  }
   // A stuck record's reason already ends with the detail of its stage.
   const detail = record?.detail ?? entry.detail;
   if (!reason || !reason.includes(detail)) field('Detail', detail);
@@ -335,15 +349,27 @@ export function ReissueRecordView({ recordId }: { readonly recordId: string }) {
   const last = Math.max(0, lines.length - height);
   const top = Math.min(offset, last);
 
+  // a: a failed or cancelled reissue is sent again by the next run, once asked (core/reissue/retry.ts).
+  const [retryNote, setRetryNote] = useState<{ readonly text: string; readonly error: boolean } | null>(null);
+  const retryable = loaded.ok && loaded.data !== null && (loaded.data.record.stage === 'failed' || loaded.data.record.stage === 'cancelled') && loaded.data.record.retryAskedAt === null;
   useKeys(
     (input, key) => {
       const moved = listMove(input, key, top, last, height);
       if (moved !== null) setOffset(moved);
       else if (input === 'r') setVersion((v) => v + 1);
-      else return false;
+      else if (input === 'a' && retryable) {
+        setRetryNote({ text: 'Asking for a retry…', error: false });
+        void services.retryReissue(recordId).then(
+          (result) => {
+            setRetryNote({ text: result.asked ? 'Retry asked: the next reissue run (r on the timeline, or cron) sends it again, once.' : `A retry was already asked on ${result.askedAt.slice(0, 10)}.`, error: false });
+            setVersion((v) => v + 1);
+          },
+          (error: unknown) => setRetryNote({ text: `No retry: ${error instanceof Error ? error.message : String(error)}`, error: true }),
+        );
+      } else return false;
       return true;
     },
-    lines.length > height ? '↑↓ PgUp PgDn scroll  r reload' : 'r reload',
+    `${retryable ? 'a retry  ' : ''}${lines.length > height ? '↑↓ PgUp PgDn scroll  r reload' : 'r reload'}`,
   );
 
   if (!loaded.ok) return <LedgerProblem message={loaded.message} reload={() => setVersion((v) => v + 1)} />;
@@ -362,6 +388,7 @@ export function ReissueRecordView({ recordId }: { readonly recordId: string }) {
         </Text>
       ))}
       {lines.length > height ? <Text dimColor>{fit(` lines ${top + 1}-${Math.min(lines.length, top + height)} of ${lines.length}${top < last ? ' · ↓ PgDn for more' : ''}`, columns - 1)}</Text> : null}
+      {retryNote ? <Text {...(retryNote.error ? { color: 'red' } : {})}>{fit(printable(` ${retryNote.text}`), columns - 1)}</Text> : null}
     </Box>
   );
 }

@@ -5,13 +5,14 @@
  */
 import { Box, Text } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { formatDay } from '../rules/calendar.js';
+import { formatDay, formatInstant } from '../rules/calendar.js';
 import { PROVIDERS } from '../providers/catalog.js';
 import type { ManualTask, TaskStatus } from '../core/tasks.js';
 import { useConsole, useKeys, type ScreenSpec } from './context.js';
 import { columns as columnsOf, fit } from './widgets/text.js';
 import { formatRow, headerRow, layoutColumns } from './widgets/columns.js';
 import { listMove, WindowList } from './widgets/window-list.js';
+import { Paragraph, wrapWords } from './widgets/paragraph.js';
 import { useListSearch } from './widgets/search.js';
 
 const STATUS_FILTERS: readonly (TaskStatus | 'all')[] = ['open', 'closed', 'all'];
@@ -145,7 +146,12 @@ function TaskList({ all, reload, at }: { readonly all: readonly ManualTask[]; re
   const tasks = useMemo(() => matching(all, status, department), [all, status, department]);
   const position = Math.min(cursor, Math.max(0, tasks.length - 1));
   const selected = tasks[position];
-  const height = Math.max(3, bodyRows - 6);
+  const count = `${tasks.length} ${status === 'all' ? '' : `${status} `}task${tasks.length === 1 ? '' : 's'}${status === 'all' ? ' (open and closed)' : ''}`;
+  const openHere = tasks.filter((task) => overdue(task, today)).length;
+  // Wrapped, not cut, as the timeline's: the filters in force are what the rows mean.
+  const summary = printable(`${count}${openHere ? `, ${openHere} overdue` : ''} · department: ${department} · today ${today}`);
+  const summaryLines = wrapWords(summary, columns - 2).length;
+  const height = Math.max(3, bodyRows - 5 - summaryLines);
   const closing = useClosing(reload);
   // / n N: find a domain, as in less and vim.
   const search = useListSearch({
@@ -193,7 +199,9 @@ function TaskList({ all, reload, at }: { readonly all: readonly ManualTask[]; re
       [
         { id: 'id', header: 'Task', want: want('Task', (t) => t.id), priority: 8 },
         { id: 'due', header: 'Due', want: 12, priority: 7 },
-        { id: 'department', header: 'Department', want: want('Department', (t) => t.department), min: 8, priority: 3, optional: true },
+        // The department is the queue the task is for (d filters by it): whole before the module,
+        // whose name is cut in its middle ("Ispmanage…L) sandbox" still tells modules apart).
+        { id: 'department', header: 'Department', want: want('Department', (t) => t.department), min: 8, priority: 5, optional: true },
         { id: 'module', header: 'Module', want: want('Module', (t) => t.module), min: 14, priority: 4, cut: 'middle' },
         { id: 'domain', header: 'Domain', want: want('Domain', (t) => t.domain), min: 16, priority: 9 },
         { id: 'what', header: 'What', want: 12, priority: 0, optional: true, grow: true },
@@ -211,12 +219,11 @@ function TaskList({ all, reload, at }: { readonly all: readonly ManualTask[]; re
       ...(late ? { color: 'red' } : closed ? { dim: true } : {}),
     };
   };
-  const count = `${tasks.length} ${status === 'all' ? '' : `${status} `}task${tasks.length === 1 ? '' : 's'}${status === 'all' ? ' (open and closed)' : ''}`;
-  const openHere = tasks.filter((task) => overdue(task, today)).length;
-
   return (
     <Box flexDirection="column">
-      <Text>{fit(` ${count}${openHere ? `, ${openHere} overdue` : ''} · department: ${printable(department)} · today ${today}`, columns - 1)}</Text>
+      <Box paddingLeft={1}>
+        <Paragraph width={columns - 2} text={summary} />
+      </Box>
       <Text bold>{fit(` ${headerRow(layout)}`, columns - 1)}</Text>
       <WindowList
         count={tasks.length}
@@ -291,8 +298,8 @@ export function TaskView({ taskId }: { readonly taskId: string }) {
           {fit(i === 0 ? 'Why' : '', 18)} {text}
         </Text>
       ))}
-      {line('Opened', `${task.createdAt.slice(0, 16).replace('T', ' ')} UTC`)}
-      {closed ? line('Closed', `${(task.closedAt ?? '').slice(0, 16).replace('T', ' ')} UTC`) : null}
+      {line('Opened', formatInstant(task.createdAt))}
+      {closed ? line('Closed', formatInstant(task.closedAt ?? '')) : null}
       {closed && task.closedNote ? line('Note', task.closedNote) : null}
       <Text> </Text>
       {closing.asking ? <Question task={closing.asking} width={columns - 1} lines={3} /> : <Text>{fit(printable(` ${closing.message}`), columns - 1)}</Text>}

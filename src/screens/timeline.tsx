@@ -22,6 +22,7 @@ import { Paragraph, wrapWords } from './widgets/paragraph.js';
 import { listMove, selectableRow, WindowList } from './widgets/window-list.js';
 import { useListSearch } from './widgets/search.js';
 import { stageText } from './reissues.js';
+import { inFlightCounts } from './reissue-data.js';
 
 const ACTION_FILTERS: readonly (ProjectedAction | 'all')[] = ['all', 'reissue', 'notify-client', 'manual-task', 'none', 'end-of-term'];
 const SHORT_ACTION: Readonly<Record<ProjectedAction, string>> = {
@@ -39,12 +40,13 @@ export const ACTION_TEXT: Readonly<Record<ProjectedAction, string>> = {
   'end-of-term': 'paid term ends (renewal is a new order)',
 };
 
-/** The stage filter (i): the stages a reissue under way can be in (finished ones leave the timeline). */
+/** The stage filter (i): the stages a reissue under way can be in, and failed (a served one leaves the timeline). */
 const STAGE_FILTERS: readonly { readonly name: string; readonly stages: readonly (ReissueStage | 'none')[] | null }[] = [
   { name: 'all', stages: null },
   { name: 'under way', stages: [...ACTIVE_STAGES, 'stuck'] },
   { name: 'stuck', stages: ['stuck'] },
   ...ACTIVE_STAGES.map((stage) => ({ name: stage, stages: [stage] })),
+  { name: 'failed', stages: ['failed', 'cancelled'] },
   { name: 'none', stages: ['none'] },
 ];
 
@@ -97,12 +99,17 @@ export function entryDetail(e: TimelineEntry): DetailField[] {
   if (e.reissue) {
     fields.push({
       label: 'Reissue',
-      value: `${stageText(e.reissue.stage, e.reissue.stuckIn)}${e.reissue.since ? ` since ${e.reissue.since.slice(0, 10)}` : ''}${e.reissue.deadline ? ` · served by ${e.reissue.deadline}` : ''} · ${e.reissue.detail}`,
-      ...(e.reissue.stage === 'stuck' ? { color: 'red' } : {}),
+      value: unsuccessful(e.reissue)
+        ? e.reissue.detail
+        : `${stageText(e.reissue.stage, e.reissue.stuckIn)}${e.reissue.since ? ` since ${e.reissue.since.slice(0, 10)}` : ''}${e.reissue.deadline ? ` · served by ${e.reissue.deadline}` : ''} · ${e.reissue.detail}`,
+      ...(e.reissue.stage === 'stuck' || unsuccessful(e.reissue) ? { color: 'red' } : {}),
     });
   }
   return fields;
 }
+
+/** A reissue that failed or was cancelled: its detail says so, with the provider's reason. */
+const unsuccessful = (reissue: NonNullable<TimelineEntry['reissue']>) => reissue.stage === 'failed' || reissue.stage === 'cancelled';
 
 export function TimelineScreen() {
   const { services } = useConsole();
@@ -163,11 +170,19 @@ function TimelineView({
   const isEntry = useCallback((index: number) => rows[index] !== undefined && 'entry' in (rows[index] as Row), [rows]);
   const rawPosition = Math.min(cursor ?? todayRow, Math.max(0, rows.length - 1));
   const position = selectableRow(rawPosition, 1, rows.length, isEntry) ?? rawPosition;
-  const summary = `${entries.length} certificate${entries.length === 1 ? '' : 's'} · action: ${ACTION_FILTERS[actionFilter]} · module: ${moduleNames[moduleFilter]}${stage.stages ? ` · stage: ${stage.name}` : ''} · by ${grouping} · today ${today} · synced ${since(timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort()[0])}`;
+  // The dashboard and the reissues screen count the ledger's reissues in flight; some have no row here
+  // (their certificate left the last sync's list, or is no longer issued): the stage filter says so.
+  const allInFlight = stage.name === 'under way' && actionFilter === 0 && moduleFilter === 0;
+  const inFlight = useMemo(() => (allInFlight ? inFlightCounts(services).inFlight : null), [services, allInFlight, timeline]);
+  const ledgerRows = stage.name === 'under way' ? entries.filter((e) => e.reissue?.recordId && e.reissue.stage !== 'failed' && e.reissue.stage !== 'cancelled').length : 0;
+  const inFlightNote =
+    inFlight !== null && ledgerRows !== inFlight
+      ? ` (${ledgerRows} of the ${inFlight} reissues in flight have a row here${entries.length > ledgerRows ? `, ${entries.length - ledgerRows} more are under way on the provider only` : ''}; the dashboard's i lists every one)`
+      : '';
+  const summary = `${entries.length} certificate${entries.length === 1 ? '' : 's'}${inFlightNote} · action: ${ACTION_FILTERS[actionFilter]} · module: ${moduleNames[moduleFilter]}${stage.stages ? ` · stage: ${stage.name}` : ''} · by ${grouping} · today ${today} · synced ${since(timeline.modules.map((m) => m.syncedAt).filter((s): s is string => s !== null).sort()[0])}`;
   // A sync's question (take a much shorter list?) is read whole: the list gives up its lines.
   const syncQuestion = sync.question ? [sync.line, sync.question].filter(Boolean).join(' ') : null;
   const questionLines = syncQuestion ? wrapWords(syncQuestion, columns - 4).length - 1 : 0;
-  const height = Math.max(3, bodyRows - 6 - questionLines - wrapWords(summary, columns - 2).length);
 
   const selectedRow = rows[position];
   const selected = selectedRow && 'entry' in selectedRow ? (entries[selectedRow.entry] as TimelineEntry) : null;
@@ -212,6 +227,17 @@ function TimelineView({
       return r !== undefined && 'entry' in r && (entries[r.entry] as TimelineEntry).domain.toLowerCase().includes(query);
     },
   });
+
+  const stale = timeline.modules.filter((m) => m.failure);
+  const status =
+    (search.typing && search.line) ||
+    sync.line ||
+    search.line ||
+    note ||
+    (stale.length ? `last sync of ${stale.map((m) => m.name).join(', ')} failed; showing the previous list` : detailOpen ? `Esc back to the list · ↑ ↓ the next certificate${selected?.reissue?.recordId ? ' · Enter its reissue' : ''}` : '! overdue or stuck · Rev D/O: revalidate domain/organisation · Enter detail');
+  // The status line (a sync's progress, a readiness answer) is read whole: the list gives up the lines it wraps to.
+  const statusLines = syncQuestion ? 0 : Math.max(1, wrapWords(status, columns - 4).length) - 1;
+  const height = Math.max(3, bodyRows - 6 - questionLines - statusLines - wrapWords(summary, columns - 2).length);
 
   useKeys(
     (input, key) => {
@@ -283,15 +309,16 @@ function TimelineView({
     if ('heading' in r) return { text: fit(` ${r.heading}`, columns - 1), heading: true, color: 'cyan' };
     const e = entries[r.entry] as TimelineEntry;
     const reval = `${e.revalidate.includes('domain') ? 'D' : ''}${e.revalidate.includes('organization') ? 'O' : ''}`;
-    const stuck = e.reissue?.stage === 'stuck';
+    const stuck = e.reissue?.stage === 'stuck' || e.reissue?.stage === 'failed' || e.reissue?.stage === 'cancelled';
     // The first column stays the cursor's (›, seen without colour too), the second has ! for overdue
     // or stuck; a reissue under way shows its stage where the action would be.
     return {
       text: ` ${e.overdue || stuck ? '!' : ' '}${formatRow(layout, {
         domain: e.domain,
         module: e.module,
-        expires: e.expires ?? '-',
-        paid: e.paidUntil ?? '-',
+        // The detail's word (Enter) for a date the provider did not give.
+        expires: e.expires ?? 'unknown',
+        paid: e.paidUntil ?? 'unknown',
         actionOn: e.actionDate ?? '-',
         action: e.reissue ? e.reissue.stage : SHORT_ACTION[e.action],
         rev: reval,
@@ -300,7 +327,6 @@ function TimelineView({
       ...(e.overdue || stuck ? { color: 'red' } : e.reissue ? { color: 'cyan' } : e.action === 'manual-task' ? { color: 'yellow' } : e.action === 'end-of-term' ? { dim: true } : {}),
     };
   };
-  const stale = timeline.modules.filter((m) => m.failure);
   const neverSynced = timeline.modules.every((m) => m.syncedAt === null);
 
   return (
@@ -326,7 +352,12 @@ function TimelineView({
         </>
       )}
       <Text> </Text>
-      {selected?.reissue ? (
+      {selected?.reissue && unsuccessful(selected.reissue) ? (
+        <Text wrap="truncate" color="red">
+          {' '}
+          {selected.domain}: {selected.reissue.detail}
+        </Text>
+      ) : selected?.reissue ? (
         <Text wrap="truncate" {...(selected.reissue.stage === 'stuck' ? { color: 'red' } : {})}>
           {' '}
           {selected.domain}: reissue {stageText(selected.reissue.stage, selected.reissue.stuckIn)}
@@ -351,17 +382,10 @@ function TimelineView({
           <Paragraph width={columns - 4} text={syncQuestion} color="yellow" />
         </Box>
       ) : (
-      <Text>
-        {sync.running ? <Spinner /> : ' '}{' '}
-        {fit(
-          (search.typing && search.line) ||
-            sync.line ||
-            search.line ||
-            note ||
-            (stale.length ? `last sync of ${stale.map((m) => m.name).join(', ')} failed; showing the previous list` : detailOpen ? `Esc back to the list · ↑ ↓ the next certificate${selected?.reissue?.recordId ? ' · Enter its reissue' : ''}` : '! overdue or stuck · Rev D/O: revalidate domain/organisation · Enter detail'),
-          columns - 4,
-        )}
-      </Text>
+      <Box>
+        <Text>{sync.running ? <Spinner /> : ' '} </Text>
+        <Paragraph width={columns - 4} text={status} />
+      </Box>
       )}
     </Box>
   );

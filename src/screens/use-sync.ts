@@ -8,6 +8,7 @@ import type { Key } from 'ink';
 import type { ConsoleServices } from '../core/services.js';
 import { SHRINK_REFUSED, type SyncProgress, type SyncResult } from '../core/sync.js';
 import { useWaited, waitedText } from './widgets/clock.js';
+import { grouped } from './widgets/text.js';
 
 export interface SyncState {
   readonly running: boolean;
@@ -32,8 +33,8 @@ function summary(results: readonly SyncResult[]): string {
   const failed = results.filter((r) => !r.ok);
   const listed = results.reduce((sum, r) => sum + (r.ok ? r.certificates : 0), 0);
   return failed.length
-    ? `Synced ${listed} certificates; failed: ${failed.map((r) => `${r.module} (${r.ok ? '' : r.detail})`).join(', ')} — previous lists kept`
-    : `Synced ${listed} certificates from ${plural(results.length, 'module')}.`;
+    ? `Synced ${grouped(listed)} certificates; failed: ${failed.map((r) => `${r.module} (${r.ok ? '' : r.detail})`).join(', ')} — previous lists kept`
+    : `Synced ${grouped(listed)} certificates from ${plural(results.length, 'module')}.`;
 }
 
 function question(refused: Refused): string {

@@ -14,14 +14,15 @@ import { providerModule } from '../providers/registry.js';
 import { CAUSE_LABELS, type CheckResult } from '../core/check.js';
 import { ModuleInputError, type ModuleDraft, type ModuleSection } from '../core/modules.js';
 import type { StoredModule } from '../core/store.js';
-import { ADDRESS_FIELD, moduleAddress, settingToFix } from '../core/module-address.js';
+import { ADDRESS_FIELD, addressSentence, moduleAddress, settingToFix } from '../core/module-address.js';
 import { down, up, useConsole, useKeys } from './context.js';
 import { Select, selectKey } from './widgets/select.js';
 import { applyTextKey, TextField } from './widgets/text-field.js';
 import { Spinner } from './widgets/spinner.js';
 import { useWaited, waitedText } from './widgets/clock.js';
-import { fit, cut, columns as columnsOf } from './widgets/text.js';
+import { fit, columns as columnsOf } from './widgets/text.js';
 import { Paragraph } from './widgets/paragraph.js';
+import { DISCARD_HINTS, DiscardLine, useDiscardQuestion } from './widgets/discard.js';
 
 type Step = 'product' | 'provider' | 'integration' | 'parameters' | 'check';
 const STEPS: readonly Step[] = ['product', 'provider', 'integration', 'parameters', 'check'];
@@ -124,11 +125,15 @@ function valuesOf(module: StoredModule): Values {
 }
 
 export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number }) {
-  const { services, pop, replace, columns } = useConsole();
+  const { services, pop, replace, notify, columns } = useConsole();
   const editing = useMemo(() => (editModuleId === undefined ? undefined : services.modules().find((m) => m.id === editModuleId)), [services, editModuleId]);
   const [step, setStep] = useState<Step>(editing ? 'integration' : 'product');
   const [provider, setProvider] = useState<ProviderId>(editing?.provider ?? 'leadertelecom');
   const [values, setValues] = useState<Values>(editing ? valuesOf(editing) : {});
+  // What the fields held when they were opened (a module's settings, or a new one's presets): Esc
+  // asks before it leaves values that differ from them.
+  const [baseline, setBaseline] = useState<Values>(values);
+  const discard = useDiscardQuestion();
   const [focus, setFocus] = useState(0);
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [addNewClient, setAddNewClient] = useState(false);
@@ -210,7 +215,11 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
     const done = editing ? services.editModule(editing, changeOf(draft()), result) : services.addModule(draft(), result);
     void done.then(
       // An edit goes back to the module it came from; a new module replaces the wizard.
-      (module) => (editing ? pop() : replace({ id: 'module', moduleId: module.id })),
+      (module) => {
+        if (editing) pop();
+        else replace({ id: 'module', moduleId: module.id });
+        notify('Saved.');
+      },
       (error: unknown) => setSaving(`Not saved: ${(error as Error).message}`),
     );
   };
@@ -232,6 +241,10 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
   const inText = (step === 'integration' || step === 'parameters') && field !== undefined && field.kind !== 'boolean';
   useKeys(
     (input, key) => {
+      const index = STEPS.indexOf(step);
+      const leaving = editing ? index <= STEPS.indexOf('integration') : index === 0;
+      // Esc leaves the wizard from its first step: typed values are lost, so it asks first.
+      if ((discard.asking || leaving) && discard.handle(input, key, changedFrom(baseline, values), pop)) return true;
       if (key.escape) {
         back();
         return true;
@@ -256,8 +269,11 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
           const sandbox = services.sandboxAccount(chosen);
           const addressField = ADDRESS_FIELD[chosen];
           const ownAddress = providerModule(chosen).fields.some((f) => f.key === addressField && f.kind === 'url');
-          if (chosen !== provider || Object.keys(values).length === 0)
-            setValues(sandbox ? (ownAddress ? { [`integration.${addressField}`]: sandbox.endpoint } : { 'network.endpoint': sandbox.endpoint }) : {});
+          if (chosen !== provider || Object.keys(values).length === 0) {
+            const presets = sandbox ? (ownAddress ? { [`integration.${addressField}`]: sandbox.endpoint } : { 'network.endpoint': sandbox.endpoint }) : {};
+            setValues(presets);
+            setBaseline(presets);
+          }
           setProvider(chosen);
           setErrors({});
           setFocus(0);
@@ -295,6 +311,9 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
           const current = { ...values, [id]: edit.value };
           setValues(current);
           setCursor(edit.cursor);
+          // A field already refused is judged again at each edit: the error goes once the value is
+          // right (or says what is still wrong), rather than stay under a corrected value.
+          if (errors[id] && edit.value !== value) leave(field, current);
           if (edit.submit) submitField(current);
           return true;
         }
@@ -308,7 +327,9 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
       else return false;
       return true;
     },
-    step === 'product' || step === 'provider'
+    discard.asking
+      ? DISCARD_HINTS
+      : step === 'product' || step === 'provider'
       ? '↑ ↓ choose  Enter select'
       : step === 'check'
         ? check === null
@@ -319,7 +340,7 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
               ? 'Enter save  r check again  e change the settings'
               : 'e fix the settings  r retry  s save anyway (not verified)'
         : `Tab ↓ next field  ↑ previous  Enter next${provider === 'leadertelecom' && step === 'integration' ? '  Ctrl+N add new client' : ''}`,
-    inText,
+    inText || discard.asking,
   );
 
   function submitField(current: Values = values) {
@@ -338,20 +359,19 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
   const shownName = editing && typedName && typedName !== editing.parameters.name ? `${typedName} (was ${editing.parameters.name})` : (editing?.parameters.name ?? '');
   const address = moduleAddress(provider, draft().integration, draft().network);
   const addressLabel = fieldsOf(provider, 'integration').find((f) => f.section === 'integration' && f.key === ADDRESS_FIELD[provider])?.label ?? '';
-  const addressLine =
-    address.url === null
-      ? `API calls go to the ${addressLabel}, once it is filled in.`
-      : `API calls go to ${address.url}${address.from === 'endpoint' ? ` (the Endpoint below overrides ${provider === 'globalsign' ? 'the address Demo chooses' : `the ${addressLabel}`})` : address.from === 'default' ? ` (the ${addressLabel} left blank: BILLmanager's default)` : provider === 'globalsign' ? ' (chosen by Demo)' : ''}.`;
+  const addressLine = addressSentence(provider, address, addressLabel);
+  const stepTitle = `Step ${stepNumber} of ${STEPS.length} · ${STEP_TITLES[step]}`;
+  const titleRest = step !== 'product' && step !== 'provider' ? ` — ${PROVIDERS[provider].title}${editing ? ` · ${shownName}` : ''}` : '';
+  const titleFits = columnsOf(stepTitle + titleRest) <= columns - 2;
   return (
     <Box flexDirection="column">
-      {/* One line at any width: the module's name (when editing) is cut, never wrapped. */}
+      {/* The step, then the provider and the module's name (when editing) whole: on the line of the
+          step when they fit, else on the next one (wrapped), where the blank line was. */}
       <Text>
-        <Text bold>{`Step ${stepNumber} of ${STEPS.length} · ${STEP_TITLES[step]}`}</Text>
-        {step !== 'product' && step !== 'provider' ? (
-          <Text dimColor>{cut(` — ${PROVIDERS[provider].title}${editing ? ` · ${shownName}` : ''}`, Math.max(0, columns - 2 - columnsOf(`Step ${stepNumber} of ${STEPS.length} · ${STEP_TITLES[step]}`)))}</Text>
-        ) : null}
+        <Text bold>{stepTitle}</Text>
+        {titleFits ? <Text dimColor>{titleRest}</Text> : null}
       </Text>
-      <Text> </Text>
+      {titleFits ? <Text> </Text> : <Paragraph dimColor width={columns - 2} lead="  " text={titleRest.replace(/^ — /, '')} />}
       {step === 'product' ? <Select items={[{ label: 'SSL certificates', value: 'ssl' }]} index={0} /> : null}
       {step === 'provider' ? <Select items={PROVIDER_IDS.map((id) => ({ label: PROVIDERS[id].title, value: id }))} index={choice} /> : null}
       {step === 'integration' || step === 'parameters'
@@ -409,9 +429,17 @@ export function ModuleWizard({ editModuleId }: { readonly editModuleId?: number 
           ) : null}
         </Box>
       ) : null}
+      {discard.asking ? <DiscardLine /> : null}
       {step === 'check' ? <CheckStep check={check} editing={Boolean(editing)} saving={saving} columns={columns} provider={provider} fix={check !== null && typeof check === 'object' && !check.ok ? fixText(provider, check, draft().network) : ''} /> : null}
     </Box>
   );
+}
+
+/** Whether `values` differ from `baseline` (a field left empty is the same as one never typed in). */
+function changedFrom(baseline: Values, values: Values): boolean {
+  const keys = new Set([...Object.keys(baseline), ...Object.keys(values)]);
+  const plain = (value: string | boolean | undefined) => (value === undefined || value === false ? '' : value);
+  return [...keys].some((key) => plain(baseline[key]) !== plain(values[key]));
 }
 
 /** What an empty field shows: the value used when it is left blank, or an example of a required one. */
@@ -438,7 +466,7 @@ function fixText(provider: ProviderId, check: Extract<CheckResult, { ok: false }
     return `No setting here causes this: ${where}. e opens the integration settings · r retry · s save anyway (marked "not verified")`;
   }
   const label = fieldsOf(provider, 'integration').find((f) => f.section === target.section && f.key === target.key)?.label ?? target.key;
-  return `e fix the settings, from ${label}${target.section === 'network' ? ' (advanced network settings)' : ''} · r retry · s save anyway (marked "not verified")`;
+  return `e fix the ${label}${target.section === 'network' ? ' (advanced network settings)' : ''} · r retry · s save anyway (marked "not verified")`;
 }
 
 function CheckStep({ check, editing, saving, columns, fix, provider }: { check: CheckResult | 'running' | 'skipped' | null; editing: boolean; saving: string | null; columns: number; fix: string; provider: ProviderId }) {

@@ -19,7 +19,7 @@ describe('certops balance --notify', () => {
     await editModule(workspace, 'globalsign sandbox', { parameters: { minimalBalance: 5000 } });
     const run = await runMain(['balance', '--notify', '--config-dir', workspace.directory]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('globalsign sandbox: low balance message: written to the outbox, no recipient');
+    expect(run.stderr).toContain('globalsign sandbox: low balance message: written to the outbox, no recipient');
     expect(run.stderr).toContain('certops balance: globalsign sandbox: the low balance message was written to the outbox with no recipient');
     expect(run.stderr).toContain('no address is set for the department "SSL desk"; set one with: certops messages department set "SSL desk" --email ADDR');
     expect(run.stdout).not.toMatch(/low balance message: outbox/);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,8 +51,9 @@ describe('certops check', () => {
     expect(run.stdout).toMatch(/enom sandbox\s+ENOM\s+ok \(\d+ ms\)/);
     expect(run.stdout).toMatch(/globalsign sandbox\s+GlobalSign\s+FAILED: credentials rejected/);
     expect(run.stdout).toMatch(/ispmanager sandbox\s+Ispmanager \(SSL\)\s+ok \(\d+ ms\)/);
-    expect(run.stdout).toContain('\nglobalsign sandbox: Cannot connect to the processing module\n  credentials rejected: ');
-    expect(run.stdout).toContain('  Check:\n  - make sure the connection parameters are correct\n');
+    // The report of what failed goes to stderr; the table stays alone on stdout (README, "Output").
+    expect(run.stderr).toContain('\nglobalsign sandbox: Cannot connect to the processing module\n  credentials rejected: ');
+    expect(run.stderr).toContain('  Check:\n  - make sure the connection parameters are correct\n');
     expectNoSecret(run, sandboxes);
     const failed = workspace.state.read().checks[String(modules[1]?.id)];
     expect(failed).toMatchObject({ ok: false, cause: 'credentials' });
@@ -123,7 +124,7 @@ describe('certops check', () => {
 
   it('exits 3 on a corrupt configuration, naming the file', async () => {
     const directory = await emptyConfigDir();
-    await runMain(['policy', 'show'], { CERTOPS_CONFIG_DIR: directory });
+    mkdirSync(directory, { mode: 0o700 });
     writeFileSync(join(directory, 'config.json'), '{"modules": [', { mode: 0o600 });
     for (const command of [['check'], ['balance'], ['sync'], ['timeline'], ['policy', 'show'], ['config', 'export'], ['debug']]) {
       const run = await runMain([...command, '--config-dir', directory]);
@@ -176,12 +177,12 @@ describe('certops balance', () => {
     expect(Object.values(workspace.state.read().balances).map((b) => b.amount)).toEqual([1204.1, 15000]);
   });
 
-  it('marks a balance under the minimal balance UNDER MINIMUM and exits 1', async () => {
+  it('marks a balance under the minimal balance "▼ under the minimal balance" and exits 1', async () => {
     const { workspace } = await harness.withModules(['enom', 'globalsign']);
     await editModule(workspace, 'globalsign sandbox', { parameters: { minimalBalance: 5000 } });
     const table = await runMain(['balance', '--config-dir', workspace.directory]);
     expect(table.code).toBe(1);
-    expect(table.stdout).toMatch(/globalsign sandbox\s+GlobalSign\s+1,250\s+USD\s+5,000\s+UNDER MINIMUM\n/);
+    expect(table.stdout).toMatch(/globalsign sandbox\s+GlobalSign\s+1,250\s+USD\s+5,000\s+▼ under the minimal balance\n/);
     expect(table.stdout).toMatch(/enom sandbox\s+ENOM\s+1,204\.10 \(available 1,150\)\s+USD\s+100\s+ok\n/);
     const json = await runMain(['balance', '--json', '--config-dir', workspace.directory]);
     expect(json.code).toBe(1);
@@ -210,7 +211,7 @@ describe('certops balance', () => {
     const run = await runMain(['balance', '--config-dir', workspace.directory]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/enom sandbox\s+ENOM\s+-\s+100\s+FAILED: account locked\n/);
-    expect(run.stdout).toContain('enom sandbox: Cannot connect to the processing module\n  account locked: ');
+    expect(run.stderr).toContain('enom sandbox: Cannot connect to the processing module\n  account locked: ');
     const json = JSON.parse((await runMain(['balance', 'enom sandbox', '--json', '--config-dir', workspace.directory])).stdout);
     expect(json.results[0]).toMatchObject({ ok: false, status: 'failed', cause: 'account-locked', steps: ['make sure the connection parameters are correct'] });
   });

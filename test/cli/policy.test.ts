@@ -37,6 +37,7 @@ describe('certops policy', () => {
       description: 'Automatic certificate reissue',
       beforeDays: 10,
       delivery: { deployHook: null, probeResolve: [], keyPolicy: 'reuse', keyType: 'rsa2048' },
+      overrides: [],
     });
   });
 
@@ -102,7 +103,7 @@ describe('certops policy', () => {
     [['set', '--before', '5', '--today', 'tomorrow'], '--today: "tomorrow" is not a date in the form YYYY-MM-DD (UTC, e.g. 2026-11-23)'],
     [['show', '--before', '5'], 'unknown flag --before'],
     [['reset'], 'unknown subcommand "reset" (did you mean "set"?); use show or set'],
-    [['set', '--deploy-hook', ' '], '--deploy-hook: give a command, or "none" to remove the hook'],
+    [['set', '--deploy-hook', ' '], '--deploy-hook is empty; give a value (an unset shell variable expands to nothing), or leave the flag out'],
     [['set', '--probe-resolve', 'www.example.com:443'], '--probe-resolve: "www.example.com:443" is not NAME:PORT:ADDRESS (e.g. www.example.com:443:192.0.2.10, or *:443:192.0.2.10)'],
     [['set', '--probe-resolve', '*:443:lb.example.net'], '--probe-resolve: "lb.example.net" is not an IPv4 or IPv6 address'],
     [['set', '--probe-resolve', 'none', '--probe-resolve', '*:443:192.0.2.1'], '--probe-resolve none clears the list and takes no other value'],

@@ -49,8 +49,8 @@ describe('certops sync', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/enom sandbox\s+ENOM\s+synced\s+30\n/);
     expect(run.stdout).toMatch(/leadertelecom sandbox\s+LeaderTelecom\s+FAILED: credentials rejected\s+30 kept\n/);
-    expect(run.stdout).toContain(`\nleadertelecom sandbox: credentials rejected: `);
-    expect(run.stdout).toContain(`  the list of 30 certificates from ${before?.syncedAt} is kept\n`);
+    expect(run.stderr).toContain(`\nleadertelecom sandbox: credentials rejected: `);
+    expect(run.stderr).toContain(`  the list of 30 certificates from ${before?.syncedAt} is kept\n`);
     const after = workspace.inventory.read();
     expect(after.modules['2']).toEqual(before);
     expect(after.failures['2']).toMatchObject({ cause: 'credentials' });
@@ -117,7 +117,7 @@ describe('certops sync keeps a module\'s list when an answer would wipe it (issu
     const run = await runMain(['sync', '--config-dir', workspace.directory]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('KEPT: shrink refused, 40 → 0');
-    expect(run.stdout).toContain('shrink refused, 40 → 0: the provider\'s list would lose 40 of 40 certificates at once; the previous list is kept (if they are really gone, run certops sync --accept-shrink)');
+    expect(run.stderr).toContain('shrink refused, 40 → 0: the provider\'s list would lose 40 of 40 certificates at once; the previous list is kept (if they are really gone, run certops sync --accept-shrink)');
     expect(Object.values(workspace.inventory.read().modules)[0]?.certificates).toHaveLength(40);
     const json = JSON.parse((await runMain(['sync', '--json', '--config-dir', workspace.directory])).stdout);
     expect(json.results[0]).toMatchObject({ ok: false, cause: 'shrink-refused', causeLabel: 'shrink refused', kept: 40, shrink: { before: 40, after: 0 } });

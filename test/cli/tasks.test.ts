@@ -159,7 +159,8 @@ describe('certops tasks', () => {
   it('says so when there is no task yet', async () => {
     const workspace = harness.fresh();
     const run = await runMain(['tasks', '--config-dir', workspace.directory]);
-    expect(run).toEqual({ code: 0, stdout: 'No manual task yet.\n\nOpen manual tasks: 0.\n', stderr: '' });
+    // A note, not data: stdout stays empty (README, "Output").
+    expect(run).toEqual({ code: 0, stdout: '', stderr: 'No manual task yet.\n' });
     expect(JSON.parse((await runMain(['tasks', '--json', '--config-dir', workspace.directory])).stdout)).toEqual({ status: 'open', department: null, module: null, tasks: [], pending: [] });
     expect((await runMain(['tasks', '--help'])).stdout).toContain('certops tasks close <id> [--note TEXT] [--dry-run]');
   });

@@ -25,7 +25,13 @@ describe('one way to write a balance', () => {
 
   it('writes a balance against its minimal balance in one cell, ▼ when what can be spent is under it', () => {
     expect(formatBalanceCell({ amount: 15000, currency: 'RUB' }, 20000)).toBe('▼15,000 RUB/20,000');
-    expect(formatBalanceCell({ amount: 1204.1, available: 1150, currency: 'USD' }, 1200)).toBe('▼1,150 USD/1,200');
+    // * marks what can be spent (eNom's AvailableBalance), as the balances screen marks it.
+    expect(formatBalanceCell({ amount: 1204.1, available: 1150, currency: 'USD' }, 1200)).toBe('▼1,150 USD*/1,200');
+    expect(formatBalanceCell({ amount: 1204.1, available: 1150, currency: 'USD' }, 100)).toBe('1,150 USD*/100');
+    // A failed read says so: after the last amount read, or with none read at all.
+    expect(formatBalanceCell({ amount: 5, currency: 'USD', at: '2026-11-23T10:00:00.000Z' }, 100, { at: '2026-11-23T11:00:00.000Z' })).toBe('✗ read failed/100');
+    expect(formatBalanceCell(undefined, 100, { at: '2026-11-23T11:00:00.000Z' })).toBe('✗ read failed/100');
+    expect(formatBalanceCell({ amount: 5, currency: 'USD', at: '2026-11-23T12:00:00.000Z' }, 100, { at: '2026-11-23T11:00:00.000Z' })).toBe('▼5 USD/100');
     expect(formatBalanceCell({ amount: 1523.4, currency: 'EUR' }, null)).toBe('1,523.40 EUR');
     expect(formatBalanceCell(undefined, 100)).toBe('unknown/100');
   });

@@ -120,7 +120,7 @@ describe('sync and timeline (core, over the sandboxes)', () => {
     const leaderMulti = entries.find((e) => e.provider === 'leadertelecom' && e.action === 'manual-task' && /multi-domain/.test(e.reason ?? ''));
     expect(leaderMulti).toMatchObject({ department: 'SSL desk', reason: 'LeaderTelecom does not support automatic reissue of multi-domain certificates' });
     expect(entries.some((e) => e.provider === 'enom' && e.action === 'reissue')).toBe(true);
-    expect(entries.find((e) => e.provider === 'enom' && e.action === 'manual-task')?.reason).toMatch(/^eNom's API reissues only Symantec, VeriSign and GeoTrust certificates, not Comodo/);
+    expect(entries.find((e) => e.provider === 'enom' && e.action === 'manual-task')?.reason).toMatch(/^ENOM's API reissues only Symantec, VeriSign and GeoTrust certificates, not Comodo/);
     const counts = dueCounts(entries, TODAY);
     expect(counts.within7).toBeLessThanOrEqual(counts.within30);
     expect(counts.within30).toBeLessThanOrEqual(counts.within90);

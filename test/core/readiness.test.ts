@@ -332,7 +332,8 @@ describe('timelineReadiness', { timeout: 60_000 }, () => {
     expect(new Ledger(ledgerFile(workspace)).records().find((record) => record.certificateId === stale.certificateId)?.stage).toBe('failed');
     expect((await runMain(['sync', ...dir])).code).toBe(0);
     const after = buildTimeline(workspace, TODAY).entries.find((entry) => entry.certificateId === stale.certificateId);
-    expect(after?.reissue).toBeNull();
+    // The failed reissue stays on the certificate's row until retried.
+    expect(after?.reissue?.stage).toBe('failed');
     const again = await timelineReadiness(workspace, after ? [after] : [], { today: TODAY, servers: [dns.address], timeoutMs: 2000 });
     expect(again.entries.get(readinessKey(stale))?.checks.find((check) => check.kind === 'dns-record')).toMatchObject({ name: staleRecord?.name, ok: false });
   });

@@ -211,3 +211,46 @@ describe('the console on a terminal', { timeout: 90_000 }, () => {
     expect(session.screen).toContain(`certops console: ${join(directory, 'config.json')} is not valid JSON`);
   });
 });
+
+/** Runs certops with `args` on a terminal whose TERM is `term`; resolves with all it wrote and its exit code. */
+function onTerminalAs(term: string, args: readonly string[]): Promise<Session> {
+  return new Promise((resolve, reject) => {
+    const cacheHome = mkdtempSync(join(tmpdir(), 'certops-cache-'));
+    const command = `stty cols 100 rows 30; exec '${process.execPath}' '${BIN}' ${args.map((arg) => `'${arg}'`).join(' ')}`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', HOME: cacheHome, XDG_CACHE_HOME: cacheHome, TMPDIR: cacheHome, TERM: term },
+    });
+    let screen = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no exit within 20 s:\n${screen.slice(-800)}`));
+    }, 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString('utf8');
+      // Were the console to start anyway, q ends it (and the assertions below say what it drew).
+      if (screen.includes('certops ·')) child.stdin.write('q');
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ screen, code });
+    });
+  });
+}
+
+// A dumb terminal (Emacs' shell, a serial console) cannot move the cursor: the console's frames
+// would arrive as garbage. certops refuses as it does without a terminal, and names the scripted commands.
+describe('the console on a dumb terminal (TERM=dumb)', { timeout: 60_000 }, () => {
+  for (const args of [[], ['console'], ['demo']]) {
+    it(`${['certops', ...args].join(' ')} refuses with exit code 2 and draws nothing`, async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'certops-config-'));
+      const session = await onTerminalAs('dumb', [...args, '--config-dir', directory]);
+      expect(session.code, session.screen).toBe(2);
+      expect(session.screen).toContain('certops: this terminal (TERM=dumb) cannot draw the console; use the scripted commands:');
+      expect(session.screen).toContain('certops timeline --within 30d');
+      // Not one escape sequence, not one character a dumb terminal may not show.
+      expect(session.screen).not.toMatch(/\u001B/);
+      expect(session.screen).toMatch(/^[\x20-\x7E\r\n]*$/);
+    });
+  }
+});

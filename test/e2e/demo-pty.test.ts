@@ -83,6 +83,27 @@ describe('certops demo on a terminal', { timeout: 120_000 }, () => {
     expect(demoFolders(demo.temp)).toEqual([]);
   });
 
+  // Leaving while a check or a sync is under way: the cancelled calls settle before the demo removes
+  // its folder, nothing is written (or logged) after, and the exit code is the operator's (0 for q,
+  // 130 for Ctrl+C), with no stack trace.
+  for (const [start, leave, code] of [
+    ['c', 'q', 0],
+    ['s', '\u0003', 130],
+    ['c', '\u0003', 130],
+  ] as const) {
+    it(`${start} then ${leave === 'q' ? 'q' : 'Ctrl+C'} at once exits ${code} and leaves nothing behind`, async () => {
+      const demo = await demoOnTerminal();
+      demo.child.stdin?.write(start);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      demo.child.stdin?.write(leave);
+      expect(await demo.exited, demo.screen().slice(-1500)).toBe(code);
+      expect(demo.screen()).not.toMatch(/Error|\bat async\b|file:\/\//);
+      // Whatever was still under way had until the exit to write; a little more for good measure.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(demoFolders(demo.temp)).toEqual([]);
+    });
+  }
+
   it('removes the demo configuration when the terminal goes away (hang-up)', async () => {
     const demo = await demoOnTerminal();
     expect(demoFolders(demo.temp)).toHaveLength(1);

@@ -58,7 +58,7 @@ describe('exit codes: one meaning each, in every command', { timeout: 120_000 },
     expect(low.code, low.stderr).toBe(0);
     const under = await runBin(['balance', 'globalsign sandbox', '--notify'], env);
     expect(under.code, under.stderr).toBe(1);
-    expect(under.stdout).toContain('UNDER MINIMUM');
+    expect(under.stdout).toContain('▼ under the minimal balance');
     await enom.sandbox.stop();
     const down = await runBin(['balance', 'enom sandbox', '--notify'], env);
     expect(down.code, down.stderr).toBe(4);

@@ -101,8 +101,8 @@ describe('certops messages, the binary', { timeout: 120_000 }, () => {
     expect(server.received).toHaveLength(1);
     const mail = server.received[0];
     expect(mail).toMatchObject({ user: 'billing', secure: true, envelope: { from: 'billing@example.com', to: ['me@example.com'] } });
-    expect(mail?.parsed.subject).toBe('[SSL desk] GlobalSign main: 1250.00 USD');
-    expect(mail?.parsed.text).toBe('Balance 1250.00 USD < 5000.00 at GlobalSign.\n');
+    expect(mail?.parsed.subject).toBe('[SSL desk] GlobalSign main: 1,250 USD');
+    expect(mail?.parsed.text).toBe('Balance 1,250 USD < 5,000 at GlobalSign.\n');
     expect(mail?.parsed.messageId).toBe(JSON.parse(test.stdout).delivery.messageId);
 
     const text = await run(['messages', 'test', '--to', 'me@example.com']);

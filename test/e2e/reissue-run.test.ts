@@ -100,7 +100,7 @@ describe('certops reissue run', { timeout: 180_000 }, () => {
     const taskIds = new Set(first.json?.actions.filter((action) => action.outcome === 'task').map((action) => action.certificateId));
     expect(tasks.filter((entry) => !taskIds.has(entry.certificateId))).toEqual([]);
     expect(new Set(tasks.map((entry) => entry.provider))).toEqual(new Set(['leadertelecom', 'enom']));
-    expect(tasks.filter((entry) => entry.provider === 'enom').every((entry) => /eNom's API reissues only/.test(entry.reason ?? ''))).toBe(true);
+    expect(tasks.filter((entry) => entry.provider === 'enom').every((entry) => /ENOM's API reissues only/.test(entry.reason ?? ''))).toBe(true);
     // LeaderSSL's reissue call is unconfirmed: its due certificates become tasks, never API calls.
     expect(sum(reissueCounts(sandboxes.find((s) => s.provider === 'leadertelecom') as StartedSandbox))).toBe(0);
     // GlobalSign and eNom return the order's CSR; Ispmanager (SSL) keeps none, so certops makes a key.

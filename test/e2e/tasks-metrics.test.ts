@@ -68,7 +68,7 @@ describe('certops tasks and metrics: the built binary', { timeout: 120_000 }, ()
     ['a textfile that is a folder', ['metrics', '--textfile', 'TMP/folder.prom'], /--textfile: .*folder\.prom is a folder/],
     ['a bad --within', ['metrics', '--within', 'soon'], /--within: must be a whole number of days/],
     ['a bad --today', ['metrics', '--today', '2026-02-30'], /--today: 2026-02-30 is not a calendar date/],
-    ['--json on metrics', ['metrics', '--json'], /unknown flag --json/],
+    ['--json on metrics', ['metrics', '--json'], /--json: metrics has no JSON form; it prints the Prometheus text format/],
     ['an unknown task', ['tasks', 'close', 'T-999'], /there is no manual task T-999/],
   ])('exits 2 on %s and writes nothing', async (_what, args, message) => {
     const { workspace } = await synced(10);

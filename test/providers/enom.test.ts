@@ -243,7 +243,7 @@ describe('eNom wire format', () => {
     const comodo = records.find((r) => r.product?.startsWith('Comodo'));
     expect(comodo && client.reissueSupport(comodo)).toEqual({
       supported: false,
-      reason: `eNom's API reissues only Symantec, VeriSign and GeoTrust certificates, not ${comodo?.product}`,
+      reason: `ENOM's API reissues only Symantec, VeriSign and GeoTrust certificates, not ${comodo?.product}`,
     });
   });
 

@@ -298,7 +298,7 @@ describe('Ispmanager (SSL) against its sandbox', () => {
     if (!cancelled) throw new Error('the book has no cancelled certificate');
     expect(client.reissueSupport(cancelled)).toEqual({
       supported: false,
-      reason: `the ispmanager billing reissues only issued certificates; this one is cancelled (${cancelled.providerStatus})`,
+      reason: `Ispmanager (SSL) reissues only issued certificates; this one is cancelled (${cancelled.providerStatus})`,
     });
     const before = sandbox.requests();
     expect((await failureOf(client.reissue({ certificate: cancelled, csr }))).failure).toBe('unsupported');
@@ -316,7 +316,7 @@ describe('Ispmanager (SSL) against its sandbox', () => {
     expect(wrong.details.providerCode).toBe('auth/badpassword');
     sandbox.faults.clear();
     sandbox.faults.add('locked');
-    expect((await failureOf(client.checkConnection())).message).toBe('the ispmanager billing account is locked ("Account is locked", auth/locked)');
+    expect((await failureOf(client.checkConnection())).message).toBe('the Ispmanager (SSL) account is locked ("Account is locked", auth/locked)');
   });
 
   it('keeps the password out of level-9 logs even where the answer echoes authinfo as JSON', async () => {
@@ -463,7 +463,7 @@ describe('Ispmanager (SSL) reissue lifecycle against its sandbox', () => {
     const requests = sandbox.requests();
     expect(client.reissueSupport(listed(a))).toEqual({
       supported: false,
-      reason: `a reissue of this certificate is already under way on the ispmanager billing (${listed(a).providerStatus})`,
+      reason: `a reissue of this certificate is already under way at Ispmanager (SSL) (${listed(a).providerStatus})`,
     });
     expect((await failureOf(client.reissue({ certificate: listed(a), csr: await makeCsr(a.mainDomain) }))).failure).toBe('unsupported');
     expect(sandbox.requests()).toBe(requests);

@@ -318,7 +318,7 @@ describe('LeaderSSL wire format', () => {
     expect(LEADERSSL_REISSUE_CONFIRMED).toBe(false);
     const refused = leadersslReissueSupport();
     expect(refused.supported).toBe(false);
-    expect(!refused.supported && refused.reason).toMatch(/^LeaderSSL's API has no confirmed reissue call: /);
+    expect(!refused.supported && refused.reason).toMatch(/^LeaderTelecom's API has no confirmed reissue call: /);
     expect(leadersslReissueSupport(true)).toEqual({ supported: true });
     expect(leadersslReissueOutcome({ id: 500001, status: 'processing', message: 'Reissue request accepted' }, '500001')).toEqual({
       certificateId: '500001',
@@ -593,7 +593,7 @@ describe('LeaderSSL over HTTP against its sandbox', () => {
     const before = sandbox.requests();
     const failure = await failureOf(lt.reissue({ certificate: record, csr: await makeCsr(record.mainDomain) }));
     expect(failure.failure).toBe('unsupported');
-    expect(failure.message).toMatch(/^LeaderSSL's API has no confirmed reissue call/);
+    expect(failure.message).toMatch(/^LeaderTelecom's API has no confirmed reissue call/);
     expect(sandbox.requests()).toBe(before);
   });
 

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MASK, redact } from '../../src/providers/redact.js';
+import { MASK, MIN_FREE_TEXT_SECRET, redact } from '../../src/providers/redact.js';
 import { buildXml } from '../../src/providers/xml.js';
 import { escapeXml } from '../../src/providers/xml-escape.js';
 
@@ -33,6 +33,9 @@ const ENCODINGS: readonly [string, (password: string) => string][] = [
   ['a form body quoted in JSON', (p) => JSON.stringify(encodeURIComponent(p)).slice(1, -1).replace(/%/g, '\\u0025')],
   ['XML quoted in JSON', (p) => JSON.stringify(escapeXml(p)).slice(1, -1).replace(/&/g, '\\u0026')],
   ['URL-encoded twice', (p) => encodeURIComponent(encodeURIComponent(p))],
+  ['XML entities inside URL encoding (%26amp%3B)', (p) => encodeURIComponent(escapeXml(p))],
+  ['JSON escapes inside URL encoding', (p) => encodeURIComponent(JSON.stringify(p).slice(1, -1))],
+  ['in the other Unicode normal form (NFD of an NFC password)', (p) => p.normalize('NFD')],
 ];
 
 /** Characters that need escaping somewhere, some beyond ASCII, and any character at all. */
@@ -42,7 +45,11 @@ const char = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...'abcXYZ0129'.split('')) },
 );
 // Without '*': the mask's own stars beside the text's characters would spell such a password.
-const passwords = fc.string({ unit: char, minLength: 1, maxLength: 24 }).filter((p) => !p.includes('*'));
+// At least MIN_FREE_TEXT_SECRET characters: shorter ones are not looked for as free text (below).
+const passwords = fc
+  .string({ unit: char, minLength: MIN_FREE_TEXT_SECRET, maxLength: 24 })
+  .map((p) => p.normalize('NFC'))
+  .filter((p) => !p.includes('*') && [...p].length >= MIN_FREE_TEXT_SECRET);
 
 function decodeAll(text: string): string {
   let out = text;
@@ -84,6 +91,18 @@ describe('redaction of registered secrets (fast-check)', () => {
       fc.property(passwords, fc.string({ unit: fc.constantFrom(...'klmnopqrstuvw '.split('')), maxLength: 40 }), (password, text) => {
         fc.pre(![...password].some((c) => 'klmnopqrstuvw '.includes(c)));
         expect(redact(text, [password])).toBe(text);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a secret too short to be told from other text is not looked for as free text; its fields are still masked', () => {
+    expect(redact('balance 1,234.10 USD at 2026-12-08', ['1'])).toBe('balance 1,234.10 USD at 2026-12-08');
+    expect(redact('command=CheckLogin&uid=bob&pw=abc', ['abc'])).toBe(`command=CheckLogin&uid=bob&pw=${MASK}`);
+    expect(redact('<Password>abc</Password>', ['abc'])).toBe(`<Password>${MASK}</Password>`);
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789.,- '.split('')), minLength: 1, maxLength: MIN_FREE_TEXT_SECRET - 1 }), fc.string({ maxLength: 60 }), (secret, text) => {
+        expect(redact(text, [secret])).toBe(redact(text));
       }),
       { numRuns: 200 },
     );

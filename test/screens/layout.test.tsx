@@ -40,7 +40,8 @@ describe('console at 80x24 and 160x45: what the operator acts on survives', { ti
     const wideFrame = await wide.waitFor(/enom sandbox[\s\S]*Due: \d/);
     // The name column is as wide as the longest name, not half the screen.
     const header = wideFrame.split('\n').find((line) => line.includes('Provider')) as string;
-    expect(header.indexOf('Provider')).toBe(1 + Math.max(...modules.map((m) => m.parameters.name.length)) + 1);
+    // Extra width widens the gaps a little (up to 4), never pads the name column.
+    expect(header.indexOf('Provider')).toBeLessThanOrEqual(1 + Math.max(...modules.map((m) => m.parameters.name.length)) + 4);
     wide.unmount();
   });
 
@@ -107,12 +108,12 @@ describe('console at 80x24 and 160x45: what the operator acts on survives', { ti
     await editModule(workspace, 'globalsign sandbox', { integration: { password: 'not-the-password' } });
     const ui = await renderConsole(servicesFor(workspace, sandboxes));
     await ui.press('c');
-    await ui.waitFor('Checked 2 modules.');
+    await ui.waitFor('Checked 2 modules: 1 ok, 1 failed.');
     const detail = await ui.press(KEY.down, KEY.enter);
     expect(detail).toMatch(/ {2}Check +Cannot connect to the processing module/);
     expect(detail).toMatch(/ {2}Cause +credentials rejected: /);
     expect(wrapped(detail)).toContain("What to do Perform the following steps: make sure the connection parameters are correct");
-    expect(await ui.press(KEY.escape)).toContain('Checked 2 modules.');
+    expect(await ui.press(KEY.escape)).toContain('Checked 2 modules: 1 ok, 1 failed.');
     ui.unmount();
   });
 
@@ -140,7 +141,7 @@ describe('console at 80x24 and 160x45: what the operator acts on survives', { ti
     appendFileSync(join(workspace.logDirectory, `${PROVIDERS.leadertelecom.logName}.log`), `2026-11-23T10:00:00.000Z [pmleadertelecom] L1 ${words.join(' ')}\n`);
     const ui = await renderConsole(servicesFor(workspace, sandboxes));
     await ui.press('l');
-    await ui.waitFor('pmleadertelecom.log');
+    await ui.waitFor('pmleadertelecom ');
     const tail = await ui.press(KEY.enter);
     const lines = tail.split('\n').filter((line) => line.includes('word'));
     expect(lines.length).toBeGreaterThan(1);

@@ -73,7 +73,7 @@ describe('console: the selection without colour (NO_COLOR)', { timeout: 90_000 }
     await ui.press(KEY.escape);
     // Logs.
     await ui.press('l');
-    await ui.waitFor('.log');
+    await ui.waitFor('pmleadertelecom');
     await sweep(ui, 2);
     await ui.press(KEY.escape);
     // Wizard: the provider select (after the product step).

@@ -67,4 +67,27 @@ describe('console: the reissue run from the timeline', { timeout: 60_000 }, () =
     expect(intents.every((record) => record.action === 'reissue' && record.moduleId === ispmanager)).toBe(true);
     ui.unmount();
   });
+
+  it('lays its columns out by the width (whole module names at 160), writes times as every screen, and offers y only when there is something to run', async () => {
+    const { workspace, modules, sandboxes } = await harness.withModules(['leadertelecom'], 40);
+    await workspace.store.update((data) => ({ data: { ...data, reissuePolicy: { policy: 'manual', beforeDays: 60 } }, result: undefined }));
+    await syncModules(workspace, modules, workspace.runtime());
+    const ui = await renderConsole(servicesFor(workspace, sandboxes), { columns: 160, rows: 45 });
+    await ui.press('t');
+    await ui.waitFor('today 2026-11-23');
+    await ui.press('r');
+    await ui.waitFor('Nothing has been sent yet: y carries it out');
+    expect(ui.frame()).toMatch(/^[ ›] leadertelecom sandbox +\S+\.\S+ +2026-\d\d-\d\d +notify the client +the client gets/m);
+    await ui.press('y');
+    await ui.waitFor(/Done for all modules/, 20_000);
+    await ui.press(KEY.escape);
+    await ui.waitFor('today 2026-11-23');
+    await ui.press('r');
+    const again = await ui.waitFor(/nothing to do today/);
+    // Done earlier: when, as every other screen writes a time; no y offered, for there is nothing to run.
+    expect(again).toMatch(/done by an earlier run \(2026-\d\d-\d\d \d\d:\d\d UTC\)/);
+    expect(again).not.toContain('y run now');
+    ui.unmount();
+  });
 });
+

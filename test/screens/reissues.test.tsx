@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDay } from '../../src/rules/calendar.js';
 import { runEffects } from '../../src/core/reissue/effects.js';
 import { runReissue } from '../../src/core/reissue/run.js';
-import { reissueStatus } from '../../src/core/reissue/status.js';
+import { failedReissues, reissueStatus } from '../../src/core/reissue/status.js';
 import { syncModules } from '../../src/core/sync.js';
 import { listTasks } from '../../src/core/tasks.js';
 import { KEY, renderConsole, servicesFor, type ConsoleDriver } from '../helpers/console.js';
@@ -54,9 +54,11 @@ describe('console: reissues in flight', { timeout: 60_000 }, () => {
     const inFlight = status.reissues.filter((entry) => !finished.includes(entry.stage)).length;
     const stuck = status.reissues.filter((entry) => entry.stage === 'stuck').length;
     expect(stuck).toBeGreaterThan(0);
+    // A failed reissue not retried is counted too (it waits on the operator: certops reissue retry).
+    const failed = failedReissues(fx.workspace).length;
     const ui = await open();
     const frame = await ui.waitFor('Reissues in flight: ');
-    expect(frame).toContain(` Reissues in flight: ${inFlight} (! ${stuck} stuck) · oldest ${Math.round((fx.today - TODAY) as number)} days · i lists them`);
+    expect(frame).toContain(` Reissues in flight: ${inFlight} (! ${stuck} stuck${failed ? `, ${failed} failed` : ''}) · oldest ${Math.round((fx.today - TODAY) as number)} days · i lists them`);
     expect(tooWide(ui, 80)).toEqual([]);
     expect(frame).toMatchSnapshot('dashboard');
     await ui.press('i');
@@ -68,7 +70,7 @@ describe('console: reissues in flight', { timeout: 60_000 }, () => {
     const ui = await open();
     await ui.waitFor('Reissues in flight: ');
     await ui.press('i');
-    const list = await ui.waitFor(/\d+ in flight, \d+ stuck · stage: all/);
+    const list = await ui.waitFor(/stage: all · module: all · \d+ in flight, \d+ stuck, \d+ finished in\s+the\s+last\s+30\s+days/);
     expect(tooWide(ui, 80)).toEqual([]);
     expect(list).toMatchSnapshot('list at 80x24');
     const listed = rows(list);
@@ -116,6 +118,8 @@ describe('console: reissues in flight', { timeout: 60_000 }, () => {
     expect(inFlight.filter((row) => / (served|failed|cancelled) /.test(row))).toEqual([]);
     const stuck = rows(await ui.press('f'));
     expect(stuck.length).toBeGreaterThan(0);
+    // The headline says how many the filter shows of the whole ledger, not the ledger's count alone.
+    expect(ui.frame()).toMatch(new RegExp(`^ ${stuck.length} of \\d+ · stage: stuck · module: all · \\d+ in flight`, 'm'));
     expect(stuck.every((row) => row.includes('stuck (validating)'))).toBe(true);
     const finished = rows(await ui.press('f'));
     expect(finished.length).toBeGreaterThan(0);
@@ -124,7 +128,10 @@ describe('console: reissues in flight', { timeout: 60_000 }, () => {
     const enom = await ui.waitFor('module: enom sandbox');
     expect(rows(enom).every((row) => row.includes('enom sandbox'))).toBe(true);
     await ui.press('a');
-    expect(await ui.waitFor('Also the ones finished over 30 days ago')).toContain('module: enom sandbox');
+    const all = await ui.waitFor('Also the ones finished over 30 days ago');
+    expect(all).toContain('module: enom sandbox');
+    // a changes the headline too: the finished ones counted are all of them.
+    expect(all).toMatch(/\d+\s+finished\s+\(all\)/);
     ui.unmount();
   });
 
@@ -256,6 +263,19 @@ describe('console: the timeline shows the stage of a reissue under way', { timeo
     const said = await ui.press(KEY.enter);
     expect(said).toContain('Under way on the provider: it joins the ledger at the next reissue run (r).');
     expect(said).toContain('certops · Reissue timeline');
+    ui.unmount();
+  });
+});
+
+describe('console: reissues in flight, with none', () => {
+  it('wraps the empty message at 80 columns rather than cut the keys at its end', async () => {
+    const ui = await renderConsole(servicesFor(harness.fresh()));
+    await ui.press('i');
+    const frame = await ui.waitFor('certops · Reissues in flight');
+    const text = (await ui.waitFor('submits')).replace(/\s+/g, ' ');
+    expect(frame).toBeTruthy();
+    expect(text).toContain('No reissue is in flight on 2026-11-23, and none finished in the last 30 days. The reissue run (t, then r; or cron) submits the due ones.');
+    expect(tooWide(ui, 80)).toEqual([]);
     ui.unmount();
   });
 });

@@ -20,6 +20,8 @@ describe('console: modules', { timeout: 30_000 }, () => {
     await ui.press(KEY.enter);
     const view = await ui.waitFor('Integration settings');
     expect(view).toContain('Password             ••••');
+    // Which address the calls go to, as the wizard says it; the endpoint under the advanced network settings, not the parameters.
+    expect(view).toMatch(/API calls go to http:\/\/127\.0\.0\.1:<port>\S*\.\n[\s\S]*Processing module parameters[\s\S]*Advanced network settings/);
     expect(view).not.toContain(sandboxes[0]?.sandbox.account.password ?? 'never');
     expect(view).toMatchSnapshot('view');
 
@@ -61,7 +63,7 @@ describe('console: checks and balances', { timeout: 30_000 }, () => {
     sandboxes[1]?.sandbox.faults.add('ip-not-allowed');
     const ui = await renderConsole(servicesFor(workspace, sandboxes));
     await ui.press('c');
-    await ui.waitFor('Checked 2 modules.');
+    await ui.waitFor('Checked 2 modules: 1 ok, 1 failed.');
     await ui.press(KEY.down);
     const frame = await ui.waitFor('Failed to establish a connection to the processing module');
     expect(frame).toContain('✓ enom sandbox');
@@ -85,7 +87,7 @@ describe('console: checks and balances', { timeout: 30_000 }, () => {
     await poor.store.update((data) => ({ data: { ...data, modules: data.modules.map((m) => ({ ...m, parameters: { ...m.parameters, minimalBalance: 99_999 } })) }, result: undefined }));
     const second = await renderConsole(servicesFor(poor, poorSandboxes));
     await second.press('b');
-    expect(await second.waitFor('▼ UNDER MINIMUM')).toContain('99,999');
+    expect(await second.waitFor('▼ under the minimal balance')).toContain('99,999');
     second.unmount();
   });
 });
@@ -187,10 +189,10 @@ describe('console: logs', { timeout: 30_000 }, () => {
     const { workspace, modules, sandboxes } = await harness.withModules(['enom'], 5);
     const ui = await renderConsole(servicesFor(workspace, sandboxes));
     await ui.press('l');
-    await ui.waitFor('pmleadertelecom.log');
+    await ui.waitFor('pmleadertelecom ');
     // ENOM is the fourth log: raise it to 9, then check once so there is something to tail.
     await ui.press(KEY.down, KEY.down, KEY.down, '+', '+', '+', '+', '+');
-    await ui.waitFor(/pmenomssl\.log\s+ENOM\s+9\s+debug/);
+    await ui.waitFor(/pmenomssl\s+ENOM\s+9 debug/);
     await vi.waitFor(() => expect(workspace.store.read().debugLevels).toEqual({ pmenomssl: 9 }));
     const [module] = modules;
     if (!module) throw new Error('module');

@@ -97,9 +97,34 @@ describe('console: wizard behaviour', { timeout: 30_000 }, () => {
     await ui.waitFor('Step 3 of 5');
     await ui.press(KEY.escape);
     await ui.waitFor('Step 2 of 5');
+    // Out of the wizard: what was typed is lost, so it asks first (y discards).
     await ui.press(KEY.escape, KEY.escape);
+    await ui.waitFor('Discard the changes? y/n');
+    await ui.press('y');
     await ui.waitFor('certops · Dashboard');
     expect(listModules(workspace)).toEqual([]);
+    ui.unmount();
+  });
+
+  it('judges a field again as it is corrected: a fixed value loses its error before the field is left', async () => {
+    const ui = await renderConsole(servicesFor(harness.fresh()));
+    await ui.waitFor('No processing module yet');
+    await ui.press('a', KEY.enter, KEY.down, KEY.down, KEY.down, KEY.enter);
+    await ui.waitFor('Integration settings — ENOM');
+    await ui.press(KEY.enter, `reseller${KEY.enter}`, `pw${KEY.enter}`, KEY.enter);
+    await ui.waitFor('Step 4 of 5');
+    await ui.press(`DC1${KEY.enter}`, `enom main${KEY.enter}`, `SSL${KEY.enter}`, `abc${KEY.enter}`);
+    await ui.waitFor('✗ sort must be a whole number');
+    await ui.press('-5', KEY.up);
+    await ui.waitFor('✗ the minimal balance cannot be negative');
+    // Back on Sort: abc erased, 50 typed; the error goes while the field is still being edited.
+    await ui.press(KEY.backspace, KEY.backspace, KEY.backspace);
+    expect(ui.frame()).toContain('✗ sort must be a whole number');
+    const fixed = await ui.press('5', '0');
+    expect(fixed).not.toContain('✗ sort must be a whole number');
+    expect(fixed).toContain('✗ the minimal balance cannot be negative');
+    await ui.press(KEY.down, KEY.ctrlU, '5');
+    expect(ui.frame()).not.toContain('✗ the minimal balance cannot be negative');
     ui.unmount();
   });
 
@@ -129,12 +154,12 @@ describe('console: wizard behaviour', { timeout: 30_000 }, () => {
     await ui.press(KEY.enter, `${sandbox.sandbox.account.username}${KEY.enter}`, `${sandbox.sandbox.account.password}${KEY.enter}`, KEY.enter);
     // An endpoint that overrides it: the step says so.
     await ui.press(`http://127.0.0.1:1/billmgr`);
-    expect(ui.frame().replace(/\n/g, ' ')).toContain('API calls go to http://127.0.0.1:<port>/billmgr (the Endpoint below overrides the URL ispmanager).');
+    expect(ui.frame().replace(/\n/g, ' ')).toContain('API calls go to http://127.0.0.1:<port>/billmgr (the Endpoint, an advanced network setting, overrides the URL ispmanager).');
     await ui.press(KEY.enter);
     await ui.waitFor('Step 4 of 5');
     await ui.press(`DC1${KEY.enter}`, `isp main${KEY.enter}`, `SSL${KEY.enter}`, `1${KEY.enter}`, KEY.enter);
     const failed = await ui.waitFor('Cause: connection refused');
-    expect(failed).toContain('from Endpoint (advanced network settings)');
+    expect(failed).toContain('e fix the Endpoint (advanced network settings)');
     await ui.press('e');
     const back = await ui.waitFor('Step 3 of 5');
     expect(back.split('\n').find((line) => line.startsWith('›'))).toMatch(/^› Endpoint/);
@@ -154,7 +179,7 @@ describe('console: wizard behaviour', { timeout: 30_000 }, () => {
     await ui.waitFor('Step 4 of 5');
     await ui.press(`gs main${KEY.enter}`, `SSL${KEY.enter}`, `1${KEY.enter}`, KEY.enter);
     const failed = await ui.waitFor(/Cause: /);
-    expect(failed).toContain('from IP address');
+    expect(failed).toContain('e fix the IP address');
     await ui.press('e');
     const back = await ui.waitFor('Step 3 of 5');
     expect(back.split('\n').find((line) => line.startsWith('›'))).toMatch(/^› IP address/);

@@ -1,5 +1,5 @@
 /** `certops balance`: each module's balance at its provider against its processing module minimal balance. */
-import { formatAmount, moduleBalances, type BalanceResult } from '../../core/balance.js';
+import { formatAmount, moduleBalances, UNDER_MINIMAL, type BalanceResult } from '../../core/balance.js';
 import type { ModuleFailure } from '../../core/check.js';
 import { recordBalance } from '../../core/modules.js';
 import type { StoredModule } from '../../core/store.js';
@@ -7,11 +7,11 @@ import type { Workspace } from '../../core/workspace.js';
 import { dayOfInstant } from '../../rules/calendar.js';
 import { PROVIDERS } from '../../providers/catalog.js';
 import { parseFlags } from '../args.js';
-import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { openWorkspace, printJson, WAIT_FLAG, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
 import { combinedExitCode, ExitCode, exitCodeOfCause } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
-import { causeLabel, failureDetails, failureJson, noModulesMessage, selectModules } from './check.js';
+import { causeLabel, failureDetails, failureJson, noModulesMessage, RESULTS_WAIT_HELP, resultKeeper, selectModules } from './check.js';
 
 export const summary = 'balances against the processing module minimal balance';
 
@@ -19,7 +19,7 @@ export const help = `Usage: certops balance [<name>...] [--all] [options]
 
 Asks each provider for the account balance, all modules at once, and compares it with the
 module's minimal balance (an empty minimal balance means no low-balance check, as in
-BILLmanager). Status: ok, UNDER MINIMUM, or FAILED with the cause, BILLmanager's message and
+BILLmanager). Status: ok, ▼ under the minimal balance, or FAILED with the cause, BILLmanager's message and
 the troubleshooting steps. Each balance read is kept as the module's last balance.
 No names means every module.
 
@@ -28,6 +28,7 @@ Options:
   --notify             send the "processing module low balance" message to the department of
                        each module under its minimum (once per module and day; SMTP, or the
                        outbox: see certops messages)
+${RESULTS_WAIT_HELP}
 ${WORKSPACE_HELP}
 
 JSON (--json): {"ok", "results": [{"module", "moduleId", "provider", "ok": true, "status":
@@ -43,8 +44,10 @@ Exit codes: 0 every balance at or above its minimum; 1 a balance under its minim
 provider that answered and refused (credentials, IP address), a low balance message with no
 recipient (the department has no address: certops messages department set), or no module set up; 2 usage
 error or unknown module name; 3 configuration problem; 4 a provider could not be reached,
-timed out or did not answer as its API does. Mixed: 1 before 3 before 4, so a cron job
-reads 4 only when nothing but a provider's reachability went wrong.
+timed out or did not answer as its API does; 5 the balances (printed, and notified with
+--notify) could not be kept: another certops held state.json longer than --wait. Mixed: 1
+before 3 before 4 before 5, so a cron job reads 4 only when nothing but a provider's
+reachability went wrong, and a low balance is 1 even while state.json is busy.
 
 Examples:
   certops balance
@@ -53,11 +56,11 @@ Examples:
   0 * * * * certops balance --all --notify >/dev/null
 `;
 
-const FLAGS = { ...WORKSPACE_FLAGS, all: { type: 'boolean' }, notify: { type: 'boolean' } } as const;
+const FLAGS = { ...WORKSPACE_FLAGS, ...WAIT_FLAG, all: { type: 'boolean' }, notify: { type: 'boolean' } } as const;
 
 type Status = 'ok' | 'under-minimum' | 'failed';
 const statusOf = (result: BalanceResult): Status => (!result.ok ? 'failed' : result.underMinimum ? 'under-minimum' : 'ok');
-const STATUS_TEXT: Readonly<Record<Status, string>> = { ok: 'ok', 'under-minimum': 'UNDER MINIMUM', failed: 'FAILED' };
+const STATUS_TEXT: Readonly<Record<Status, string>> = { ok: 'ok', 'under-minimum': `▼ ${UNDER_MINIMAL}`, failed: 'FAILED' };
 
 // The table writes amounts as every screen does (core/balance.ts); --json keeps numbers.
 const money = formatAmount;
@@ -115,11 +118,16 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const workspace = openWorkspace(flags, io, 'balance');
   const modules = selectModules(workspace, positionals, flags.all ?? false, 'balance');
   if (modules.length === 0) {
-    io.stderr.write(noModulesMessage('balance'));
+    io.stderr.write(noModulesMessage('balance', workspace.directory));
+    // JSON is always a whole document on stdout, an empty one here.
+    if (flags.json) printJson(io, { ok: false, results: [] });
     return ExitCode.problem;
   }
   const results = await moduleBalances(modules, workspace.runtime());
-  for (const [i, result] of results.entries()) await recordBalance(workspace, (modules[i] as StoredModule).id, result);
+  // A busy state.json stops the keeping, never the notices nor the output: a low balance is never lost to a lock.
+  const keeper = resultKeeper();
+  for (const [i, result] of results.entries()) keeper.keep(() => recordBalance(workspace, (modules[i] as StoredModule).id, result));
+  const busy = await keeper.done();
   const notified = flags.notify ? await notifyUnderMinimum(workspace, modules, results, io) : new Map<number, string>();
 
   const ok = results.every((result) => statusOf(result) === 'ok');
@@ -151,15 +159,18 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
         rows,
       ),
     );
-    io.stdout.write(failureDetails(results.filter((result): result is ModuleFailure => !result.ok)));
+    // The table is the data (stdout); what failed and how to fix it is a report (stderr), as in every command.
+    io.stderr.write(failureDetails(results.filter((result): result is ModuleFailure => !result.ok)));
     for (const module of modules) {
       const sent = notified.get(module.id);
-      if (sent !== undefined) io.stdout.write(`\n${module.parameters.name}: low balance message: ${NOTIFIED_TEXT[sent] ?? sent}\n`);
+      if (sent !== undefined) io.stderr.write(`\n${module.parameters.name}: low balance message: ${NOTIFIED_TEXT[sent] ?? sent}\n`);
     }
   }
+  if (busy) io.stderr.write(`certops balance: the balances above are not kept as the last balance: ${busy.message}\n`);
   // A message addressed to nobody needs attention (1) whatever the balances say.
   const unaddressed = [...notified.values()].some((sent) => sent === NO_RECIPIENT);
   return combinedExitCode([
+    ...(busy ? [ExitCode.busy] : []),
     ...results.map((result) => (!result.ok ? exitCodeOfCause(result.cause) : result.underMinimum ? ExitCode.problem : ExitCode.ok)),
     ...(unaddressed ? [ExitCode.problem] : []),
   ]);

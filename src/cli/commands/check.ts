@@ -1,4 +1,5 @@
 /** `certops check`: the connection check of BILLmanager's last wizard step, for every module at once. */
+import { existsSync } from 'node:fs';
 import { CAUSE_LABELS, checkModules, type CheckResult, type ModuleFailure } from '../../core/check.js';
 import { findModule, listModules, recordCheck } from '../../core/modules.js';
 import type { StoredModule } from '../../core/store.js';
@@ -6,12 +7,18 @@ import type { Workspace } from '../../core/workspace.js';
 import { PROVIDERS } from '../../providers/catalog.js';
 import type { FailureCause } from '../../providers/types.js';
 import { parseFlags } from '../args.js';
-import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { openWorkspace, printJson, WAIT_FLAG, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { LockBusyError } from '../../core/file-lock.js';
 import { combinedExitCode, ExitCode, exitCodeOfCause, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 
 export const summary = 'check the connection of processing modules';
+
+/** --wait for check and balance: the results are printed whatever the lock does. */
+export const RESULTS_WAIT_HELP = `  --wait SECONDS       wait up to SECONDS to keep the results when another certops process is
+                       changing state.json (default 30; 0: not at all); the results are printed
+                       either way, then exit 5 if they could not be kept`;
 
 export const help = `Usage: certops check [<name>...] [--all] [options]
 
@@ -23,6 +30,7 @@ Each result is kept as the module's last check. No names means every module.
 
 Options:
   --all                check every module (the default when no name is given)
+${RESULTS_WAIT_HELP}
 ${WORKSPACE_HELP}
 
 JSON (--json): {"ok", "results": [{"module", "moduleId", "provider", "ok", "roundTripMs",
@@ -32,7 +40,8 @@ JSON (--json): {"ok", "results": [{"module", "moduleId", "provider", "ok", "roun
 Exit codes: 0 every module answered; 1 a provider answered and refused (credentials, IP
 address, locked account) or no module is set up; 2 usage error or unknown module name;
 3 configuration problem (also a module's CA file that cannot be read); 4 a provider could not
-be reached, timed out or did not answer as its API does. Mixed: 1 before 3 before 4.
+be reached, timed out or did not answer as its API does; 5 the results (printed) could not be
+kept: another certops held state.json longer than --wait. Mixed: 1 before 3 before 4 before 5.
 
 Examples:
   certops check
@@ -40,11 +49,39 @@ Examples:
   certops check --all --json | jq -r '.results[] | select(.ok == false) | .module'
 `;
 
-const FLAGS = { ...WORKSPACE_FLAGS, all: { type: 'boolean' } } as const;
+const FLAGS = { ...WORKSPACE_FLAGS, ...WAIT_FLAG, all: { type: 'boolean' } } as const;
+
+/**
+ * Keeps results one write at a time, in the order they come; a lock held too long by another
+ * certops stops the keeping (the first LockBusyError is kept for the end), never the results.
+ */
+export function resultKeeper(): { keep: (write: () => Promise<void>) => void; done: () => Promise<LockBusyError | null> } {
+  let chain = Promise.resolve();
+  let busy: LockBusyError | null = null;
+  return {
+    keep: (write) => {
+      chain = chain.then(async () => {
+        if (busy !== null) return;
+        try {
+          await write();
+        } catch (error) {
+          if (error instanceof LockBusyError) busy = error;
+          else throw error;
+        }
+      });
+    },
+    done: async () => {
+      await chain;
+      return busy;
+    },
+  };
+}
 
 /** The message when no module is set up, with the way to add one. */
-export function noModulesMessage(command: string): string {
-  return `certops ${command}: no processing module is set up yet; add one with: certops module add <provider> --name NAME ... (see certops module --help)\n`;
+export function noModulesMessage(command: string, directory?: string): string {
+  // A folder that is not there (a typo in --config-dir): said, and not made by reading it.
+  const where = directory !== undefined && !existsSync(directory) ? `no configuration in ${directory}: ` : '';
+  return `certops ${command}: ${where}no processing module is set up yet; add one with: certops module add <provider> --name NAME ... (see certops module --help)\n`;
 }
 
 /**
@@ -104,7 +141,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const workspace = openWorkspace(flags, io, 'check');
   const modules = selectModules(workspace, positionals, flags.all ?? false, 'check');
   if (modules.length === 0) {
-    io.stderr.write(noModulesMessage('check'));
+    io.stderr.write(noModulesMessage('check', workspace.directory));
+    // JSON is always a whole document on stdout, an empty one here.
+    if (flags.json) printJson(io, { ok: false, results: [] });
     return ExitCode.problem;
   }
 
@@ -112,14 +151,14 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   if (live) io.stderr.write(`Checking ${modules.length} processing module${modules.length === 1 ? '' : 's'}...\n`);
   // Each result is kept as it arrives (one write at a time: the state file is changed under a lock),
   // so a run that is stopped while one module hangs still keeps the others' results.
-  let recording = Promise.resolve();
+  const keeper = resultKeeper();
   const byName = new Map(modules.map((module) => [module.parameters.name, module]));
   const results = await checkModules(modules, workspace.runtime(), (result) => {
     if (live) io.stderr.write(`  ${result.module}: ${resultText(result)}\n`);
     const module = byName.get(result.module);
-    if (module) recording = recording.then(() => recordCheck(workspace, module.id, result));
+    if (module) keeper.keep(() => recordCheck(workspace, module.id, result));
   });
-  await recording;
+  const busy = await keeper.done();
 
   const ok = results.every((result) => result.ok);
   if (flags.json) {
@@ -130,7 +169,10 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       return [module.parameters.name, PROVIDERS[module.provider].title, resultText(result)];
     });
     io.stdout.write(formatTable([{ title: 'Module' }, { title: 'Provider' }, { title: 'Connection' }], rows));
-    io.stdout.write(failureDetails(results.filter((result): result is ModuleFailure => !result.ok)));
+    // The table is the data (stdout); what failed and how to fix it is a report (stderr), as in every command.
+    io.stderr.write(failureDetails(results.filter((result): result is ModuleFailure => !result.ok)));
   }
-  return combinedExitCode(results.map((result) => (result.ok ? ExitCode.ok : exitCodeOfCause(result.cause))));
+  // Printed above all the same: what the providers said is not lost to a busy lock.
+  if (busy) io.stderr.write(`certops check: the results above are not kept as the last check: ${busy.message}\n`);
+  return combinedExitCode([...results.map((result) => (result.ok ? ExitCode.ok : exitCodeOfCause(result.cause))), ...(busy ? [ExitCode.busy] : [])]);
 }

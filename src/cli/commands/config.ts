@@ -3,7 +3,7 @@ import { InputFileError, MIB, readInputFile } from '../../core/input-file.js';
 import { billmgrConfLines, parseBillmgrConf, readPolicy } from '../../core/policy.js';
 import type { ReissuePolicySettings } from '../../core/timeline.js';
 import { didYouMean, parseFlags } from '../args.js';
-import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { openWorkspace, printJson, WAIT_FLAG, WAIT_HELP, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { applyPolicy, parseToday } from './policy.js';
@@ -27,6 +27,7 @@ debug.conf lines (e.g. "pmglobalsign.* 9") are imported with: certops debug --im
 Options:
   --dry-run            import: show the preview only; save nothing
   --today YYYY-MM-DD   import: the first day of the preview (default: today, UTC)
+${WAIT_HELP}
 ${WORKSPACE_HELP}
 
 JSON: export prints {"policy", "beforeDays", "lines": ["Option SSLSubscriptionPolicy auto",
@@ -34,7 +35,8 @@ JSON: export prints {"policy", "beforeDays", "lines": ["Option SSLSubscriptionPo
 --json" with "file" added; see docs/commands/config.md.
 
 Exit codes: 0 exported or imported, 2 usage error, a missing file, a bad line (the message
-gives its line number) or a file with neither line, 3 configuration problem.
+gives its line number) or a file with neither line, 3 configuration problem, 5 another
+certops process kept the configuration locked longer than --wait.
 
 Examples:
   certops config export >> /usr/local/mgr5/etc/billmgr.conf
@@ -46,7 +48,7 @@ Examples:
 const MAX_CONF_BYTES = MIB;
 
 const EXPORT_FLAGS = WORKSPACE_FLAGS;
-const IMPORT_FLAGS = { ...WORKSPACE_FLAGS, 'dry-run': { type: 'boolean' }, today: { type: 'string' } } as const;
+const IMPORT_FLAGS = { ...WORKSPACE_FLAGS, ...WAIT_FLAG, 'dry-run': { type: 'boolean' }, today: { type: 'string' } } as const;
 
 function exportLines(args: readonly string[], io: CliIo): number {
   const { flags, positionals } = parseFlags('config', args, EXPORT_FLAGS);
@@ -71,6 +73,9 @@ async function importFile(args: readonly string[], io: CliIo): Promise<number> {
   const [file, extra] = positionals;
   if (file === undefined) throw new UsageError('import needs the billmgr.conf file to read, e.g. certops config import /usr/local/mgr5/etc/billmgr.conf', 'config');
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}" (import reads one file)`, 'config');
+  // Said as it is, not "<name> does not exist": an unset shell variable, or "-" taken for stdin.
+  if (file === '') throw new UsageError('the file name is empty (an unset shell variable expands to nothing); give the billmgr.conf to read', 'config import');
+  if (file === '-') throw new UsageError('import reads a file, not stdin ("-"); give the path of billmgr.conf, e.g. /usr/local/mgr5/etc/billmgr.conf', 'config import');
   const today = parseToday(flags.today, 'config');
   let text: string;
   try {

@@ -19,20 +19,26 @@ export const help = `Usage: certops [--config-dir DIR] [--no-color]
 
 The console: module setup (BILLmanager's wizard), connection checks, balances, the reissue
 timeline, the reissues in flight, the manual tasks of the departments, the reissue policy and
-the module logs. It needs a terminal (over SSH: ssh -t).
+the module logs. It needs a terminal (over SSH: ssh -t) that can move its cursor (not TERM=dumb).
 
 certops demo starts the four providers' sandboxes and the console on a fresh temporary
 configuration that already holds one module per provider, marked SANDBOX, with reissues at
 several stages (certops demo --help).
 `;
 
-export const NOT_A_TERMINAL = `the console needs a terminal (stdin and stdout must be a TTY; over SSH use ssh -t).
-Without one, the scripted commands do the same work:
-  certops module list | show | add | edit | remove
+const SCRIPTED_COMMANDS = `  certops module list | show | add | edit | remove
   certops check --all        certops balance --all      certops sync
   certops timeline --within 30d    certops tasks          certops policy show
   certops debug
 Run 'certops --help' for all of them.`;
+
+export const NOT_A_TERMINAL = `the console needs a terminal (stdin and stdout must be a TTY; over SSH use ssh -t).
+Without one, the scripted commands do the same work:
+${SCRIPTED_COMMANDS}`;
+
+/** A terminal that cannot move its cursor (Emacs' shell, a serial console): the console's frames would be garbage on it. */
+export const DUMB_TERMINAL = `this terminal (TERM=dumb) cannot draw the console; use the scripted commands:
+${SCRIPTED_COMMANDS}`;
 
 const FLAGS = {
   'config-dir': { type: 'string' },
@@ -76,6 +82,10 @@ export function consoleArgs(command: 'console' | 'demo', args: readonly string[]
   }
   if (!isInteractive(io)) {
     io.stderr.write(`certops: ${NOT_A_TERMINAL}\n`);
+    return ExitCode.usage;
+  }
+  if (io.env.TERM === 'dumb') {
+    io.stderr.write(`certops: ${DUMB_TERMINAL}\n`);
     return ExitCode.usage;
   }
   applyColourPolicy(flags['no-color'] ?? false);

@@ -6,7 +6,7 @@ import type { Workspace } from '../../core/workspace.js';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../providers/catalog.js';
 import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from '../../providers/log.js';
 import { parseFlags } from '../args.js';
-import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
+import { openWorkspace, printJson, WAIT_FLAG, WAIT_HELP, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -38,6 +38,7 @@ Options:
   --import FILE        set the levels of a debug.conf file
   --export             print the levels that were set, as debug.conf lines
   --dry-run            show what would change; save nothing
+${WAIT_HELP}
 ${WORKSPACE_HELP}
 
 JSON: the list is {"logDirectory", "logs": [{"log", "provider", "level", "meaning", "default",
@@ -46,7 +47,8 @@ JSON: the list is {"logDirectory", "logs": [{"log", "provider", "level", "meanin
 see docs/commands/debug.md.
 
 Exit codes: 0 listed or set, 2 usage error (unknown log, a level outside 0-9, a missing file,
-a bad debug.conf line with its number), 3 configuration problem.
+a bad debug.conf line with its number), 3 configuration problem, 5 another certops process
+kept the configuration locked longer than --wait.
 
 Examples:
   certops debug
@@ -60,6 +62,7 @@ const FLAGS = {
   import: { type: 'string' },
   export: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  ...WAIT_FLAG,
 } as const;
 
 const providerOfLog = (log: string): ProviderId | undefined => PROVIDER_IDS.find((id) => PROVIDERS[id].logName === log);

@@ -31,7 +31,7 @@ Quitting, or the terminal going away, stops the sandboxes and removes all of it.
 --config-dir DIR the modules and reissues go to DIR instead, and stay.
 
 --today YYYY-MM-DD   the day the demo (and its reissue runs) takes as today
---no-color           no colour (also NO_COLOR, TERM=dumb)
+--no-color           no colour (also NO_COLOR); on TERM=dumb the console does not start
 `;
 
 

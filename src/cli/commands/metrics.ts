@@ -10,6 +10,7 @@ import { noPositionals, parseFlags } from '../args.js';
 import { openWorkspace } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { noModulesMessage } from './check.js';
 
 export const summary = 'Prometheus metrics for node_exporter (balances, checks, expirations, tasks)';
 
@@ -32,6 +33,9 @@ Options:
                        Default: every certificate (see the cardinality note in docs).
   --today YYYY-MM-DD   the day to plan from (default: today, UTC)
   --config-dir DIR     the configuration folder (default: $CERTOPS_CONFIG_DIR, else ~/.config/certops)
+  --json               not taken: the metrics are the Prometheus text format (certops balance,
+                       check, timeline and tasks --json give the same numbers as JSON)
+  --no-color           taken, and changes nothing (the output has no colour)
   -h, --help           show this help
 
 Metrics (gauges; times in Unix seconds): certops_module_balance, certops_module_minimal_balance,
@@ -54,6 +58,8 @@ const FLAGS = {
   textfile: { type: 'string' },
   within: { type: 'string' },
   today: { type: 'string' },
+  json: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -93,6 +99,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
   noPositionals('metrics', positionals);
+  if (flags.json) {
+    throw new UsageError('--json: metrics has no JSON form; it prints the Prometheus text format (certops balance, check, timeline and tasks --json give the same numbers as JSON)', 'metrics');
+  }
   let today: Day = dayOfInstant(new Date());
   if (flags.today !== undefined) {
     const parsed = parseDay(flags.today);
@@ -105,9 +114,14 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const workspace = openWorkspace(flags, io, 'metrics');
   const started = performance.now();
   const { text, series } = buildMetrics(collectMetrics(workspace, { today, withinDays }));
+  // Nothing set up yet is exit 1 in every command that works on the modules (README, "Exit codes");
+  // the metrics are written all the same, so a scrape sees when they were made.
+  const unset = workspace.store.read().modules.length === 0;
+  if (unset) io.stderr.write(noModulesMessage('metrics'));
+  const done = unset ? ExitCode.problem : ExitCode.ok;
   if (file === null) {
     io.stdout.write(text);
-    return ExitCode.ok;
+    return done;
   }
   try {
     await writeMetrics(file, text);
@@ -118,5 +132,5 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   // Quiet for cron (which mails any output); a person at a terminal is told what happened.
   if (io.stderr.isTTY) io.stderr.write(`certops metrics: wrote ${series} series to ${file} in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
-  return ExitCode.ok;
+  return done;
 }

@@ -3,14 +3,17 @@
  * the console's wizard. The flags of the providers' integration settings come from the registry's
  * `fields`, so a fifth provider needs no change here; every value is judged by the core.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PROVIDER_IDS, PROVIDERS, isProviderId, type ProviderId } from '../../providers/catalog.js';
 import type { IntegrationField } from '../../providers/provider-module.js';
 import { providerModule } from '../../providers/registry.js';
+import { MIN_FREE_TEXT_SECRET } from '../../providers/redact.js';
 import { CAUSE_LABELS, checkModule, type CheckResult } from '../../core/check.js';
 import { removalConsequences, removalImpact, removalQuestion } from '../../core/module-removal.js';
 import {
   addModule,
+  changedDelivery,
   changedDraft,
   draftModule,
   editModule,
@@ -27,8 +30,7 @@ import {
   type ModuleDraft,
   type ValidModule,
 } from '../../core/modules.js';
-import { deliveryFor, type StoredModule } from '../../core/store.js';
-import { setModuleDelivery } from '../../core/policy.js';
+import { deliveryFor, type DeliverySettings, type ModuleDelivery, type StoredModule } from '../../core/store.js';
 import { DELIVERY_FLAGS, DELIVERY_HELP, DELIVERY_REPEATED, deliveryChanges } from '../delivery-flags.js';
 import type { Workspace, WorkspaceState } from '../../core/workspace.js';
 import { didYouMean, noPositionals, parseFlags, takeRepeated, type FlagSpec, type FlagSpecs } from '../args.js';
@@ -36,6 +38,7 @@ import { askSecret, confirm, moduleInputUsage, openWorkspace, printJson, readSec
 import { ExitCode, exitCodeOfCause, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { formatInstant } from '../../rules/calendar.js';
 
 export const summary = 'add, list, show, edit or remove processing modules';
 
@@ -287,9 +290,9 @@ Examples:
 `,
   edit: `Usage: certops module edit <name> [flags]
 
-Changes the given settings of one processing module and nothing else; the provider stays. A
-value left empty (--ip "", --endpoint "") unsets an optional setting; --min-balance none empties
-the minimal balance. The changes are printed, passwords masked. A password given by
+Changes the given settings of one processing module and nothing else; the provider stays.  none
+unsets an optional setting (--ip none, --endpoint none); --min-balance none empties the minimal
+balance. An empty value (--ip "") is refused: it is what an unset shell variable gives. The changes are printed, passwords masked. A password given by
 --password-stdin, --password-file or CERTOPS_PASSWORD (when set) replaces the stored one.
 
 ${SETTINGS_HELP}
@@ -341,8 +344,11 @@ function numeric(text: string): number | string {
   return /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : text;
 }
 
+/** The keyword that unsets an optional setting (an empty value is refused: it is what an unset shell variable gives). */
+const isNone = (text: string) => text.trim().toLowerCase() === 'none';
+
 function minimalBalance(text: string): number | string | null {
-  return text.trim() === '' || text.trim().toLowerCase() === 'none' ? null : numeric(text);
+  return isNone(text) ? null : numeric(text);
 }
 
 interface Settings {
@@ -359,8 +365,8 @@ function listTitles(providers: readonly ProviderId[]): string {
 }
 
 /**
- * The settings the flags give, by section, only those given. An empty value unsets an optional
- * setting (`undefined`: the default applies when adding; the setting is removed when editing).
+ * The settings the flags give, by section, only those given. `none` unsets an optional setting
+ * (`undefined`: the default applies when adding; the setting is removed when editing).
  */
 function settingsFrom(flags: Flags, provider: ProviderId): Settings {
   const parameters: Record<string, unknown> = {};
@@ -379,7 +385,7 @@ function settingsFrom(flags: Flags, provider: ProviderId): Settings {
     const value = text(flag);
     if (value === undefined) continue;
     // A CA file is read at every run, from wherever certops runs then: keep it absolute.
-    network[setting] = value.trim() === '' ? undefined : NUMERIC_NETWORK.has(setting) ? numeric(value) : setting === 'caFile' ? resolve(value.trim()) : value;
+    network[setting] = isNone(value) ? undefined : NUMERIC_NETWORK.has(setting) ? numeric(value) : setting === 'caFile' ? resolve(value.trim()) : value;
   }
 
   for (const [flag, entry] of FIELD_FLAGS) {
@@ -399,7 +405,7 @@ function settingsFrom(flags: Flags, provider: ProviderId): Settings {
       integration[field.key] = entry.value ?? true;
     } else {
       const value = flags[flag] as string;
-      integration[field.key] = value.trim() === '' && !field.required ? undefined : value;
+      integration[field.key] = isNone(value) && !field.required ? undefined : value;
     }
   }
   return { parameters, integration, network, foreign };
@@ -412,6 +418,8 @@ async function passwordInto(settings: Settings, flags: Flags, provider: Provider
     command,
   );
   if (secret === undefined) return;
+  // Too short to be told from other text: masked in the fields that carry it, not everywhere.
+  if ([...secret].length < MIN_FREE_TEXT_SECRET) io.stderr.write(`warning: the password is shorter than ${MIN_FREE_TEXT_SECRET} characters: certops masks it where it travels (pw=, <Password>), but cannot mask it in every text a provider sends back\n`);
   for (const key of providerModule(provider).secretFields) settings.integration[key] = secret;
 }
 
@@ -493,6 +501,8 @@ export interface ModuleJson {
   readonly createdAt: string | null;
   readonly notVerified: boolean;
   readonly lastCheck: LastCheckJson | null;
+  /** `own`: this module's overrides (only those it sets); `effective`: what its reissues use. */
+  readonly delivery: { readonly own: ModuleDelivery; readonly effective: DeliverySettings };
 }
 
 export type CheckJson =
@@ -533,8 +543,11 @@ function checkJson(result: CheckResult | null): CheckJson | null {
   };
 }
 
-/** A module as the JSON and the text output show it: flat parameters, secrets masked. `stored: false` for a draft. */
-function moduleJson(module: StoredModule, lastCheck: LastCheck | undefined, stored = true): ModuleJson {
+/**
+ * A module as the JSON and the text output show it: flat parameters, secrets masked, its delivery
+ * settings beside the `policy`'s ones they override. `stored: false` for a draft.
+ */
+function moduleJson(module: StoredModule, lastCheck: LastCheck | undefined, policy: DeliverySettings, stored = true): ModuleJson {
   const masked = maskedModule(module);
   const integration: Record<string, unknown> = {};
   const secrets = new Set(providerModule(module.provider).secretFields);
@@ -557,13 +570,11 @@ function moduleJson(module: StoredModule, lastCheck: LastCheck | undefined, stor
     createdAt: stored ? module.createdAt : null,
     notVerified: module.notVerified,
     lastCheck: lastCheckJson(lastCheck),
+    delivery: { own: module.delivery ?? {}, effective: deliveryFor({ delivery: policy }, module) },
   };
 }
 
-function when(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+const when = formatInstant;
 
 function lastCheckText(check: LastCheckJson | null): string {
   if (!check) return 'never';
@@ -583,6 +594,23 @@ function secretKey(provider: ProviderId, field: string): string | null {
 function hasSecret(module: StoredModule, field: string): boolean {
   const value = module.integration[secretKey(module.provider, field) ?? ''];
   return typeof value === 'string' && value !== '';
+}
+
+const DELIVERY_KEYS = ['deployHook', 'probeResolve', 'keyPolicy', 'keyType'] as const;
+type DeliveryKey = (typeof DELIVERY_KEYS)[number];
+const DELIVERY_LABELS: Readonly<Record<DeliveryKey, string>> = { deployHook: 'Deploy hook', probeResolve: 'Probe', keyPolicy: 'Key policy', keyType: 'Key type' };
+
+/** A delivery setting's value in words. */
+function deliveryValueText(key: DeliveryKey, value: DeliverySettings[DeliveryKey]): string {
+  if (key === 'deployHook') return value === null ? 'none' : String(value);
+  if (key === 'probeResolve') return (value as readonly string[]).length > 0 ? (value as readonly string[]).join(', ') : 'every name on port 443';
+  return String(value);
+}
+
+/** A module's own delivery setting, or the policy's it falls back to, saying which. */
+function ownOrPolicyText(key: DeliveryKey, own: ModuleDelivery, policy: DeliverySettings): string {
+  const value = own[key];
+  return value === undefined ? `${deliveryValueText(key, policy[key])} (the policy's)` : `${deliveryValueText(key, value)} (this module's)`;
 }
 
 function valueText(value: unknown): string {
@@ -611,6 +639,10 @@ function moduleText(view: ModuleJson): string {
     ['Connect timeout', `${view.network.connectTimeoutMs} ms`],
     ['Timeout', `${view.network.totalTimeoutMs} ms`],
   );
+  for (const key of DELIVERY_KEYS) {
+    const own = view.delivery.own[key];
+    rows.push([DELIVERY_LABELS[key], `${deliveryValueText(key, view.delivery.effective[key])} (${own === undefined ? "the policy's" : "this module's"})`]);
+  }
   if (view.createdAt !== null) rows.push(['Created', when(view.createdAt)]);
   if (view.notVerified) rows.push(['Status', 'not verified (saved although its connection check failed)']);
   rows.push(['Last check', lastCheckText(view.lastCheck)]);
@@ -678,7 +710,7 @@ async function add(args: readonly string[], io: ModuleIo): Promise<number> {
     if (check) await recordCheck(workspace, saved.id, check);
   }
   const shown = saved ?? { ...draftModule(valid), createdAt: '', notVerified: failed };
-  const view = moduleJson(shown, lastCheckOf(check), saved !== null);
+  const view = moduleJson(shown, lastCheckOf(check), workspace.store.read().delivery, saved !== null);
 
   if (flags.json) {
     printJson(io, { saved: saved !== null, dryRun, module: view, check: checkJson(check) });
@@ -718,24 +750,9 @@ async function edit(args: readonly string[], io: ModuleIo): Promise<number> {
   await passwordInto(settings, flags, before.provider, io, command);
   const given = Object.keys(settings.parameters).length + Object.keys(settings.integration).length + Object.keys(settings.network).length + settings.foreign.length;
   if (given === 0 && Object.keys(delivery).length === 0) throw new UsageError('nothing to change: give at least one setting flag (e.g. --sort 20)', command);
-  if (given === 0) {
-    const dryRun = flags['dry-run'] === true;
-    const after = dryRun ? { ...before.delivery, ...delivery } : await setModuleDelivery(workspace, before.id, delivery);
-    const effective = deliveryFor(workspace.store.read(), { delivery: after });
-    if (flags.json) printJson(io, { saved: !dryRun, dryRun, module: before.parameters.name, delivery: after, effective });
-    else {
-      io.stdout.write(
-        `${dryRun ? 'Would change' : 'Changed'} the delivery of ${describe(before, before.id)}:\n` +
-          `  deploy hook  ${effective.deployHook ?? 'none'}${after.deployHook === undefined ? ' (the policy\'s)' : ''}\n` +
-          `  probe        ${effective.probeResolve.length > 0 ? effective.probeResolve.join(', ') : 'every name on port 443'}${after.probeResolve === undefined ? ' (the policy\'s)' : ''}\n` +
-          `  key          ${effective.keyPolicy}, new keys ${effective.keyType}\n`,
-      );
-    }
-    return ExitCode.ok;
-  }
-  if (Object.keys(delivery).length > 0 && flags['dry-run'] !== true) await setModuleDelivery(workspace, before.id, delivery);
 
-  const change: ModuleChange = { parameters: settings.parameters, integration: settings.integration, network: settings.network };
+  // Delivery settings are changes like any other: listed, dry-run, and saved in the same write.
+  const change: ModuleChange = { parameters: settings.parameters, integration: settings.integration, network: settings.network, delivery };
   const valid = validated(
     changedDraft(before, change),
     modules.filter((module) => module.id !== before.id),
@@ -743,10 +760,11 @@ async function edit(args: readonly string[], io: ModuleIo): Promise<number> {
     command,
     before,
   );
-  const planned: StoredModule = { ...before, ...valid };
+  const policy = workspace.store.read().delivery;
+  const planned: StoredModule = { ...before, ...valid, delivery: changedDelivery(before, change) };
   if (moduleChanges(before, planned).length === 0) {
     io.stderr.write(`certops ${command}: ${describe(before, before.id)} already has these settings: nothing changed\n`);
-    if (flags.json) printJson(io, { saved: false, dryRun: flags['dry-run'] === true, changes: [], module: moduleJson(before, workspace.state.read().checks[String(before.id)]), check: null });
+    if (flags.json) printJson(io, { saved: false, dryRun: flags['dry-run'] === true, changes: [], module: moduleJson(before, workspace.state.read().checks[String(before.id)], policy), check: null });
     return ExitCode.ok;
   }
 
@@ -762,17 +780,21 @@ async function edit(args: readonly string[], io: ModuleIo): Promise<number> {
   const after = result?.after ?? { ...planned, notVerified: check ? failed : before.notVerified };
   const changes = moduleChanges(from, after);
   const lastCheck = check ? lastCheckOf(check) : workspace.state.read().checks[String(after.id)];
-  const view = moduleJson(after, lastCheck);
+  const view = moduleJson(after, lastCheck, policy);
+  const deliveryKey = (field: string) => (field.startsWith('delivery.') ? (field.slice('delivery.'.length) as DeliveryKey) : null);
 
   if (flags.json) {
     printJson(io, {
       saved: result !== null,
       dryRun,
-      changes: changes.map(({ field, from: was, to }) =>
-        secretKey(after.provider, field) === null
+      changes: changes.map(({ field, from: was, to }) => {
+        const key = deliveryKey(field);
+        // A delivery setting: the values the reissues use, and whether each is the policy's.
+        if (key !== null) return { field, from: deliveryFor({ delivery: policy }, from)[key], to: view.delivery.effective[key], fromPolicy: was === undefined, toPolicy: to === undefined };
+        return secretKey(after.provider, field) === null
           ? { field, from: was ?? null, to: to ?? null }
-          : { field, from: secretJson(hasSecret(from, field)), to: secretJson(hasSecret(after, field)) },
-      ),
+          : { field, from: secretJson(hasSecret(from, field)), to: secretJson(hasSecret(after, field)) };
+      }),
       module: view,
       check: checkJson(check),
     });
@@ -781,7 +803,11 @@ async function edit(args: readonly string[], io: ModuleIo): Promise<number> {
     const heading = result
       ? `Changed processing module ${describe(after, after.id)}${failed ? ', not verified' : ''}:`
       : `Would change processing module ${describe(after, after.id)} (--dry-run: nothing saved):`;
-    io.stdout.write(`${heading}\n${changes.map((c) => `  ${c.field.padEnd(width)}  ${valueText(c.from)} → ${valueText(c.to)}\n`).join('')}`);
+    const text = (field: string, value: unknown, module: StoredModule) => {
+      const key = deliveryKey(field);
+      return key === null ? valueText(value) : ownOrPolicyText(key, module.delivery ?? {}, policy);
+    };
+    io.stdout.write(`${heading}\n${changes.map((c) => `  ${c.field.padEnd(width)}  ${text(c.field, c.from, from)} → ${text(c.field, c.to, after)}\n`).join('')}`);
   }
   if (failed) {
     io.stderr.write(
@@ -803,6 +829,12 @@ function onlyName(positionals: readonly string[], command: string, what: string)
   return name;
 }
 
+/** The list's note: not verified, and which delivery settings the module sets itself (the policy's otherwise). */
+function noteText(view: ModuleJson): string {
+  const own = DELIVERY_KEYS.filter((key) => view.delivery.own[key] !== undefined).map((key) => DELIVERY_LABELS[key].toLowerCase());
+  return [view.notVerified ? 'not verified' : '', own.length > 0 ? `own ${own.join(', ')}` : ''].filter(Boolean).join('; ');
+}
+
 async function list(args: readonly string[], io: ModuleIo): Promise<number> {
   const command = 'module list';
   const { flags, positionals } = parseFlags(command, args, WORKSPACE_FLAGS) as { flags: Flags; positionals: readonly string[] };
@@ -811,14 +843,16 @@ async function list(args: readonly string[], io: ModuleIo): Promise<number> {
   const workspace = open(flags, io, command);
   const modules = listModules(workspace);
   const checks = workspace.state.read().checks;
-  const views = modules.map((module) => moduleJson(module, checks[String(module.id)]));
+  const policy = workspace.store.read().delivery;
+  const views = modules.map((module) => moduleJson(module, checks[String(module.id)], policy));
   if (flags.json) {
     // An object, as every other command prints: fields can be added without breaking a reader.
     printJson(io, { modules: views });
     return ExitCode.ok;
   }
   if (views.length === 0) {
-    io.stderr.write(`certops ${command}: no processing module is set up yet; add one with certops module add <provider> (see --help)\n`);
+    const where = existsSync(workspace.directory) ? '' : `no configuration in ${workspace.directory}: `;
+    io.stderr.write(`certops ${command}: ${where}no processing module is set up yet; add one with certops module add <provider> (see --help)\n`);
     return ExitCode.ok;
   }
   io.stdout.write(
@@ -841,7 +875,7 @@ async function list(args: readonly string[], io: ModuleIo): Promise<number> {
         view.dataCenter ?? '-',
         balanceText(view.minimalBalance),
         lastCheckText(view.lastCheck),
-        view.notVerified ? 'not verified' : '',
+        noteText(view),
       ]),
     ),
   );
@@ -855,7 +889,7 @@ async function show(args: readonly string[], io: ModuleIo): Promise<number> {
   const name = onlyName(positionals, command, 'show');
   const workspace = open(flags, io, command);
   const module = findModule(listModules(workspace), name);
-  const view = moduleJson(module, workspace.state.read().checks[String(module.id)]);
+  const view = moduleJson(module, workspace.state.read().checks[String(module.id)], workspace.store.read().delivery);
   if (flags.json) printJson(io, view);
   else io.stdout.write(moduleText(view));
   return ExitCode.ok;
@@ -869,7 +903,8 @@ async function remove(args: readonly string[], io: ModuleIo): Promise<number> {
   const workspace = open(flags, io, command);
   const module = findModule(listModules(workspace), name);
   const lastCheck = workspace.state.read().checks[String(module.id)];
-  const view = moduleJson(module, lastCheck);
+  const policy = workspace.store.read().delivery;
+  const view = moduleJson(module, lastCheck, policy);
   const dryRun = flags['dry-run'] === true;
   // What stays behind (open manual tasks, reissues in flight) is said before, not found after.
   const impact = removalImpact(workspace, module.id);
@@ -886,7 +921,7 @@ async function remove(args: readonly string[], io: ModuleIo): Promise<number> {
     return ExitCode.problem;
   }
   const removed = await removeModule(workspace, module.parameters.name);
-  const removedView = moduleJson(removed, removed.id === module.id ? lastCheck : undefined);
+  const removedView = moduleJson(removed, removed.id === module.id ? lastCheck : undefined, policy);
   if (flags.json) printJson(io, { removed: true, dryRun, module: removedView, leftBehind });
   else io.stdout.write(`Removed processing module ${describe(removed, removed.id)}\n${consequences ? `Left behind:\n${consequences}` : ''}${moduleText(removedView)}`);
   return ExitCode.ok;

@@ -9,7 +9,7 @@ import {
   SUBSCRIPTION_POLICIES,
 } from '../../rules/reissue-policy.js';
 import { previewPolicy, readDelivery, readPolicy, setDelivery, setPolicy, type PolicyPreviewChange } from '../../core/policy.js';
-import { deliveryFor, type DeliverySettings } from '../../core/store.js';
+import { deliveryFor, type DeliverySettings, type ModuleDelivery } from '../../core/store.js';
 import { subscriptionBeforeWarning } from '../../rules/reissue-lifecycle.js';
 import { DELIVERY_FLAGS, DELIVERY_HELP, DELIVERY_REPEATED, deliveryChanges } from '../delivery-flags.js';
 import type { ReissuePolicySettings } from '../../core/timeline.js';
@@ -51,7 +51,7 @@ ${WAIT_HELP}
 ${WORKSPACE_HELP}
 
 JSON: show prints {"policy", "description", "beforeDays", "delivery": {"deployHook",
-"probeResolve", "keyPolicy", "keyType"}}; set prints {"before": {"policy",
+"probeResolve", "keyPolicy", "keyType"}, "overrides": [{"id", "module", "delivery"}]}; set prints {"before": {"policy",
 "beforeDays"}, "after": {"policy", "beforeDays"}, "saved", "preview": {"until", "dueBefore",
 "dueAfter", "changes": [{"module", "domain", "certificateId", "before": {"actionDate",
 "action"} or null, "after": ...}]}}; see docs/commands/policy.md.
@@ -157,18 +157,37 @@ function show(args: readonly string[], io: CliIo): number {
     return ExitCode.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, 'policy');
-  const settings = readPolicy(openWorkspace(flags, io, 'policy'));
-  const delivery = readDelivery(openWorkspace(flags, io, 'policy'));
+  const workspace = openWorkspace(flags, io, 'policy');
+  const settings = readPolicy(workspace);
+  const delivery = readDelivery(workspace);
+  // The defaults are not the whole story: a module's own delivery settings win over them.
+  const overrides = workspace.store
+    .read()
+    .modules.filter((module) => Object.values(module.delivery ?? {}).some((value) => value !== undefined))
+    .map((module) => ({ id: module.id, module: module.parameters.name, delivery: module.delivery ?? {} }));
   if (flags.json) {
-    printJson(io, { ...policyJson(settings), delivery });
+    printJson(io, { ...policyJson(settings), delivery, overrides });
   } else {
     io.stdout.write(
       `SSLSubscriptionPolicy  ${settings.policy}  (${POLICY_DESCRIPTIONS[settings.policy]})\n` +
         `SSLSubscriptionBefore  ${settings.beforeDays}  (days before the expiration date)\n` +
-        deliveryText(delivery),
+        deliveryText(delivery) +
+        (overrides.length === 0
+          ? ''
+          : `Modules with their own delivery settings (these win over the above; certops module show NAME):\n${overrides.map((o) => `  "${o.module}": ${overrideText(o.delivery)}\n`).join('')}`),
     );
   }
   return ExitCode.ok;
+}
+
+/** A module's own delivery settings in words, only those it sets. */
+function overrideText(own: ModuleDelivery): string {
+  const parts: string[] = [];
+  if (own.deployHook !== undefined) parts.push(`deploy hook ${own.deployHook ?? 'none'}`);
+  if (own.probeResolve !== undefined) parts.push(`probe ${own.probeResolve.length > 0 ? own.probeResolve.join(', ') : 'every name on port 443'}`);
+  if (own.keyPolicy !== undefined) parts.push(`key policy ${own.keyPolicy}`);
+  if (own.keyType !== undefined) parts.push(`key type ${own.keyType}`);
+  return parts.join('; ');
 }
 
 function deliveryText(delivery: DeliverySettings): string {

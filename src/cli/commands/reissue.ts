@@ -8,18 +8,20 @@ import type { ReissuePolicySettings } from '../../core/timeline.js';
 import type { LifecycleReport } from '../../core/reissue/lifecycle.js';
 import { reissueStatus } from '../../core/reissue/status.js';
 import { runEffects } from '../../core/reissue/effects.js';
-import { dayOfInstant, parseDay, type Day } from '../../rules/calendar.js';
+import { dayOfInstant, formatDay, parseDay, type Day } from '../../rules/calendar.js';
 import { didYouMean, parseFlags, takeRepeated } from '../args.js';
 import { openWorkspace, printJson, WORKSPACE_FLAGS, WORKSPACE_HELP } from '../context.js';
 import { combinedExitCode, ExitCode, exitCodeOfCause, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 import { reissueLimitsHelp } from '../labels.js';
+import { noModulesMessage } from './check.js';
 
 export const summary = 'carry out the reissue policy, and follow every reissue until the new certificate is served';
 
 export const help = `Usage: certops reissue run [--dry-run] [--now YYYY-MM-DD] [--module NAME]... [options]
        certops reissue status [--now YYYY-MM-DD] [--module NAME]... [--all] [--json]
+       certops reissue retry ID [--wait SECONDS] [--json]
 
 Takes every certificate of the last sync whose action date has come (overdue ones too) and does
 its action under the reissue policy (SSLSubscriptionPolicy):
@@ -50,6 +52,12 @@ deadline (counted back from the expiry of the certificate it replaces): one task
 department. Reissues begun in the provider's own panel join the ledger at the next sync.
 certops reissue status lists them (--all: also those finished over 30 days ago).
 
+A reissue that failed or was cancelled on the provider is not sent again by itself: the run
+reports its certificate as "FAILED earlier: not retried" (with the provider's reason) and exits 1.
+Fix the cause (the approver e-mail, the DNS record), then certops reissue retry ID (the record's
+id, from certops reissue status --all --json, or a on its record in the console): the next run
+sends the reissue again, once, as an action of its own in the journal.
+
 Options:
   --dry-run            print what would be done; change nothing, send nothing
   --now YYYY-MM-DD     the day the run acts for (default: today, UTC)
@@ -67,7 +75,8 @@ JSON (--json): {"run", "startedAt", "policy", "today", "dryRun", "actions": [{"k
 
 Exit codes: 0 every due action was carried out (tasks included) and every reissue in flight is
 done or waits on someone else (a validation, an install); 1 a reissue is stuck or its deploy
-hook failed, or a client message was written to the outbox with no recipient; 2 usage error; 3 configuration or journal problem; 4 an action waits for a provider
+hook failed, an earlier reissue failed and was not retried, or a client message was written to
+the outbox with no recipient; 2 usage error; 3 configuration or journal problem; 4 an action waits for a provider
 (not reachable, or a reissue whose outcome is still unknown); 5 another run holds the lock
 longer than --wait.
 
@@ -75,6 +84,7 @@ Examples:
   certops reissue run --dry-run
   certops sync && certops reissue run --json
   certops reissue status --json
+  certops reissue retry 3:1042:2026-11-20
   17 3 * * * certops sync >/dev/null && certops reissue run >>/var/log/certops-reissue.log 2>&1
 `;
 
@@ -93,6 +103,7 @@ const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = {
   'retry-later': 'not done: retried next run',
   'in-doubt': 'IN DOUBT: looked up next run',
   'already-done': 'done earlier',
+  'failed-earlier': 'FAILED earlier: not retried',
   'in-flight': 'reissue under way',
   'would-reissue': 'would reissue',
   'would-notify': 'would notify the client',
@@ -109,6 +120,7 @@ const SUMMARY_WORDS: Readonly<Record<Outcome, (n: number) => string>> = {
   'retry-later': () => 'not done (retried next run)',
   'in-doubt': () => 'in doubt (looked up next run)',
   'already-done': () => 'done earlier',
+  'failed-earlier': () => 'failed earlier (not retried)',
   'in-flight': () => 'under way',
   'would-reissue': () => 'would reissue',
   'would-notify': () => 'would notify the client',
@@ -122,14 +134,18 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 /**
  * The run's plain-text report, for a terminal and for a cron log alike: a header line (when, the
  * run id of the journal, the day acted for, the policy), one line per action and per reissue in
- * flight, one summary line with the count of each outcome. A detail every action of an outcome
- * shares (a dry run's "would reissue through the provider's API…") is said once, after the summary.
+ * flight, one summary line with the count of each outcome, last. A detail every action of an
+ * outcome shares (a dry run's "would reissue through the provider's API…") is said once, before it.
  */
-function runText(full: RunReport, startedAt: string, policy: ReissuePolicySettings): string {
+function runHeader(run: string, dryRun: boolean, today: string, startedAt: string, policy: ReissuePolicySettings): string {
+  const mode = dryRun ? 'dry run, nothing is changed or sent' : `run ${run}`;
+  return `${startedAt} certops reissue run (${mode}): actions due by ${today}, policy ${policy.policy}, SSLSubscriptionBefore ${policy.beforeDays} days\n`;
+}
+
+/** The report after its header (written when the run began, see runHeader); the summary line last, for `tail -1` of a log. */
+function runText(full: RunReport): string {
   const report = { ...full, actions: perAction(full.actions) };
   const lines: string[] = [];
-  const mode = report.dryRun ? 'dry run, nothing is changed or sent' : `run ${report.run}`;
-  lines.push(`${startedAt} certops reissue run (${mode}): actions due by ${report.today}, policy ${policy.policy}, SSLSubscriptionBefore ${policy.beforeDays} days`);
   const shared = new Map<Outcome, string>();
   for (const outcome of new Set(report.actions.map((action) => action.outcome))) {
     const details = new Set(report.actions.filter((action) => action.outcome === outcome).map((action) => oneLine(action.detail)));
@@ -153,8 +169,8 @@ function runText(full: RunReport, startedAt: string, policy: ReissuePolicySettin
       ).trimEnd(),
     );
   }
-  lines.push(summaryLine(report));
   for (const [outcome, detail] of shared) lines.push(`${OUTCOME_WORDS[outcome]}: ${detail}`);
+  lines.push(summaryLine(report));
   return `${lines.join('\n')}\n`;
 }
 
@@ -262,7 +278,8 @@ async function status(rest: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
   if (result.reissues.length === 0) {
-    io.stdout.write(`No reissue is in flight on ${result.today}${flags.all ? '' : ', and none finished in the last 30 days'}.\n`);
+    // A note, not data: stdout stays empty for a script (README, "Output").
+    io.stderr.write(`No reissue is in flight on ${result.today}${flags.all ? '' : ', and none finished in the last 30 days'}.\n`);
     return ExitCode.ok;
   }
   io.stdout.write(
@@ -275,6 +292,51 @@ async function status(rest: readonly string[], io: CliIo): Promise<number> {
   return ExitCode.ok;
 }
 
+const RETRY_FLAGS = { ...WORKSPACE_FLAGS, wait: { type: 'string' } } as const;
+
+/** `certops reissue retry ID`: the next run sends the failed reissue ID again (core/reissue/retry.ts). */
+async function retry(rest: readonly string[], io: CliIo): Promise<number> {
+  const command = 'reissue retry';
+  const { flags, positionals } = parseFlags(command, rest, RETRY_FLAGS);
+  if (flags.help) {
+    io.stdout.write(help);
+    return ExitCode.ok;
+  }
+  const [id, extra] = positionals;
+  if (id === undefined || id === '') throw new UsageError('ID: the id of the failed reissue is missing (certops reissue status --all --json lists the ids)', command);
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}" (one ID at a time)`, command);
+  let waitSeconds = 0;
+  if (flags.wait !== undefined) {
+    if (!/^\d{1,4}$/.test(flags.wait)) throw new UsageError(`--wait: must be a whole number of seconds from 0 to 9999 (got "${flags.wait}")`, command);
+    waitSeconds = Number(flags.wait);
+  }
+  const workspace = openWorkspace({ 'config-dir': flags['config-dir'] }, io, command);
+  const { askRetry, RetryRefusedError } = await import('../../core/reissue/retry.js');
+  let result;
+  try {
+    result = await askRetry(workspace, id, { waitSeconds });
+  } catch (error) {
+    if (error instanceof RetryRefusedError) throw new UsageError(`ID: ${error.message}`, command);
+    if (error instanceof RunLockedError) {
+      io.stderr.write(`certops ${command}: ${error.message}\n`);
+      return ExitCode.busy;
+    }
+    if (error instanceof JournalError) throw new ConfigError(workspace.directory, error.message);
+    throw error;
+  }
+  const { record } = result;
+  if (flags.json) {
+    printJson(io, { id: record.id, moduleId: record.moduleId, domain: record.domain, certificateId: record.certificateId, stage: record.stage, reason: record.reason ?? record.detail, retryAskedAt: result.askedAt, asked: result.asked });
+    return ExitCode.ok;
+  }
+  io.stdout.write(
+    result.asked
+      ? `Retry asked for the reissue of ${record.domain} (${record.stage} on ${record.since.slice(0, 10)}: ${record.reason ?? record.detail}). The next certops reissue run sends it again, once.\n`
+      : `A retry of the reissue of ${record.domain} was already asked on ${result.askedAt.slice(0, 10)}; the next certops reissue run sends it (nothing changed).\n`,
+  );
+  return ExitCode.ok;
+}
+
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
@@ -282,7 +344,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     return sub === undefined ? ExitCode.usage : ExitCode.ok;
   }
   if (sub === 'status') return status(rest, io);
-  if (sub !== 'run') throw new UsageError(`unknown subcommand "${sub}"${didYouMean(sub, ['run', 'status'])} (certops reissue run | status)`, 'reissue');
+  if (sub === 'retry') return retry(rest, io);
+  if (sub !== 'run') throw new UsageError(`unknown subcommand "${sub}"${didYouMean(sub, ['run', 'status', 'retry'])} (certops reissue run | status | retry)`, 'reissue');
   const parsed = reissueArgs('reissue run', rest, FLAGS, io);
   if (parsed === null) return ExitCode.ok;
   const { flags, values, today } = parsed;
@@ -297,6 +360,13 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   // wait, so that a run never stops half-way because a check wrote state.json at that moment.
   const workspace = openWorkspace({ 'config-dir': flags['config-dir'] }, io, 'reissue run');
   const moduleIds = moduleIdsOf(workspace, values.get('module') ?? [], 'reissue run');
+  // Nothing set up yet is exit 1 in every command that works on the modules (README, "Exit codes");
+  // JSON stays a whole document.
+  if (listModules(workspace).length === 0) {
+    io.stderr.write(noModulesMessage('reissue run'));
+    if (flags.json) printJson(io, { run: null, today: formatDay(today), dryRun: flags['dry-run'] ?? false, actions: [], synced: [], reissues: [], counts: {} });
+    return ExitCode.problem;
+  }
 
   const live = !flags.json && io.stderr.isTTY === true;
   // The policy the run acts under and when it began, for the report's header (and a cron log's).
@@ -312,6 +382,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       effects: runEffects(workspace, now),
       now,
       waitSeconds,
+      // The header first, before any work: a run killed half-way still leaves a line in a cron log.
+      ...(flags.json ? {} : { onStart: (run: string) => io.stdout.write(runHeader(run, flags['dry-run'] ?? false, formatDay(today), startedAt, policy)) }),
       ...(live
         ? {
             onAction: (action: ActionReport) => io.stderr.write(`${action.module}: ${action.domain}: ${OUTCOME_WORDS[action.outcome]}\n`),
@@ -330,6 +402,6 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const counts: Record<string, number> = {};
   for (const action of report.actions) counts[action.outcome] = (counts[action.outcome] ?? 0) + 1;
   if (flags.json) printJson(io, { ...report, startedAt, policy: { policy: policy.policy, beforeDays: policy.beforeDays }, counts });
-  else io.stdout.write(runText(report, startedAt, policy));
+  else io.stdout.write(runText(report));
   return runExitCode(report);
 }

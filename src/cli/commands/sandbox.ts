@@ -18,7 +18,7 @@ export const summary = 'run local sandbox servers of the providers (test account
 
 export const help = `Usage: certops sandbox [options]
 
-Starts a local server per provider that speaks its real API on loopback, with a test
+Starts a local server per provider that speaks its real API on loopback, with a
 test account (credentials, balance, allowed source IPs) and certificates across 2024-2031,
 so certops can be tried and tested without real accounts. Runs until Ctrl+C.
 

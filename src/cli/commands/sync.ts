@@ -112,6 +112,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const modules = selectModules(workspace, positionals, flags.all ?? false, 'sync');
   if (modules.length === 0) {
     io.stderr.write(noModulesMessage('sync'));
+    // JSON is always a whole document on stdout, an empty one here.
+    if (flags.json) printJson(io, { ok: false, results: [] });
     return ExitCode.problem;
   }
   const progress = io.stderr.isTTY === true ? progressLine(io.stderr, modules) : null;
@@ -140,12 +142,13 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     for (const [i, result] of results.entries()) {
       if (result.ok) continue;
       if (result.shrink) {
-        io.stdout.write(`\n${result.module}: ${result.detail}\n`);
+        io.stderr.write(`\n${result.module}: ${result.detail}\n`);
         continue;
       }
       const at = lastSynced(modules[i] as StoredModule);
       const kept = at === null ? 'there is no earlier list to keep' : `the list of ${result.kept} certificate${result.kept === 1 ? '' : 's'} from ${at} is kept`;
-      io.stdout.write(`\n${result.module}: ${causeLabel(result.cause)}: ${result.detail}\n  ${kept}\n`);
+      // Failure reports go to stderr under the table (stdout), as in every command.
+      io.stderr.write(`\n${result.module}: ${causeLabel(result.cause)}: ${result.detail}\n  ${kept}\n`);
     }
   }
   return combinedExitCode(results.map((result) => (result.ok ? ExitCode.ok : exitCodeOfCause(result.cause))));

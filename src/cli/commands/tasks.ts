@@ -23,7 +23,7 @@ import { openWorkspace, printJson, WAIT_FLAG, WAIT_HELP, WORKSPACE_FLAGS, WORKSP
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
-import { printable } from '../../rules/control-characters.js';
+import { printable, quoted } from '../../rules/control-characters.js';
 
 export const summary = 'manual tasks per department: list, filter, close';
 
@@ -102,7 +102,7 @@ export function taskJson(task: ManualTask) {
 
 function parseStatus(text: string | undefined): Status {
   if (text === undefined) return 'open';
-  if (!(STATUSES as readonly string[]).includes(text)) throw new UsageError(`--status: must be one of ${STATUSES.join(', ')} (got "${text}")`, 'tasks');
+  if (!(STATUSES as readonly string[]).includes(text)) throw new UsageError(`--status: must be one of ${STATUSES.join(', ')} (got ${quoted(text)})`, 'tasks');
   return text as Status;
 }
 
@@ -128,7 +128,7 @@ function list(flags: Flags, io: CliIo): number {
     const wanted = flags.department.trim();
     if (!known.has(wanted.toLowerCase())) {
       const names = [...new Set(known.values())].sort((a, b) => a.localeCompare(b));
-      throw new UsageError(`--department: no processing module or manual task has the department "${wanted}"${names.length ? ` (there are: ${names.map((n) => `"${n}"`).join(', ')})` : ' (there is none yet)'}`, 'tasks');
+      throw new UsageError(`--department: no processing module or manual task has the department ${quoted(wanted)}${names.length ? ` (there are: ${names.map((n) => `"${n}"`).join(', ')})` : ' (there is none yet)'}`, 'tasks');
     }
     filter.department = wanted;
   }
@@ -147,8 +147,12 @@ function list(flags: Flags, io: CliIo): number {
     printJson(io, { status, department: filter.department ?? null, module: flags.module ?? null, tasks: tasks.map(taskJson), pending });
     return ExitCode.ok;
   }
+  const open = pending.filter((p) => p.open > 0);
+  const openLine = `Open manual tasks: ${open.reduce((sum, p) => sum + p.open, 0)}${open.length ? ` (${open.map((p) => `${printable(p.department)} ${p.open}`).join(', ')})` : ''}.\n`;
   if (tasks.length === 0) {
-    io.stdout.write(all.length === 0 ? 'No manual task yet.\n' : `No ${status === 'all' ? '' : `${status} `}manual task matches.\n`);
+    // A note, not data: stdout stays empty for a script (README, "Output").
+    io.stderr.write(`${all.length === 0 ? 'No manual task yet.' : `No ${status === 'all' ? '' : `${status} `}manual task matches.`}\n${open.length > 0 ? openLine : ''}`);
+    return ExitCode.ok;
   } else {
     const closedToo = status !== 'open';
     const rows = tasks.map((task) => [
@@ -177,17 +181,16 @@ function list(flags: Flags, io: CliIo): number {
     ];
     io.stdout.write(formatTable(columns, rows));
   }
-  const open = pending.filter((p) => p.open > 0);
-  io.stdout.write(`\nOpen manual tasks: ${open.reduce((sum, p) => sum + p.open, 0)}${open.length ? ` (${open.map((p) => `${printable(p.department)} ${p.open}`).join(', ')})` : ''}.\n`);
+  io.stdout.write(`\n${openLine}`);
   return ExitCode.ok;
 }
 
 async function close(flags: Flags, positionals: readonly string[], io: CliIo): Promise<number> {
   const [id, extra] = positionals;
   if (id === undefined) throw new UsageError('close needs the id of a task, e.g. certops tasks close T-12', 'tasks');
-  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}" (close takes one task id; a note is --note TEXT)`, 'tasks');
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${quoted(extra)} (close takes one task id; a note is --note TEXT)`, 'tasks');
   const taskId = parseTaskId(id);
-  if (taskId === null) throw new UsageError(`"${id}" is not a task id: a task id is T- and a number, e.g. T-12`, 'tasks');
+  if (taskId === null) throw new UsageError(`${quoted(id)} is not a task id: a task id is T- and a number, e.g. T-12`, 'tasks');
   let note: string | undefined;
   try {
     note = checkNote(flags.note);
@@ -225,7 +228,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   const [subcommand = 'list', ...rest] = positionals;
   if (subcommand === 'list') {
-    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}" (list is filtered with --department, --module and --status)`, 'tasks');
+    if (rest.length > 0) throw new UsageError(`unexpected argument ${quoted(rest[0] as string)} (list is filtered with --department, --module and --status)`, 'tasks');
     refuseFlags(flags, CLOSE_ONLY, 'list', 'close');
     return list(flags, io);
   }
@@ -233,5 +236,5 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     refuseFlags(flags, LIST_ONLY, 'close', 'list');
     return close(flags, rest, io);
   }
-  throw new UsageError(`unknown subcommand "${subcommand}"${didYouMean(subcommand, ['list', 'close'])} (list or close)`, 'tasks');
+  throw new UsageError(`unknown subcommand ${quoted(subcommand)}${didYouMean(subcommand, ['list', 'close'])} (list or close)`, 'tasks');
 }

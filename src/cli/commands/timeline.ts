@@ -4,6 +4,7 @@
  * libraries are loaded only when those formats are asked for. `--readiness` adds what DNS says now
  * about the validations to come (src/core/readiness.ts), the only part that leaves the machine.
  */
+import { quoted } from '../../rules/control-characters.js';
 import { dayOfInstant, formatDay, parseDay, type Day } from '../../rules/calendar.js';
 import type { ProjectedAction } from '../../rules/projection.js';
 import { findModule, listModules } from '../../core/modules.js';
@@ -100,7 +101,7 @@ function parseWithin(text: string): number {
   const match = /^(\d+)d?$/.exec(text.trim());
   const days = match ? Number(match[1]) : NaN;
   if (!(days >= 0 && days <= MAX_WITHIN_DAYS)) {
-    throw new UsageError(`--within: must be a whole number of days from 0 to ${MAX_WITHIN_DAYS}, written N or Nd, e.g. 90d (got "${text}")`, 'timeline');
+    throw new UsageError(`--within: must be a whole number of days from 0 to ${MAX_WITHIN_DAYS}, written N or Nd, e.g. 90d (got ${quoted(text)})`, 'timeline');
   }
   return days;
 }
@@ -109,7 +110,7 @@ function parseReadinessDays(text: string): number {
   const match = /^(\d+)d?$/.exec(text.trim());
   const days = match ? Number(match[1]) : NaN;
   if (!(days >= 0 && days <= MAX_READINESS_DAYS)) {
-    throw new UsageError(`--readiness-days: must be a whole number of days from 0 to ${MAX_READINESS_DAYS}, written N or Nd (got "${text}")`, 'timeline');
+    throw new UsageError(`--readiness-days: must be a whole number of days from 0 to ${MAX_READINESS_DAYS}, written N or Nd (got ${quoted(text)})`, 'timeline');
   }
   return days;
 }
@@ -117,7 +118,7 @@ function parseReadinessDays(text: string): number {
 function parseDnsTimeout(text: string): number {
   const seconds = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
   if (!(seconds >= 0.1 && seconds <= MAX_DNS_TIMEOUT_SECONDS)) {
-    throw new UsageError(`--dns-timeout: must be a number of seconds from 0.1 to ${MAX_DNS_TIMEOUT_SECONDS} (got "${text}")`, 'timeline');
+    throw new UsageError(`--dns-timeout: must be a number of seconds from 0.1 to ${MAX_DNS_TIMEOUT_SECONDS} (got ${quoted(text)})`, 'timeline');
   }
   return Math.round(seconds * 1000);
 }
@@ -126,7 +127,7 @@ function parseStages(values: readonly string[]): (ReissueStage | 'none')[] | und
   if (values.length === 0) return undefined;
   const stages = new Set<ReissueStage | 'none'>();
   for (const item of values.flatMap((value) => value.split(',')).map((value) => value.trim())) {
-    if (!(STAGES as readonly string[]).includes(item)) throw new UsageError(`--stage: "${item}" is not one of ${STAGES.join(', ')}`, 'timeline');
+    if (!(STAGES as readonly string[]).includes(item)) throw new UsageError(`--stage: ${quoted(item)} is not one of ${STAGES.join(', ')}`, 'timeline');
     stages.add(item as ReissueStage | 'none');
   }
   return [...stages];
@@ -136,7 +137,7 @@ function parseActions(values: readonly string[]): ProjectedAction[] | undefined 
   if (values.length === 0) return undefined;
   const actions = new Set<ProjectedAction>();
   for (const item of values.flatMap((value) => value.split(',')).map((value) => value.trim())) {
-    if (!(ACTIONS as readonly string[]).includes(item)) throw new UsageError(`--action: "${item}" is not one of ${ACTIONS.join(', ')}`, 'timeline');
+    if (!(ACTIONS as readonly string[]).includes(item)) throw new UsageError(`--action: ${quoted(item)} is not one of ${ACTIONS.join(', ')}`, 'timeline');
     actions.add(item as ProjectedAction);
   }
   return [...actions];
@@ -159,10 +160,10 @@ function parseRequest(args: readonly string[]): Request | 'help' {
   const { rest, values } = takeRepeated('timeline', args, repeated);
   const { flags, positionals } = parseFlags('timeline', rest, FLAGS, repeated);
   if (flags.help) return 'help';
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (a module is chosen with --module NAME)`, 'timeline');
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${quoted(positionals[0] as string)} (a module is chosen with --module NAME)`, 'timeline');
   let format: Format = 'table';
   if (flags.format !== undefined) {
-    if (!(FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`--format: must be one of ${FORMATS.join(', ')} (got "${flags.format}")`, 'timeline');
+    if (!(FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`--format: must be one of ${FORMATS.join(', ')} (got ${quoted(flags.format)})`, 'timeline');
     format = flags.format as Format;
   }
   if (flags.json) {
@@ -221,7 +222,15 @@ function renderTable(entries: readonly TimelineEntry[], request: Request, readin
     entry.actionDate ?? '-',
     actionLabel(entry),
     entry.revalidate.length === 0 ? '-' : entry.revalidate.join(' + '),
-    entry.reissue ? (entry.reissue.stage === 'stuck' ? `STUCK in ${entry.reissue.stuckIn ?? '?'}` : entry.reissue.stage) : entry.overdue ? 'OVERDUE' : '',
+    entry.reissue
+      ? entry.reissue.stage === 'stuck'
+        ? `STUCK in ${entry.reissue.stuckIn ?? '?'}`
+        : entry.reissue.stage === 'failed' || entry.reissue.stage === 'cancelled'
+          ? `REISSUE ${entry.reissue.stage.toUpperCase()}${entry.overdue ? ', OVERDUE' : ''}`
+          : entry.reissue.stage
+      : entry.overdue
+        ? 'OVERDUE'
+        : '',
     ...(readiness ? [readyLabel(readiness.entries.get(readinessKey(entry)))] : []),
   ]);
   const lines = formatTable(
@@ -418,6 +427,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const configured = listModules(workspace);
   if (configured.length === 0) {
     io.stderr.write(noModulesMessage('timeline'));
+    // JSON is always a whole document on stdout, an empty one here.
+    if (request.format === 'json') printJson(io, { today: formatDay(request.today), withinDays: request.withinDays ?? null, counts: dueCounts([], request.today), entries: [], modules: [] });
     return ExitCode.problem;
   }
   // Module names are checked against the configuration, so a typo is an error, not an empty timeline.

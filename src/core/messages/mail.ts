@@ -11,7 +11,8 @@
  * processes delivering the same key at once send it once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readOwnFile } from '../input-file.js';
 import { basename, join } from 'node:path';
 import * as z from '../../providers/zod.js';
 import { acquireLock, LockBusyError, removeTemporaryFilesIn } from '../file-lock.js';
@@ -194,7 +195,8 @@ const pendingMarker = (workspace: Workspace, key: string) => join(outboxDirector
 
 function writtenBefore(workspace: Workspace, key: string): string | null {
   try {
-    const file = readFileSync(pendingMarker(workspace, key), 'utf8').trim();
+    // A regular file of a line only: anything else in its place is not a marker certops wrote (and a FIFO would hang).
+    const file = readOwnFile(pendingMarker(workspace, key), 4096)?.toString('utf8').trim() ?? '';
     const path = join(outboxDirectory(workspace), file);
     return /^[^/\\]+\.eml$/.test(file) && existsSync(path) ? path : null;
   } catch {

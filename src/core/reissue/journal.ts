@@ -8,7 +8,8 @@
  * Appends are made under the run lock only. A line torn by a crash (no final newline) was never
  * acted on (the call comes after the fsync), so it is cut off before the next append.
  */
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { InputFileError, readOwnFile } from '../input-file.js';
 import { dirname } from 'node:path';
 import * as z from '../../providers/zod.js';
 
@@ -66,6 +67,9 @@ export class JournalError extends Error {
  * left out when read and cut off before the next append. A damaged complete line is an error,
  * never skipped.
  */
+/** A journal of years of daily runs is a few MiB; more than this is not certops'. */
+const APPEND_LOG_MAX_BYTES = 256 * 1024 * 1024;
+
 export class AppendLog<T> {
   constructor(
     readonly file: string,
@@ -79,10 +83,13 @@ export class AppendLog<T> {
   read(): T[] {
     let text: string;
     try {
-      text = readFileSync(this.file, 'utf8');
+      // A regular file only, bounded: a FIFO or a device in its place would hang the run holding its lock.
+      const bytes = readOwnFile(this.file, APPEND_LOG_MAX_BYTES);
+      if (bytes === null) return [];
+      text = bytes.toString('utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new JournalError(`${this.what} ${this.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      if (error instanceof InputFileError) throw new JournalError(`${this.what}: ${error.message}`);
+      throw error;
     }
     const complete = text.slice(0, text.lastIndexOf('\n') + 1);
     const records: T[] = [];
@@ -107,8 +114,9 @@ export class AppendLog<T> {
   append(...records: T[]): void {
     if (records.length === 0) return;
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const fd = openSync(this.file, 'a+', 0o600);
+    const fd = openSync(this.file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOCTTY, 0o600);
     try {
+      if (!fstatSync(fd).isFile()) throw new JournalError(`${this.what}: ${this.file} is not a regular file; certops keeps its data in regular files only: move it aside`);
       this.cutTornTail(fd);
       writeSync(fd, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
       fsyncSync(fd);
@@ -124,7 +132,8 @@ export class AppendLog<T> {
     const last = Buffer.alloc(1);
     readSync(fd, last, 0, 1, size - 1);
     if (last[0] === 0x0a) return;
-    const bytes = readFileSync(this.file);
+    const bytes = Buffer.alloc(size);
+    readSync(fd, bytes, 0, size, 0);
     ftruncateSync(fd, bytes.lastIndexOf(0x0a) + 1);
   }
 }

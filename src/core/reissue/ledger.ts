@@ -86,6 +86,11 @@ export const ledgerEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('notified'), ...base, detail: z.string() }),
   /** A stage outlived its deadline. */
   z.object({ type: z.literal('stuck'), ...base, stuckIn: stageName, deadline: z.string(), reason: z.string() }),
+  /**
+   * The operator asked for a failed (or cancelled) reissue to be tried again (`certops reissue
+   * retry`): the next run sends it under an action key of its own (retryKey in run.ts), once.
+   */
+  z.object({ type: z.literal('retry-asked'), ...base }),
 ]);
 
 export type LedgerEvent = z.infer<typeof ledgerEventSchema>;
@@ -131,6 +136,8 @@ export interface LedgerRecord {
   readonly stuckIn: ActiveStage | null;
   readonly stuckDeadline: string | null;
   readonly finishedAt: string | null;
+  /** When the operator asked for this failed reissue to be tried again; null when not asked. */
+  readonly retryAskedAt: string | null;
 }
 
 export const ledgerFile = (workspace: Workspace) => join(workspace.directory, 'journal', 'ledger.jsonl');
@@ -178,6 +185,7 @@ function opened(event: Opened): LedgerRecord {
     stuckIn: null,
     stuckDeadline: null,
     finishedAt: null,
+    retryAskedAt: null,
   };
 }
 
@@ -240,6 +248,8 @@ export function applyEvent(record: LedgerRecord, event: LedgerEvent): LedgerReco
       return { ...record, tasks: { ...record.tasks, [event.purpose]: event.taskId } };
     case 'notified':
       return { ...record, notified: true };
+    case 'retry-asked':
+      return { ...record, retryAskedAt: record.retryAskedAt ?? event.at };
     case 'stuck':
       return { ...record, stuckIn: event.stuckIn === 'stuck' || isFinished(event.stuckIn) ? record.stuckIn : (event.stuckIn as ActiveStage), stuckDeadline: event.deadline, reason: event.reason };
   }
@@ -247,3 +257,33 @@ export function applyEvent(record: LedgerRecord, event: LedgerEvent): LedgerReco
 
 /** The stage a record shows: `stuck` while it is stalled, else its own. */
 export const shownStage = (record: LedgerRecord): ReissueStage => (record.stuckIn !== null && !isFinished(record.stage) ? 'stuck' : record.stage);
+
+/** Stages a reissue ends in without a new certificate: the run does not try it again unless asked. */
+export const UNSUCCESSFUL_STAGES: readonly ReissueStage[] = ['failed', 'cancelled'];
+
+/**
+ * The reissue of this certificate (in its current term: the expiry it replaces) that failed or was
+ * cancelled, when it is the last one the ledger opened for it: the run reports it and does not send
+ * another until the operator asks (`certops reissue retry`). Null when the last one did not fail.
+ */
+export function failedReissueOf(records: readonly LedgerRecord[], moduleId: number, certificateId: string, expires: string | null): LedgerRecord | null {
+  let last: LedgerRecord | null = null;
+  // Records come in the order they were opened: the last match is the latest.
+  for (const record of records) if (record.moduleId === moduleId && record.certificateId === certificateId && record.expires === expires) last = record;
+  return last !== null && UNSUCCESSFUL_STAGES.includes(last.stage) ? last : null;
+}
+
+/**
+ * The action key of a retry: the failed action's key with the retry's number (the count of retries
+ * asked for the certificate so far). Its own key, so the journal keeps it exactly-once like any
+ * action, and never the failed action's key done a second time. The action date stays the last
+ * part after a colon; the key and CSR files are the failed action's (the same CSR is sent again).
+ */
+export function retryKey(moduleId: number, certificateId: string, actionDate: string, retry: number): string {
+  return `${moduleId}:${certificateId}#retry-${retry}:${actionDate}`;
+}
+
+/** How many retries were asked for a certificate's reissues. */
+export function retriesAsked(records: readonly LedgerRecord[], moduleId: number, certificateId: string): number {
+  return records.filter((record) => record.moduleId === moduleId && record.certificateId === certificateId && record.retryAskedAt !== null).length;
+}

@@ -341,7 +341,7 @@ export class RecordStep {
     const changed = JSON.stringify(results.map(({ name, target, seen }) => ({ name, target, seen }))) !== JSON.stringify((this.record.probe?.results ?? []).map(({ name, target, seen }) => ({ name, target, seen })));
     if (changed) this.append({ type: 'probe', ...this.stamp(), results });
     if (results.length > 0 && results.every((result) => result.seen === 'new')) {
-      this.append({ type: 'stage', ...this.stamp(), stage: 'served', detail: `served: ${results.map((r) => r.name).join(', ')} present the new certificate` });
+      this.append({ type: 'stage', ...this.stamp(), stage: 'served', detail: `served: ${results.map((r) => r.name).join(', ')} ${results.length === 1 ? 'presents' : 'present'} the new certificate` });
       moduleLog(this.context.module, this.context.runtime).write(1, `${this.context.module.parameters.name}: the reissued certificate of ${this.record.domain} is served`);
       return;
     }

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { formatDay, type Day } from '../../rules/calendar.js';
+import { formatDay, formatInstant, type Day } from '../../rules/calendar.js';
 import { judgeReissue } from '../../rules/reissue-outcome.js';
 import { ProviderError, type CertificateRecord, type FailureCause, type ProviderClient } from '../../providers/types.js';
 import { logFailure, moduleLog, openModuleClient, type ModuleRuntime } from '../module.js';
@@ -25,7 +25,7 @@ import type { Workspace } from '../workspace.js';
 import type { MailFailure } from '../messages/mail.js';
 import { keyFilesFor, reissueCsr } from './csr.js';
 import { lineageDirectory } from './deliver.js';
-import { Ledger, ledgerFile, type LedgerRecord } from './ledger.js';
+import { failedReissueOf, Ledger, ledgerFile, retriesAsked, retryKey, shownStage, type LedgerRecord } from './ledger.js';
 import { advanceModule, type LifecycleEffects, type LifecycleReport } from './lifecycle.js';
 import { deliveryFor, type DeliverySettings } from '../store.js';
 import { isFinished } from '../../rules/reissue-lifecycle.js';
@@ -75,6 +75,11 @@ export type Outcome =
   | 'in-doubt'
   /** Already finished by an earlier run. */
   | 'already-done'
+  /**
+   * An earlier run's reissue of the certificate failed (or was cancelled) on the provider: not
+   * sent again until the operator asks (`certops reissue retry ID`, or the console's record view).
+   */
+  | 'failed-earlier'
   /** A reissue of the certificate is under way (the ledger follows it). */
   | 'in-flight'
   /** --dry-run: what the run would do. */
@@ -87,7 +92,7 @@ export type Outcome =
  * Outcomes the operator must act on although the run did all it could: `reissue run` exits 1 ("a
  * problem found") for them, and says what to do in the action's detail.
  */
-export const NEEDS_ATTENTION: ReadonlySet<Outcome> = new Set<Outcome>(['no-recipient']);
+export const NEEDS_ATTENTION: ReadonlySet<Outcome> = new Set<Outcome>(['no-recipient', 'failed-earlier']);
 
 export interface ActionReport {
   readonly key: string;
@@ -130,6 +135,8 @@ export interface RunOptions {
   readonly effects: RunEffects;
   /** Seconds to wait for another run's lock; 0 gives up at once. */
   readonly waitSeconds?: number;
+  /** Called once the run holds its lock, before any work: a cron log's header line. */
+  readonly onStart?: (run: string) => void;
   readonly onAction?: (report: ActionReport) => void;
   readonly onReissue?: (report: LifecycleReport) => void;
   readonly now?: () => Date;
@@ -145,6 +152,16 @@ const NOT_APPLIED: ReadonlySet<FailureCause> = new Set(['insecure-url', 'dns', '
 const REFUSED: ReadonlySet<FailureCause> = new Set(['provider-error', 'unsupported']);
 
 const MANUAL_POLICY = 'the reissue policy asks for a manual reissue';
+
+/**
+ * What the run says of a certificate whose last reissue failed: when, the provider's reason, and
+ * how to have it tried again (it is not, unasked: a retry is a new reissue, and may fail the same way).
+ */
+export function failedEarlierDetail(record: LedgerRecord): string {
+  const how = record.stage === 'failed' ? 'failed' : 'was cancelled';
+  const reason = record.reason ?? record.detail;
+  return `the reissue ${how} on ${record.since.slice(0, 10)} (${reason}); not retried: fix the cause, then certops reissue retry ${record.id} (or a on its record in the console), and the next run sends it again`;
+}
 
 /** One action per certificate and action date, whatever the policy says by then. */
 const actionKey = (moduleId: number, certificateId: string, actionDate: string) => `${moduleId}:${certificateId}:${actionDate}`;
@@ -165,6 +182,7 @@ export async function runReissue(workspace: Workspace, options: RunOptions): Pro
   const today = formatDay(options.today);
   const release = dryRun ? null : await acquireRunLock(workspace.directory, options.waitSeconds ?? 0);
   try {
+    options.onStart?.(run);
     // A run killed before a rename left temporary copies of keys and certificates (keys/<module>/, live/<module>/<domain>/).
     if (!dryRun) for (const folder of ['keys', 'live']) removeTemporaryFilesIn(join(workspace.directory, folder), 2);
     const journal = new Journal(journalFile(workspace));
@@ -272,7 +290,27 @@ class ModuleWork {
    * and for every reissue found under way on the provider, then each unfinished record moved on.
    */
   async follow(run: string): Promise<LifecycleReport[]> {
-    if (this.dryRun) return [];
+    if (this.dryRun) {
+      // Nothing moves in a dry run, but its summary counts what is in flight as the run and
+      // `reissue status` do.
+      return this.ledgerRecords
+        .filter((record) => !isFinished(record.stage))
+        .map((record) => {
+          const stage = shownStage(record);
+          return {
+            id: record.id,
+            moduleId: record.moduleId,
+            module: this.module.parameters.name,
+            domain: record.domain,
+            certificateId: record.certificateId,
+            newCertificateId: record.newCertificateId,
+            from: stage,
+            stage,
+            detail: stage === 'stuck' && record.reason ? record.reason : record.detail,
+            waiting: stage === 'stuck' ? 'stuck' : null,
+          };
+        });
+    }
     this.openFromJournal();
     this.joinFoundUnderWay();
     this.readLedger();
@@ -473,11 +511,25 @@ class ModuleWork {
 
   async act(entry: TimelineEntry): Promise<void> {
     const action = entry.action as RunAction;
-    const key = actionKey(this.module.id, entry.certificateId, entry.actionDate as string);
+    let key = actionKey(this.module.id, entry.certificateId, entry.actionDate as string);
+    // The last reissue of the certificate failed: reported, never sent again unasked; a retry the
+    // operator asked for goes under its own key (journaled exactly-once like any action). Also when
+    // the certificate's action is a manual task now (a provider that lists the failed reissue as
+    // still pending): "done earlier" would hide the failure.
+    const failed = action === 'reissue' || action === 'manual-task' ? failedReissueOf(this.ledgerRecords, this.module.id, entry.certificateId, entry.expires) : null;
+    let retryNote = '';
+    if (failed) {
+      if (failed.retryAskedAt === null) {
+        this.report({ ...this.base(entry, action, key), outcome: 'failed-earlier', detail: failedEarlierDetail(failed) });
+        return;
+      }
+      key = retryKey(this.module.id, entry.certificateId, entry.actionDate as string, retriesAsked(this.ledgerRecords, this.module.id, entry.certificateId));
+      retryNote = `the retry asked on ${failed.retryAskedAt.slice(0, 10)} of the reissue that ${failed.stage === 'failed' ? 'failed' : 'was cancelled'} on ${failed.since.slice(0, 10)}: `;
+    }
     const state = this.states.get(key);
     const base = this.base(entry, action, key);
     if (state?.state === 'finished') {
-      this.report({ ...base, outcome: 'already-done', detail: `done by an earlier run (${state.last.at})` });
+      this.report({ ...base, outcome: 'already-done', detail: `${retryNote}done by an earlier run (${formatInstant(state.last.at)})` });
       return;
     }
     const flight = this.inFlight.get(entry.certificateId);
@@ -497,7 +549,7 @@ class ModuleWork {
     }
     if (action === 'manual-task') return this.task(entry, base, entry.reason ?? MANUAL_POLICY);
     if (action === 'notify-client') return this.notify(entry, base);
-    return this.reissue(entry, base);
+    return this.reissue(entry, base, retryNote);
   }
 
   private snapshotOf(entry: TimelineEntry, record: CertificateRecord | undefined) {
@@ -542,13 +594,13 @@ class ModuleWork {
     this.report({ ...base, outcome: sent.addressed === false ? 'no-recipient' : 'notified', detail: sent.detail });
   }
 
-  private async reissue(entry: TimelineEntry, base: ReturnType<ModuleWork['base']>): Promise<void> {
+  private async reissue(entry: TimelineEntry, base: ReturnType<ModuleWork['base']>, retryNote = ''): Promise<void> {
     const record = this.records.get(entry.certificateId);
     if (!record) {
       return this.task(entry, base, 'the certificate is missing from the inventory of the last sync');
     }
     if (this.dryRun) {
-      this.report({ ...base, outcome: 'would-reissue', detail: "through the provider's API, with the order's original CSR where the provider returns it, else a new key and CSR" });
+      this.report({ ...base, outcome: 'would-reissue', detail: `${retryNote}through the provider's API, with the order's original CSR where the provider returns it, else a new key and CSR` });
       return;
     }
     let csr;

@@ -6,7 +6,7 @@
 import { addDays, formatDay, type Day } from '../../rules/calendar.js';
 import { servedDeadline, type ReissueStage } from '../../rules/reissue-lifecycle.js';
 import type { Workspace } from '../workspace.js';
-import { Ledger, ledgerFile, shownStage, type LedgerFiles, type LedgerRecord, type LedgerValidation } from './ledger.js';
+import { Ledger, ledgerFile, shownStage, UNSUCCESSFUL_STAGES, type LedgerFiles, type LedgerRecord, type LedgerValidation } from './ledger.js';
 
 /** Finished records stay listed this long after they finished. */
 export const FINISHED_SHOWN_DAYS = 30;
@@ -97,4 +97,18 @@ export function reissueCounts(status: ReissueStatus, today: Day): { perStage: Re
   }
   const oldestInFlightDays = oldest === null ? null : Math.max(0, today - Math.floor(Date.parse(oldest) / 86_400_000));
   return { perStage, oldestInFlightDays };
+}
+
+/**
+ * The reissues that failed (or were cancelled) and wait for the operator: the last record of their
+ * certificate, no retry asked, and the certificate still the one they failed to replace (its expiry
+ * in the last sync). The run reports them as failed-earlier, the timeline shows them, the dashboard counts them.
+ */
+export function failedReissues(workspace: Workspace): LedgerRecord[] {
+  const last = new Map<string, LedgerRecord>();
+  for (const record of new Ledger(ledgerFile(workspace)).records()) last.set(`${record.moduleId}:${record.certificateId}`, record);
+  const waiting = [...last.values()].filter((record) => UNSUCCESSFUL_STAGES.includes(record.stage) && record.retryAskedAt === null);
+  if (waiting.length === 0) return [];
+  const inventory = workspace.inventory.read();
+  return waiting.filter((record) => inventory.modules[String(record.moduleId)]?.certificates.some((certificate) => certificate.id === record.certificateId && certificate.validTo === record.expires));
 }

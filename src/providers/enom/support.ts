@@ -9,5 +9,5 @@ export function enomReissuable(productDescription: string): boolean {
 export function enomReissueSupport(certificate: CertificateRecord): ReissueSupport {
   return enomReissuable(certificate.product ?? '')
     ? { supported: true }
-    : { supported: false, reason: `eNom's API reissues only Symantec, VeriSign and GeoTrust certificates, not ${certificate.product ?? 'this product'}` };
+    : { supported: false, reason: `ENOM's API reissues only Symantec, VeriSign and GeoTrust certificates, not ${certificate.product ?? 'this product'}` };
 }

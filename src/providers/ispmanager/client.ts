@@ -124,9 +124,9 @@ export function createIspmanagerClient(config: ClientConfig<IspmanagerIntegratio
         failure === 'credentials'
           ? `${PROVIDER} rejected the user name or password (with two-factor authentication on the account the API cannot log in)`
           : failure === 'ip-not-allowed'
-            ? `the ispmanager billing does not accept API calls from this server's IP address`
+            ? `Ispmanager (SSL) does not accept API calls from this server's IP address`
             : failure === 'account-locked'
-              ? 'the ispmanager billing account is locked'
+              ? 'the Ispmanager (SSL) account is locked'
               : `${PROVIDER} ${func} failed`;
       throw new ProviderError(failure, `${prefix} ("${text}"${code ? `, ${code}` : ''}${status})`, {
         providerCode: code || text,

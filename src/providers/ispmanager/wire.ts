@@ -399,11 +399,11 @@ export function ispTermMonths(text: string | null): number | null {
 
 export function ispmanagerReissueSupport(certificate: CertificateRecord): ReissueSupport {
   if (!ispReissuable(certificate.status)) {
-    return { supported: false, reason: `the ispmanager billing reissues only issued certificates; this one is ${certificate.status} (${certificate.providerStatus || 'no status'})` };
+    return { supported: false, reason: `Ispmanager (SSL) reissues only issued certificates; this one is ${certificate.status} (${certificate.providerStatus || 'no status'})` };
   }
   // The billing keeps one request per certificate: a second one would be refused until the first ends.
   if (certificate.pendingReissue != null) {
-    return { supported: false, reason: `a reissue of this certificate is already under way on the ispmanager billing (${certificate.providerStatus || 'no status'})` };
+    return { supported: false, reason: `a reissue of this certificate is already under way at Ispmanager (SSL) (${certificate.providerStatus || 'no status'})` };
   }
   return { supported: true };
 }

@@ -12,7 +12,7 @@ export const provider = providerEntry('leadertelecom', leadertelecomIntegrationS
     label: 'API URL',
     kind: 'url',
     flag: 'api-url',
-    help: `API address of the server. You can leave the field blank. The billing platform will apply ${LEADERSSL_API_URL}`,
+    help: `API address of the server. You can leave the field blank: certops will use ${LEADERSSL_API_URL}`,
     required: false,
     placeholder: LEADERSSL_API_URL,
   },
@@ -26,5 +26,5 @@ export const provider = providerEntry('leadertelecom', leadertelecomIntegrationS
       multiDomain ? { supported: false, reason: 'LeaderTelecom does not support automatic reissue of multi-domain certificates' } : leadersslReissueSupport(),
     limits: LEADERSSL_REISSUE_CONFIRMED
       ? 'multi-domain certificates are reissued by hand (a manual task), as in BILLmanager'
-      : "every reissue is a manual task: LeaderSSL's API has no confirmed reissue call (and multi-domain certificates are never reissued automatically, as in BILLmanager)",
+      : "every reissue is a manual task: LeaderTelecom's API has no confirmed reissue call (and multi-domain certificates are never reissued automatically, as in BILLmanager)",
   });

@@ -533,7 +533,7 @@ export function leadersslReissueSupport(confirmed: boolean = LEADERSSL_REISSUE_C
     ? { supported: true }
     : {
         supported: false,
-        reason: "LeaderSSL's API has no confirmed reissue call: reissue the certificate in the LeaderSSL client area (a manual task)",
+        reason: "LeaderTelecom's API has no confirmed reissue call: reissue the certificate in the LeaderSSL client area (a manual task)",
       };
 }
 

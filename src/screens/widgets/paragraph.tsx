@@ -28,10 +28,32 @@ export function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
-export function Paragraph({ text, width, dimColor, color }: { readonly text: string; readonly width: number; readonly dimColor?: boolean; readonly color?: string }) {
+/**
+ * `text` after `lead` (a bullet, a key of the help) in lines of at most `width` columns, with a
+ * hanging indent: the lines after the first start under the text, not under the lead.
+ */
+export function wrapHanging(lead: string, text: string, width: number): string[] {
+  const indent = columns(lead);
+  return wrapWords(text, Math.max(1, width - indent)).map((line, index) => (index === 0 ? lead : ' '.repeat(indent)) + line);
+}
+
+export function Paragraph({
+  text,
+  width,
+  dimColor,
+  color,
+  lead,
+}: {
+  readonly text: string;
+  readonly width: number;
+  readonly dimColor?: boolean;
+  readonly color?: string;
+  /** Put before the first line; the further lines are indented as far (a hanging indent). */
+  readonly lead?: string;
+}) {
   return (
     <Box flexDirection="column">
-      {wrapWords(text, width).map((line, index) => (
+      {(lead === undefined ? wrapWords(text, width) : wrapHanging(lead, text, width)).map((line, index) => (
         <Text key={index} {...(dimColor ? { dimColor } : {})} {...(color ? { color } : {})}>
           {line}
         </Text>
