@@ -186,6 +186,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     const loaded = await entry.load();
     return await loaded.run(rest, io);
   } catch (error) {
-    return await exitCodeOfFailure(error, io, first ?? 'certops');
+    // Named with its subcommand (certops module edit: …), as its usage errors are.
+    return await exitCodeOfFailure(error, io, first === undefined ? 'certops' : commandLabel(args));
   }
 }

@@ -127,6 +127,7 @@ export function listModules(workspace: Workspace): StoredModule[] {
 }
 
 export function findModule(modules: readonly StoredModule[], name: string): StoredModule {
+  if (name.trim() === '') throw new ModuleNotFoundError('the processing module name given is empty');
   const found = modules.find((module) => sameName(module.parameters.name, name));
   if (!found) {
     const names = modules.map((module) => `"${module.parameters.name}"`).join(', ');

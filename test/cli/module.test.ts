@@ -337,7 +337,7 @@ describe('certops module list and show', () => {
     for (const sub of ['show', 'edit', 'remove']) {
       const run = await runMain(['module', sub, 'nope', ...(sub === 'edit' ? ['--sort', '1'] : [])], env);
       expect(run.code).toBe(2);
-      expect(run.stderr).toBe('certops module: there is no processing module named "nope"; there are "eNom main"\n');
+      expect(run.stderr).toBe(`certops module ${sub}: there is no processing module named "nope"; there are "eNom main"\n`);
     }
   });
 });
@@ -514,7 +514,7 @@ describe('certops module with a corrupt configuration', () => {
       const run = await runMain(args, env);
       expect(run.code, args.join(' ')).toBe(3);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(new RegExp(`^certops module: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(run.stderr).toMatch(new RegExp(`^certops ${args.slice(0, 2).join(' ')}: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       expect(run.stderr).toContain('certops will not write to it meanwhile');
       expect(run.stderr).not.toContain('keep-Me');
       expect(readFileSync(file, 'utf8')).toBe(content);
@@ -587,5 +587,16 @@ describe('certops module, the built binary', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`${file} is not valid JSON`);
     expect(readFileSync(file, 'utf8')).toBe('{"modules": [');
+  });
+});
+
+describe('certops module with an empty name', () => {
+  it('says the name is empty, not that no module has that name', async () => {
+    const env = { CERTOPS_CONFIG_DIR: configDir() };
+    for (const sub of ['show', 'remove']) {
+      const run = await runMain(['module', sub, '', ...(sub === 'remove' ? ['--yes'] : [])], env);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`certops module ${sub}: the processing module name given is empty\n`);
+    }
   });
 });

@@ -142,7 +142,7 @@ describe('certops tasks and metrics: the built binary', { timeout: 120_000 }, ()
     expect(result.FULL).toBe('1');
     expect(full).toMatch(/certops metrics: .*certops\.prom cannot be written \(ENOSPC: no space left on device/);
     expect(result.FULL_TASKS).toBe('3');
-    expect(full).toMatch(/certops tasks: .*tasks\.json cannot be written \(ENOSPC\); it is unchanged/);
+    expect(full).toMatch(/certops tasks close: .*tasks\.json cannot be written \(ENOSPC\); it is unchanged/);
     expect(result.PROM_SAME).toBe('yes');
     expect(result.TASKS_SAME).toBe('yes');
     // No temporary file is left behind, in the textfile folder or the configuration folder.

@@ -5,7 +5,7 @@
  * one left by a run killed between making it and naming itself after two seconds.
  */
 import { join } from 'node:path';
-import { acquireLock, LockBusyError } from '../file-lock.js';
+import { acquireLock, describeHolder, LockBusyError } from '../file-lock.js';
 
 /** Another reissue run holds the lock (or took it over from this one). */
 export class RunLockedError extends LockBusyError {
@@ -27,7 +27,7 @@ export async function acquireRunLock(workspaceDirectory: string, waitSeconds: nu
       staleMs: STALE_MS,
       inProcessTurns: false,
       busyMessage: (owner, waitedMs) => {
-        const who = owner ? `pid ${owner.pid} on ${owner.host}, since ${owner.since}` : 'a run that is starting';
+        const who = owner ? `${describeHolder(owner)}, since ${owner.since}` : 'a run that is starting';
         return `another reissue run holds the lock ${lockDirectory} (${who}); waited ${Math.round(waitedMs / 1000)} s; wait for it to finish, or use --wait SECONDS`;
       },
     });
