@@ -11,8 +11,8 @@ import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import * as z from '../providers/zod.js';
 import type { $ZodType } from 'zod/v4/core';
-import { acquireLock, LockBusyError, removeTemporaryFiles, type Release } from './file-lock.js';
-import { ConfigError } from './store.js';
+import { removeTemporaryFiles, type Release } from './file-lock.js';
+import { ConfigError, lockForChange } from './store.js';
 import { InputFileError, readOwnFile } from './input-file.js';
 import { printable } from '../rules/control-characters.js';
 
@@ -98,11 +98,6 @@ export class JsonFile<T> {
 
   /** This file's lock: a LockBusyError when a live certops holds it longer than `waitMs`. */
   private async lock(waitMs: number): Promise<Release> {
-    try {
-      return await acquireLock(this.file, { ...jsonFileLock(this.file), waitMs, staleMs: 30_000 });
-    } catch (error) {
-      if (error instanceof LockBusyError) throw error;
-      throw new ConfigError(this.file, `${this.file}.lock cannot be made (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ${this.file} is unchanged`);
-    }
+    return await lockForChange(this.file, this.file, { ...jsonFileLock(this.file), waitMs, staleMs: 30_000 }, (cause) => `${this.file}.lock cannot be made (${cause}); ${this.file} is unchanged`);
   }
 }

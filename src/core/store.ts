@@ -20,7 +20,7 @@ import {
   SUBSCRIPTION_POLICIES,
 } from '../rules/reissue-policy.js';
 import type { ProcessingModule } from './module.js';
-import { acquireLock, LockBusyError, removeTemporaryFiles, type Release } from './file-lock.js';
+import { acquireLock, LockBusyError, removeTemporaryFiles, type LockOptions, type Release } from './file-lock.js';
 import { xdgFolder } from './xdg.js';
 import { InputFileError, readOwnFile } from './input-file.js';
 
@@ -32,6 +32,19 @@ export class ConfigError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * A lock for a change of `file`: a lock held too long stays a LockBusyError (exit 5); a lock that cannot be
+ * made at all (a missing or read-only folder) is a ConfigError whose message `cannotMake` words.
+ */
+export async function lockForChange(file: string, target: string, options: LockOptions, cannotMake: (cause: string) => string): Promise<Release> {
+  try {
+    return await acquireLock(target, options);
+  } catch (error) {
+    if (error instanceof LockBusyError) throw error;
+    throw new ConfigError(file, cannotMake((error as NodeJS.ErrnoException).code ?? (error as Error).message));
   }
 }
 
@@ -356,12 +369,7 @@ export class Store {
   /** The configuration's lock: a LockBusyError when a live certops holds it longer than `waitMs`. */
   private async lock(waitMs: number): Promise<Release> {
     const { lockDirectory, ownerFile } = this.lockFiles;
-    try {
-      return await acquireLock(join(this.directory, 'config'), { lockDirectory, ownerFile, waitMs, staleMs: 10_000 });
-    } catch (error) {
-      if (error instanceof LockBusyError) throw error;
-      throw new ConfigError(this.file, `${lockDirectory} cannot be made (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the configuration is unchanged`);
-    }
+    return await lockForChange(this.file, join(this.directory, 'config'), { lockDirectory, ownerFile, waitMs, staleMs: 10_000 }, (cause) => `${lockDirectory} cannot be made (${cause}); the configuration is unchanged`);
   }
 
   /** Warnings when the folder or the file can be read by other users. */

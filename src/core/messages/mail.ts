@@ -15,11 +15,11 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readOwnFile } from '../input-file.js';
 import { basename, join } from 'node:path';
 import * as z from '../../providers/zod.js';
-import { acquireLock, LockBusyError, removeTemporaryFilesIn } from '../file-lock.js';
+import { removeTemporaryFilesIn } from '../file-lock.js';
 import { readCaFile } from '../ca-file.js';
 import { InputFileError } from '../input-file.js';
 import { JsonFile } from '../json-file.js';
-import { ConfigError } from '../store.js';
+import { ConfigError, lockForChange } from '../store.js';
 import type { Workspace } from '../workspace.js';
 import { checkEmailAddress, MessagesInputError, outboxDirectory, readMessageSettings, type SmtpSettings } from './settings.js';
 
@@ -238,12 +238,12 @@ const DELIVERY_LOCK_WAIT_MS = 180_000;
 
 async function deliveryLock(workspace: Workspace): Promise<() => Promise<void>> {
   const target = join(workspace.directory, 'messages-delivery');
-  try {
-    return await acquireLock(target, { lockDirectory: `${target}.lock`, ownerFile: `${target}.owner.json`, waitMs: workspace.lockWaitMs ?? DELIVERY_LOCK_WAIT_MS, staleMs: 30_000 });
-  } catch (error) {
-    if (error instanceof LockBusyError) throw error;
-    throw new ConfigError(`${target}.lock`, `the delivery lock ${target}.lock cannot be made (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
+  return await lockForChange(
+    `${target}.lock`,
+    target,
+    { lockDirectory: `${target}.lock`, ownerFile: `${target}.owner.json`, waitMs: workspace.lockWaitMs ?? DELIVERY_LOCK_WAIT_MS, staleMs: 30_000 },
+    (cause) => `the delivery lock ${target}.lock cannot be made (${cause})`,
+  );
 }
 
 export interface DeliverOptions {
